@@ -1,0 +1,34 @@
+"""Caregiver: a private companion for families and friends of people in opioid addiction."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from caregiver import cli, errors, extensions, web
+from caregiver.config import load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: config from the environment (then ``overrides``), extensions, features."""
+    overrides = dict(overrides or {})
+    app = Flask(
+        __name__, instance_path=overrides.pop("INSTANCE_PATH", None), instance_relative_config=True
+    )
+    app.config.update(load_config(app.instance_path, overrides.pop("ENV_VARS", None)))
+    app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        count = int(app.config["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=web.MIGRATIONS_DIR, render_as_batch=True, compare_type=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    web.init_login(app)
+    web.register_blueprints(app)
+    web.init_templates(app)
+    web.init_headers(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

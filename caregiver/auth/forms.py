@@ -1,0 +1,110 @@
+"""Account forms. They check the input alone; rules needing the database live in services."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from caregiver.forms import TimezoneField
+from caregiver.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+EMAIL_ATTRS = {"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}
+NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH}
+NEW_PASSWORD_HELP = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. A short phrase is easy to remember."
+)
+
+
+def email_field(label="Email address"):
+    return EmailField(
+        label,
+        [InputRequired("Enter your email address."), Length(max=254)],
+        render_kw=dict(EMAIL_ATTRS),
+    )
+
+
+def new_password_field(label="Password"):
+    return PasswordField(
+        label,
+        [
+            InputRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+        description=NEW_PASSWORD_HELP,
+        render_kw=dict(NEW_PASSWORD_ATTRS),
+    )
+
+
+def current_password_field(label="Current password"):
+    return PasswordField(
+        label,
+        [InputRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def display_name_field():
+    return StringField(
+        "Your name",
+        [InputRequired("Tell us what to call you."), Length(max=80)],
+        description="A first name or nickname is fine. Group facilitators may see it.",
+        render_kw={"autocomplete": "nickname"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    display_name = display_name_field()
+    email = email_field()
+    password = new_password_field()
+    timezone = TimezoneField(
+        description="Reminders and dates follow this timezone.", render_kw={"data-prefill": ""}
+    )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password",
+        [InputRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(
+        "Keep me logged in for 30 days", description="Leave this off on a shared device."
+    )
+
+
+class EmailOnlyForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field("New password")
+
+
+class ProfileForm(FlaskForm):
+    display_name = display_name_field()
+    timezone = TimezoneField(description="Reminders and dates follow this timezone.")
+
+
+class EmailChangeForm(FlaskForm):
+    email = email_field("New email address")
+    password = current_password_field()
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = current_password_field()
+    new_password = new_password_field("New password")
+
+
+class FacilitatorRequestForm(FlaskForm):
+    note = TextAreaField(
+        "About your group",
+        [
+            InputRequired("Tell us a little about the group you run or plan to run."),
+            Length(min=10, max=1000, message="Write between 10 and 1,000 characters."),
+        ],
+        description="Which group, where it meets, and how you are involved. An admin reads this.",
+    )

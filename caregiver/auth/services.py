@@ -1,0 +1,326 @@
+"""Accounts: registration, verification, log-in sessions, passwords, email changes."""
+
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import select, update
+
+from caregiver import mail, security
+from caregiver.auth.models import LoginSession, User
+from caregiver.extensions import db
+from caregiver.models import utcnow
+
+REMEMBER_FOR = timedelta(days=30)
+IDLE_SESSION_FOR = timedelta(hours=24)
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+class FieldError(Exception):
+    """A rule about one field failed; the view shows ``message`` next to ``field``."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class UnverifiedEmail(Exception):
+    """The password was right but the address is not confirmed yet (a new link was sent)."""
+
+
+def normalize_email(raw: str) -> str:
+    """Return the canonical, lower-cased form of an address or raise FieldError."""
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise FieldError("email", f"That email address doesn't look right: {error}") from error
+    return result.normalized.lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """The person with this (already normalized) address, if any."""
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    problem = security.password_problem(password)
+    if problem:
+        raise FieldError(field, problem)
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str,
+    timezone: str,
+    role: str = "caregiver",
+    verified: bool = False,
+) -> User:
+    """Create a person; raise FieldError when the address is taken or the password weak."""
+    email = normalize_email(email)
+    _check_password(password)
+    if find_by_email(email):
+        raise FieldError("email", "An account with that email address already exists.")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=security.hash_password(password),
+        timezone=timezone,
+        role=role,
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register(email: str, display_name: str, password: str, timezone: str) -> None:
+    """Start a registration; answers the same way whether or not the address is known.
+
+    A known address gets a "you already have an account" mail instead of a new account, so
+    nobody can learn from the page who has an account here.
+    """
+    email = normalize_email(email)
+    _check_password(password)
+    existing = find_by_email(email)
+    if existing is None:
+        user = create_user(email, display_name, password, timezone)
+        send_verification(user)
+        return
+    security.hash_password(password)  # same work either way, so timing tells nothing
+    if existing.is_verified:
+        mail.send(mail.render_message("account_exists", existing.email, user=existing))
+    else:
+        send_verification(existing)
+
+
+def _verify_state(user: User, email: str) -> str:
+    return security.fingerprint("verify", user.id, email, user.email, user.email_verified_at)
+
+
+def send_verification(user: User, new_email: str | None = None) -> None:
+    """Mail a 48-hour link that confirms ``new_email`` (or the current address)."""
+    email = new_email or user.email
+    token = security.make_token(
+        "verify", {"uid": user.id, "email": email, "fp": _verify_state(user, email)}
+    )
+    link = mail.absolute_url("auth.verify_email", token=token)
+    template = "confirm_new_email" if new_email else "verify_email"
+    mail.send(mail.render_message(template, email, user=user, link=link))
+
+
+def verify_email(token: str) -> User:
+    """Confirm the address a link was sent to; single use. Raise TokenError otherwise."""
+    payload = security.read_token("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None:
+        raise security.TokenError("invalid")
+    email = payload.get("email", "")
+    if payload.get("fp") != _verify_state(user, email):
+        raise security.TokenError("used")
+    if email != user.email:
+        if find_by_email(email):
+            raise security.TokenError("taken")
+        user.email = email
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The person for these credentials, or None. Raise UnverifiedEmail when unconfirmed."""
+    try:
+        email = normalize_email(email)
+    except FieldError:
+        security.verify_password(None, password)
+        return None
+    user = find_by_email(email)
+    if not security.verify_password(user.password_hash if user else None, password):
+        return None
+    if security.needs_rehash(user.password_hash):
+        user.password_hash = security.hash_password(password)
+    if not user.is_verified:
+        db.session.commit()
+        send_verification(user)
+        raise UnverifiedEmail()
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def start_session(user: User, remember: bool, device: str) -> LoginSession:
+    """Open a new sign-in session for one device and attach it to ``user``."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = LoginSession(
+        user_id=user.id,
+        token_hash=security.hash_token(token),
+        remember=remember,
+        device=device[:120],
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + (REMEMBER_FOR if remember else IDLE_SESSION_FOR),
+    )
+    db.session.add(row)
+    db.session.commit()
+    row.token = token
+    user.current_session = row
+    return row
+
+
+def load_session_user(token: str) -> User | None:
+    """The person behind a cookie's session token, if that session is still live."""
+    row = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == security.hash_token(token))
+    )
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        if not row.remember:
+            row.expires_at = now + IDLE_SESSION_FOR
+        db.session.commit()
+    row.token = token
+    row.user.current_session = row
+    return row.user
+
+
+def end_session(row: LoginSession | None) -> None:
+    """Revoke one sign-in session (log out)."""
+    if row is not None:
+        row.revoked_at = utcnow()
+        db.session.commit()
+
+
+def end_sessions(user: User, keep: LoginSession | None = None) -> int:
+    """Revoke every live session of a person except ``keep``; return how many."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(LoginSession.id != keep.id)
+    count = db.session.execute(query.values(revoked_at=utcnow())).rowcount
+    db.session.commit()
+    return count
+
+
+def live_sessions(user: User) -> list[LoginSession]:
+    """A person's signed-in devices, most recently used first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.user_id == user.id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > utcnow(),
+            )
+            .order_by(LoginSession.last_seen_at.desc())
+        )
+    )
+
+
+def _reset_state(user: User) -> str:
+    return security.fingerprint("reset", user.id, user.password_hash)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-hour reset link when the address has an account; silent otherwise."""
+    try:
+        user = find_by_email(normalize_email(email))
+    except FieldError:
+        return
+    if user is None:
+        return
+    token = security.make_token("reset", {"uid": user.id, "fp": _reset_state(user)})
+    link = mail.absolute_url("auth.reset_password", token=token)
+    mail.send(mail.render_message("reset_password", user.email, user=user, link=link))
+
+
+def user_for_reset(token: str) -> User:
+    """The person a reset link belongs to; raise TokenError when it is expired or used."""
+    payload = security.read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None:
+        raise security.TokenError("invalid")
+    if payload.get("fp") != _reset_state(user):
+        raise security.TokenError("used")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link and sign out every device."""
+    user = user_for_reset(token)
+    _set_password(user, new_password, "password")
+    # Whoever could open the mail has shown they own the address.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    db.session.commit()
+    end_sessions(user)
+    return user
+
+
+def _set_password(user: User, new_password: str, field: str) -> None:
+    _check_password(new_password, field)
+    user.password_hash = security.hash_password(new_password)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a password (the current one is required) and sign out every session."""
+    if not security.verify_password(user.password_hash, current_password):
+        raise FieldError("current_password", "That isn't your current password.")
+    _set_password(user, new_password, "new_password")
+    db.session.commit()
+    end_sessions(user)
+    mail.send(mail.render_message("password_changed", user.email, user=user))
+
+
+def request_email_change(user: User, new_email: str, password: str) -> str:
+    """Send a confirmation link to a new address; the change happens when it is opened."""
+    if not security.verify_password(user.password_hash, password):
+        raise FieldError("password", "That isn't your current password.")
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        raise FieldError("email", "That is already your email address.")
+    # A taken address gets the same answer as a free one; the link then explains.
+    send_verification(user, new_email=new_email)
+    return new_email
+
+
+def update_profile(user: User, display_name: str, timezone: str) -> None:
+    """Change the name shown to others and the timezone used for every date and time."""
+    user.display_name = display_name.strip()
+    user.timezone = timezone
+    db.session.commit()
+
+
+def describe_device(user_agent: str) -> str:
+    """A short, human name for a browser ("Chrome on Android") from its User-Agent."""
+    ua = user_agent or ""
+    browser = next(
+        (name for key, name in _BROWSERS if key in ua), "A browser" if ua else "Unknown device"
+    )
+    system = next((name for key, name in _SYSTEMS if key in ua), None)
+    return f"{browser} on {system}" if system else browser
+
+
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]

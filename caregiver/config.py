@@ -1,0 +1,109 @@
+"""Settings read from the environment, with safe development defaults.
+
+In development a missing secret is generated once into the instance folder, so a fresh clone runs
+with no set-up. In production (``CAREGIVER_ENV=production``) a missing secret stops start-up.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _instance_secret(instance_path: Path, name: str, make) -> str:
+    path = instance_path / name
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # Created with owner-only permissions: the file is a key.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def _database_url(env: dict, instance_path: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'caregiver.sqlite3'}"
+    # Hosting platforms often hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret(env: dict, name: str, production: bool, instance_path: Path, file: str, make) -> str:
+    value = env.get(name, "").strip()
+    if value:
+        return value
+    if production:
+        raise ConfigError(
+            f"{name} is not set. In production every secret must come from the environment; "
+            f"see the configuration table in README.md."
+        )
+    return _instance_secret(instance_path, file, make)
+
+
+def _whole_number(env: dict, name: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.")
+    return int(raw)
+
+
+def load_config(instance_path: str, env: dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(instance_path)
+    production = env.get("CAREGIVER_ENV", "development").strip().lower() == "production"
+    smtp_port = _whole_number(env, "SMTP_PORT")
+    security = env.get("SMTP_SECURITY", "starttls").strip().lower()
+    if security not in {"starttls", "ssl", "none"}:
+        raise ConfigError("SMTP_SECURITY must be one of starttls, ssl or none.")
+    return {
+        "CAREGIVER_ENV": "production" if production else "development",
+        "SECRET_KEY": _secret(
+            env, "SECRET_KEY", production, instance, "secret_key", lambda: secrets.token_hex(32)
+        ),
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SMTP_HOST": env.get("SMTP_HOST", "").strip(),
+        "SMTP_PORT": smtp_port or (465 if security == "ssl" else 587),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_SECURITY": security,
+        "SMTP_TIMEOUT": 20,
+        "MAIL_FROM": env.get("MAIL_FROM", "Caregiver <no-reply@localhost>"),
+        "MAIL_DIR": str(instance / "mail"),
+        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "America/New_York"),
+        "CRISIS_RESOURCES_FILE": env.get("CRISIS_RESOURCES_FILE") or None,
+        "TRUSTED_PROXY_COUNT": _whole_number(env, "TRUSTED_PROXY_COUNT"),
+        # A person writing a long journal entry must never hit this; an upload of a file would.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # A form left open on a phone overnight must still submit: the token lives as long as
+        # the session instead of expiring after an hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_NAME": "caregiver_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_NAME": "caregiver_remember",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PASSWORD_RESET_MAX_AGE": int(timedelta(hours=1).total_seconds()),
+        "EMAIL_VERIFY_MAX_AGE": int(timedelta(hours=48).total_seconds()),
+    }

@@ -1,0 +1,67 @@
+"""Friendly error pages (JSON for JSON clients), never a bare stack trace."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Please go back and try again."),
+    403: (
+        "This page isn't available to you",
+        "Your account doesn't have access to this page. If you think it should, contact an admin.",
+    ),
+    404: ("We couldn't find that page", "The link may be old, or the page may have moved."),
+    405: ("That didn't work", "This page can't be used that way. Please go back and try again."),
+    413: (
+        "That was too much to send at once",
+        "What you sent is larger than we accept. Try sending it in smaller parts.",
+    ),
+    429: (
+        "Too many tries for now",
+        "For everyone's safety we slow down repeated attempts. Please wait a minute and try again.",
+    ),
+    500: (
+        "Something went wrong on our side",
+        "We're sorry. Nothing you saved was lost. Please try again in a moment.",
+    ),
+}
+
+CSRF_MESSAGE = (
+    "This form had expired or was sent from somewhere else, so we didn't act on it. "
+    "Please go back, reload the page, and try again."
+)
+
+
+def wants_json() -> bool:
+    if request.path.endswith(".json") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if detail:
+        message = detail
+    if wants_json():
+        return {"error": title, "message": message, "status": code}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code if error.code in MESSAGES else 400)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        return render_error(500)

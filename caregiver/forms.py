@@ -1,0 +1,49 @@
+"""Form pieces shared by every feature."""
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+# Shown first so most people find theirs without scrolling through 400 names.
+COMMON_TIMEZONES = [
+    ("America/New_York", "Eastern time (New York)"),
+    ("America/Chicago", "Central time (Chicago)"),
+    ("America/Denver", "Mountain time (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific time (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
+]
+
+
+class ActionForm(FlaskForm):
+    """No fields: carries the CSRF token for a POST button (delete, log out, approve)."""
+
+
+@lru_cache(maxsize=1)
+def all_timezones() -> tuple[str, ...]:
+    """Every IANA timezone name this machine knows, sorted."""
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+def timezone_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices for a timezone select: common ones first, then every IANA name."""
+    return {
+        "Common": COMMON_TIMEZONES,
+        "All timezones": [(z, z.replace("_", " ")) for z in all_timezones()],
+    }
+
+
+class TimezoneField(SelectField):
+    """A select of IANA timezones that accepts only names zoneinfo knows."""
+
+    def __init__(self, label="Timezone", validators=None, **kwargs):
+        super().__init__(label, validators, choices=timezone_choices, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data not in all_timezones():
+            raise ValidationError("Choose your timezone from the list.")

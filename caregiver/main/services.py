@@ -1,0 +1,43 @@
+"""Health of the service, crisis resources, and the cards on the dashboard."""
+
+import tomllib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from caregiver.extensions import db
+
+DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
+
+# Features add a card by appending a callable (person -> dict | None) here at import time.
+dashboard_cards: list[Callable] = []
+
+
+def health() -> dict[str, str]:
+    """The state of each part the app needs: "ok" or "error"."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "error"
+    return {"database": database}
+
+
+@lru_cache(maxsize=4)
+def crisis_resources(path: str | None = None) -> dict:
+    """The helplines and overdose steps, from one data file a deployment can replace."""
+    with open(path or DEFAULT_CRISIS_FILE, "rb") as handle:
+        data = tomllib.load(handle)
+    for key in ("emergency", "lines", "overdose_steps"):
+        if key not in data:
+            raise ValueError(f"crisis resources file lacks '{key}'")
+    return data
+
+
+def cards_for(user) -> list[dict]:
+    """The dashboard cards the installed features offer this person."""
+    return [card for make in dashboard_cards if (card := make(user))]

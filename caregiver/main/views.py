@@ -1,0 +1,45 @@
+"""Landing page, dashboard, crisis help, health check."""
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from caregiver.main import services
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/landing.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    return render_template("main/dashboard.html", cards=services.cards_for(current_user))
+
+
+@bp.route("/welcome")
+@login_required
+def welcome():
+    return render_template("main/welcome.html")
+
+
+@bp.route("/help")
+def crisis_help():
+    resources = services.crisis_resources(current_app.config.get("CRISIS_RESOURCES_FILE"))
+    return render_template("main/help.html", resources=resources)
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    parts = services.health()
+    healthy = all(state == "ok" for state in parts.values())
+    return {"status": "ok" if healthy else "error", **parts}, 200 if healthy else 503

@@ -1,0 +1,150 @@
+"""Password hashing, signed single-use tokens, role guards and ownership lookups."""
+
+import hashlib
+import hmac
+from functools import lru_cache, wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app
+from flask_login import current_user, login_required
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from caregiver.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+COMMON_PASSWORD_COUNT = 3000
+
+# argon2id with 46 MiB, one pass, one lane: the OWASP baseline for interactive log-in.
+password_hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return password_hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; with no hash, still spend the same time so timing reveals nothing."""
+    try:
+        if password_hash is None:
+            password_hasher.verify(_dummy_hash(), password + "\x00")
+            return False
+        return password_hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a stored hash was made with weaker parameters than today's."""
+    return password_hasher.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return password_hasher.hash("caregiver-timing-equaliser")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The most common passwords, lower-cased, from zxcvbn's ranked list."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.lower() for p in FREQUENCY_LISTS["passwords"][:COMMON_PASSWORD_COUNT])
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None when it is."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters. A short phrase works well."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if password.lower() in common_passwords():
+        return "That password is one of the most common and easy to guess. Try a short phrase."
+    return None
+
+
+def fingerprint(*parts: object) -> str:
+    """A short keyed digest of some state, so a token dies when that state changes."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = "\x1f".join(str(p) for p in parts).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+class TokenError(Exception):
+    """A link's token is broken, expired or already used; ``reason`` says which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"caregiver.{purpose}")
+
+
+def make_token(purpose: str, payload: dict) -> str:
+    """Sign a payload for one purpose (a reset token cannot verify an email)."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age: int) -> dict:
+    """Return a token's payload or raise TokenError('expired' | 'invalid')."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise TokenError("expired") from error
+    except BadSignature as error:
+        raise TokenError("invalid") from error
+    if not isinstance(payload, dict):
+        raise TokenError("invalid")
+    return payload
+
+
+def hash_token(token: str) -> str:
+    """Digest of a random bearer token, so the database never holds a usable one."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+ROLE_RANK = {"caregiver": 0, "facilitator": 1, "admin": 2}
+
+
+def role_required(role: str):
+    """Guard a view: log-in first, then 403 unless the person holds ``role`` or above."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if ROLE_RANK.get(current_user.role, -1) < ROLE_RANK[role]:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+facilitator_required = role_required("facilitator")
+admin_required = role_required("admin")
+
+
+def get_own_or_404(model, object_id, owner_field: str = "user_id"):
+    """Fetch an object owned by the current person; anyone else's answers 404."""
+    owner = getattr(model, owner_field)
+    found = db.session.scalar(
+        db.select(model).where(model.id == object_id, owner == current_user.id)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go to after log-in, or None for anything that could leave the site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(c in target for c in "\\\r\n\t") or ":" in target.split("?", 1)[0]:
+        return None
+    return target

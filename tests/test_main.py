@@ -1,0 +1,103 @@
+"""Landing, dashboard, crisis help, health check, error pages."""
+
+import pytest
+from conftest import make_test_app
+from werkzeug.exceptions import InternalServerError
+
+from caregiver.main import services
+
+
+def test_landing_for_visitors_dashboard_for_people(client, login):
+    html = client.get("/").get_data(as_text=True)
+    assert "privacy promise" in html.lower()
+    assert 'href="/auth/register"' in html and 'href="/help"' in html
+    login()
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Hello, Person" in dashboard and 'href="tel:988"' in dashboard
+
+
+def test_help_is_public_and_linked_from_every_page(client, login):
+    html = client.get("/help").get_data(as_text=True)
+    for expected in [
+        'href="tel:911"',
+        'href="tel:988"',
+        "1-800-662-4357",
+        "1-800-487-4889",
+        "435748",
+        "1-800-222-1222",
+        "naloxone",
+        "rescue breath",
+        "Stay with them",
+    ]:
+        assert expected in html, expected
+    for path in ["/", "/auth/login", "/auth/register", "/privacy", "/no-such-page"]:
+        assert 'href="/help"' in client.get(path).get_data(as_text=True), path
+    login()
+    assert 'href="/help"' in client.get("/account").get_data(as_text=True)
+
+
+def test_crisis_resources_can_be_replaced_by_a_deployment(app, tmp_path, client):
+    replacement = tmp_path / "crisis.toml"
+    replacement.write_text(
+        'country = "Ireland"\nlines = []\noverdose_signs = []\noverdose_steps = ["Call 112."]\n'
+        '[emergency]\nname = "Emergency"\nnumber = "112"\ntel = "112"\nwhen = "Danger now."\n'
+    )
+    app.config["CRISIS_RESOURCES_FILE"] = str(replacement)
+    html = client.get("/help").get_data(as_text=True)
+    assert 'href="tel:112"' in html and "Ireland" in html
+
+
+def test_crisis_file_without_required_parts_is_refused(tmp_path):
+    broken = tmp_path / "crisis.toml"
+    broken.write_text('country = "X"\n')
+    with pytest.raises(ValueError, match="emergency"):
+        services.crisis_resources(str(broken))
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_broken_database(tmp_path, smtp_server):
+    controller, _inbox = smtp_server
+    broken = make_test_app(
+        f"sqlite:///{tmp_path / 'missing-folder' / 'db.sqlite3'}", tmp_path, controller.port
+    )
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_friendly_404_405_413_pages(client):
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "couldn&#39;t find that page" in missing.get_data(
+        as_text=True
+    )
+    assert client.get("/auth/logout").status_code == 405
+    huge = client.post("/auth/login", data={"email": "x" * (2 * 1024 * 1024)})
+    assert huge.status_code == 413
+    assert "too much to send at once" in huge.get_data(as_text=True)
+    api = client.get("/no-such-feed.json")
+    assert api.status_code == 404 and api.get_json()["status"] == 404
+
+
+def test_unexpected_errors_get_a_friendly_500(database_url, tmp_path, smtp_server):
+    controller, _inbox = smtp_server
+    app = make_test_app(database_url, tmp_path, controller.port, PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/boom")
+    def boom():
+        raise InternalServerError()
+
+    @app.route("/crash")
+    def crash():
+        raise RuntimeError("unexpected")
+
+    for path in ["/boom", "/crash"]:
+        response = app.test_client().get(path)
+        assert response.status_code == 500
+        assert "Something went wrong on our side" in response.get_data(as_text=True)

@@ -1,0 +1,99 @@
+"""CSRF on every POST route, security headers, rate limits."""
+
+import pytest
+import redis
+from conftest import PASSWORD, log_in, make_test_app, submit
+
+from caregiver.extensions import db
+
+
+def post_routes(app):
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        values = {}
+        for name, converter in rule._converters.items():
+            if hasattr(converter, "items"):  # any(...)
+                values[name] = next(iter(converter.items))
+            elif converter.regex == r"\d+":
+                values[name] = 1
+            else:
+                values[name] = "token"
+        yield rule.build(values, append_unknown=False)[1]
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(app, make_user):
+    admin = make_user(role="admin")
+    anonymous, signed_in = app.test_client(), app.test_client()
+    log_in(signed_in, admin)
+    routes = list(post_routes(app))
+    assert len(routes) >= 10
+    for client in (anonymous, signed_in):
+        for path in routes:
+            response = client.post(path, data={"email": "a@example.org", "note": "x" * 20})
+            assert response.status_code == 400, path
+            assert "expired or was sent from somewhere else" in response.get_data(as_text=True)
+    assert signed_in.get("/dashboard").status_code == 200  # logout without a token did nothing
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_load_nothing_from_other_hosts(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "http://" not in html.replace("http://localhost", "")
+    assert "https://" not in html
+
+
+def test_repeated_log_in_attempts_are_slowed_with_a_friendly_page(client, make_user):
+    user = make_user()
+    responses = [
+        submit(client, "/auth/login", {"email": user.email, "password": "wrong guess!"})
+        for _ in range(11)
+    ]
+    assert [r.status_code for r in responses] == [200] * 10 + [429]
+    assert "Too many tries for now" in responses[10].get_data(as_text=True)
+    # Even the right password waits: guessing cannot be rushed.
+    right = submit(client, "/auth/login", {"email": user.email, "password": PASSWORD})
+    assert right.status_code == 429
+
+
+@pytest.fixture
+def redis_uri():
+    uri = "redis://127.0.0.1:6379/15"
+    client = redis.Redis.from_url(uri, socket_connect_timeout=1)
+    try:
+        client.flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    yield uri
+    client.flushdb()
+    client.close()
+
+
+def test_rate_limits_live_in_redis_so_every_worker_shares_them(
+    database_url, tmp_path, smtp_server, redis_uri
+):
+    """Ten attempts through one worker; the eleventh, through a worker started afterwards with
+    no memory of them, is still refused: the count lives in Redis."""
+    controller, _inbox = smtp_server
+    data = {"email": "nobody@example.org", "password": "wrong guess!"}
+    first = make_test_app(
+        database_url, tmp_path / "one", controller.port, RATELIMIT_STORAGE_URI=redis_uri
+    )
+    with first.app_context():
+        db.create_all()
+        statuses = [submit(first.test_client(), "/auth/login", data).status_code for _ in range(10)]
+        db.engine.dispose()
+    second = make_test_app(
+        database_url, tmp_path / "two", controller.port, RATELIMIT_STORAGE_URI=redis_uri
+    )
+    with second.app_context():
+        statuses.append(submit(second.test_client(), "/auth/login", data).status_code)
+        db.engine.dispose()
+    assert statuses == [200] * 10 + [429]
