@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import CSRF_RE, PASSWORD, link_in, log_in, submit, text_of
+from helpers import CSRF_RE, PASSWORD, link_in, log_in, submit, text_of
 
 from caregiver.auth.models import LoginSession, User
 from caregiver.extensions import db

@@ -1,6 +1,6 @@
 """The flask commands people use to run the app."""
 
-from conftest import PASSWORD, log_in
+from helpers import PASSWORD, log_in
 
 from caregiver import security
 from caregiver.auth.models import User

@@ -1,7 +1,7 @@
 """Landing, dashboard, crisis help, health check, error pages."""
 
 import pytest
-from conftest import make_test_app
+from helpers import make_test_app
 from werkzeug.exceptions import InternalServerError
 
 from caregiver.main import services

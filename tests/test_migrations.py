@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import make_test_app
 from flask_migrate import downgrade, upgrade
+from helpers import make_test_app
 
 from caregiver.extensions import db
 

@@ -1,6 +1,6 @@
 """Role guards and the facilitator approval flow."""
 
-from conftest import log_in, submit
+from helpers import log_in, submit
 
 from caregiver.auth.models import FacilitatorRequest
 from caregiver.extensions import db

@@ -2,7 +2,7 @@
 
 import pytest
 import redis
-from conftest import PASSWORD, log_in, make_test_app, submit
+from helpers import PASSWORD, log_in, make_test_app, submit
 
 from caregiver.extensions import db
 

@@ -1,0 +1,129 @@
+"""Helpers shared by the tests: acting as a browser would, reading the mail the app sent."""
+
+import contextvars
+import re
+import socket
+import threading
+import uuid
+from email import message_from_bytes, policy
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from caregiver import create_app
+
+PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+LINK_RE = re.compile(r"https?://\S+")
+
+
+class Inbox:
+    """What the test SMTP server received, newest last."""
+
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self._lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def clear(self):
+        with self._lock:
+            self.messages.clear()
+
+    def to(self, address):
+        """Messages whose envelope recipient is ``address``."""
+        return [m for rcpts, m in self.messages if address in rcpts]
+
+    def last_to(self, address):
+        found = self.to(address)
+        assert found, f"no mail was sent to {address}; got {len(self.messages)} message(s)"
+        return found[-1]
+
+
+def text_of(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(message, path_part: str) -> str:
+    """The first link in a message's text whose path contains ``path_part``, as a path."""
+    for url in LINK_RE.findall(text_of(message)):
+        parts = urlsplit(url)
+        if path_part in parts.path:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    raise AssertionError(f"no link containing {path_part!r} in: {text_of(message)}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _postgres_schema_url(base_url: str):
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base_url else "?"
+    return admin, schema, f"{base_url}{sep}options=-csearch_path%3D{schema}"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the fixture pushes one so tests can use
+    the database), which would share ``g`` (the logged-in person, the CSRF token) across
+    requests and clients.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_test_app(database_url, tmp_path, smtp_port, **overrides):
+    config = {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "ENV_VARS": {
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "SMTP_SECURITY": "none",
+            "MAIL_FROM": "Caregiver <no-reply@caregiver.example>",
+        },
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def csrf_token(client, page="/auth/login") -> str:
+    response = client.get(page)
+    found = CSRF_RE.search(response.get_data(as_text=True))
+    assert found, f"no CSRF token on {page} (status {response.status_code})"
+    return found.group(1)
+
+
+def submit(client, url, data=None, page=None, **kwargs):
+    """Post a form as a browser would: with the CSRF token from the page it sits on."""
+    fields = dict(data or {})
+    fields["csrf_token"] = csrf_token(client, page or url)
+    return client.post(url, data=fields, **kwargs)
+
+
+def log_in(client, user_or_email, password=PASSWORD, remember=False):
+    email = getattr(user_or_email, "email", user_or_email)
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "y"
+    response = submit(client, "/auth/login", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
