@@ -1,7 +1,10 @@
 """Friendly error pages (JSON for JSON clients), never a bare stack trace."""
 
+import logging
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -26,6 +29,16 @@ MESSAGES = {
     ),
 }
 
+log = logging.getLogger(__name__)
+
+# Used only when the normal layout itself fails (for example, the database is down).
+FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Caregiver</title></head><body><main><h1>{title}</h1><p>{message}</p>
+<p>In an emergency call <a href="tel:911">911</a>.
+For a crisis call or text <a href="tel:988">988</a>. <a href="/help">Crisis help</a></p>
+</main></body></html>"""
+
 CSRF_MESSAGE = (
     "This form had expired or was sent from somewhere else, so we didn't act on it. "
     "Please go back, reload the page, and try again."
@@ -48,7 +61,12 @@ def render_error(code: int, detail: str | None = None):
         message = detail
     if wants_json():
         return {"error": title, "message": message, "status": code}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    try:
+        page = render_template("errors/error.html", code=code, title=title, message=message)
+    except Exception:  # noqa: BLE001 - the layout needs the database; it may be what failed
+        log.exception("error page could not be rendered")
+        page = FALLBACK_PAGE.format(title=escape(title), message=escape(message))
+    return page, code
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,11 @@
 """Landing, dashboard, crisis help, health check, error pages."""
 
 import pytest
-from helpers import make_test_app
+from helpers import PASSWORD, log_in, make_test_app
 from werkzeug.exceptions import InternalServerError
 
+from caregiver.auth import services as auth_services
+from caregiver.extensions import db
 from caregiver.main import services
 
 
@@ -101,3 +103,30 @@ def test_unexpected_errors_get_a_friendly_500(database_url, tmp_path, smtp_serve
         response = app.test_client().get(path)
         assert response.status_code == 500
         assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_error_page_still_renders_when_the_database_is_broken(
+    database_url, tmp_path, smtp_server, make_user_in
+):
+    controller, _inbox = smtp_server
+    app = make_test_app(database_url, tmp_path, controller.port, PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        db.create_all()
+        user = make_user_in()
+        client = app.test_client()
+        log_in(client, user)
+        db.session.remove()  # PostgreSQL would wait on this session's open transaction
+        db.drop_all()  # every query from now on fails, including loading the signed-in person
+        response = client.get("/dashboard")
+        db.engine.dispose()
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in html and 'href="tel:911"' in html
+
+
+@pytest.fixture
+def make_user_in():
+    """Create a verified person in whatever app context is current."""
+    return lambda: auth_services.create_user(
+        "broken@example.org", "Kit", PASSWORD, "UTC", verified=True
+    )

@@ -1,0 +1,63 @@
+"""The README's first command: `make run` migrates, loads demo data and serves the app."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, deadline: float) -> bytes:
+    """Poll until the server answers (or the process dies, or the deadline passes)."""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"make run exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local server
+                return response.read()
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_serves_the_landing_page_and_health_check(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "SECRET_KEY": "make-run-test-secret",
+    }
+    log = (tmp_path / "make-run.log").open("w+")
+    process = subprocess.Popen(  # noqa: S603 - fixed command
+        ["make", "--no-print-directory", "run"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        health = json.loads(wait_for(base + "/healthz", process, time.monotonic() + 120))
+        assert health == {"status": "ok", "database": "ok"}
+        landing = wait_for(base + "/", process, time.monotonic() + 10).decode()
+        assert "Caregiver" in landing and 'href="/help"' in landing
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        log.seek(0)
+        output = log.read()
+        log.close()
+    assert "demo-only-password-2026" in output  # the demo accounts were printed
+    assert f"http://127.0.0.1:{port}" in output
