@@ -3,8 +3,8 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caregiver import cli, errors, extensions, web
-from caregiver.config import load_config
+from caregiver import cli, crypto, errors, extensions, web
+from caregiver.config import ConfigError, load_config
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -31,4 +31,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     web.init_headers(app)
     errors.init_app(app)
     cli.init_app(app)
+    if app.config["CAREGIVER_ENV"] == "production":
+        _check_encryption_keys(app)
     return app
+
+
+def _check_encryption_keys(app: Flask) -> None:
+    with app.app_context():
+        missing = crypto.missing_master_keys(app)
+        # No connection opened at start-up may outlive it (workers fork after this).
+        extensions.db.engine.dispose()
+    if missing:
+        raise ConfigError(
+            "CAREGIVER_ENCRYPTION_KEYS lacks the master key(s) with id "
+            f"{', '.join(sorted(missing))}, which protect stored private text. Add the old key "
+            "back (after the newest), then run `flask --app caregiver keys rotate`."
+        )

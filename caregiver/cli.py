@@ -1,4 +1,4 @@
-"""Flask commands: ``flask --app caregiver user create``, ``demo-data``."""
+"""Flask commands: ``user create``, ``demo-data``, ``keys``, ``journal purge-deleted``."""
 
 import sys
 
@@ -7,11 +7,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from caregiver import crypto
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import ROLES, User
 from caregiver.extensions import db
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
+keys_cli = AppGroup("keys", help="Encryption keys for private text.")
+journal_cli = AppGroup("journal", help="Journal housekeeping.")
 
 DEMO_PASSWORD = "demo-only-password-2026"  # noqa: S105 - published on purpose, demo accounts only
 DEMO_PEOPLE = [
@@ -74,6 +77,52 @@ def demo_data(if_empty):
             click.echo(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")
 
 
+@keys_cli.command("generate")
+def generate_key():
+    """Print a new random master key (put it first in CAREGIVER_ENCRYPTION_KEYS)."""
+    click.echo(crypto.generate_master_key())
+
+
+@keys_cli.command("status")
+def key_status():
+    """How many people's data keys each master key wraps."""
+    configured = [key.id for key in current_app.config["ENCRYPTION_KEYS"]]
+    counts = crypto.key_status()
+    for position, key_id in enumerate(configured):
+        role = "newest" if position == 0 else "older"
+        click.echo(f"{key_id}  {role:<6}  wraps {counts.pop(key_id, 0)} data key(s)")
+    for key_id, count in counts.items():
+        click.echo(f"{key_id}  MISSING wraps {count} data key(s): add this key back")
+
+
+@keys_cli.command("rotate")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--limit", type=click.IntRange(1), help="Stop after re-wrapping this many keys.")
+def rotate_keys(batch_size, limit):
+    """Re-wrap every data key under the newest master key. Safe to stop and run again."""
+
+    def progress(report):
+        click.echo(f"re-wrapped {report.rewrapped} data key(s) so far")
+
+    report = crypto.rotate(batch_size=batch_size, limit=limit, progress=progress)
+    click.echo(
+        f"Done: {report.rewrapped} re-wrapped, {report.remaining} still under older keys"
+        + (f", {report.unreadable} whose master key is missing" if report.unreadable else "")
+        + "."
+    )
+    if report.remaining == 0:
+        click.echo("Every data key is under the newest master key; older keys can be removed.")
+
+
+@journal_cli.command("purge-deleted")
+def purge_deleted():
+    """Erase journal entries deleted more than 30 days ago."""
+    from caregiver.journal import services as journal_services
+
+    count = journal_services.purge_deleted()
+    click.echo(f"Erased {count} entr{'y' if count == 1 else 'ies'} deleted over 30 days ago.")
+
+
 def init_app(app: Flask) -> None:
-    app.cli.add_command(user_cli)
-    app.cli.add_command(demo_data)
+    for command in (user_cli, demo_data, keys_cli, journal_cli):
+        app.cli.add_command(command)

@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from caregiver.crypto import MasterKeyError, generate_master_key, parse_master_keys
+
 
 class ConfigError(RuntimeError):
     """A setting is missing or wrong; the message says which and how to fix it."""
@@ -59,6 +61,24 @@ def _whole_number(env: dict, name: str) -> int:
     return int(raw)
 
 
+def _encryption_keys(env: dict, production: bool, instance_path: Path) -> list:
+    setting = _secret(
+        env,
+        "CAREGIVER_ENCRYPTION_KEYS",
+        production,
+        instance_path,
+        "encryption_keys",
+        generate_master_key,
+    )
+    try:
+        return parse_master_keys(setting)
+    except MasterKeyError as error:
+        raise ConfigError(
+            f"CAREGIVER_ENCRYPTION_KEYS: {error}. Each key is 32 random bytes in URL-safe "
+            "base64, newest first; `flask --app caregiver keys generate` prints a new one."
+        ) from error
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -73,6 +93,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SECRET_KEY": _secret(
             env, "SECRET_KEY", production, instance, "secret_key", lambda: secrets.token_hex(32)
         ),
+        "ENCRYPTION_KEYS": _encryption_keys(env, production, instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SMTP_HOST": env.get("SMTP_HOST", "").strip(),

@@ -130,11 +130,14 @@ facilitator_required = role_required("facilitator")
 admin_required = role_required("admin")
 
 
-def get_own_or_404(model, object_id, owner_field: str = "user_id"):
-    """Fetch an object owned by the current person; anyone else's answers 404."""
+def get_own_or_404(model, object_id, *criteria, owner_field: str = "user_id"):
+    """Fetch an object owned by the current person; anyone else's answers 404.
+
+    Extra ``criteria`` narrow it further (an entry that is not deleted, say).
+    """
     owner = getattr(model, owner_field)
     found = db.session.scalar(
-        db.select(model).where(model.id == object_id, owner == current_user.id)
+        db.select(model).where(model.id == object_id, owner == current_user.id, *criteria)
     )
     if found is None:
         abort(404)

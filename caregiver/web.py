@@ -42,9 +42,10 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.auth.account import bp as account_bp
     from caregiver.auth.views import bp as auth_bp
     from caregiver.groups.views import bp as groups_bp
+    from caregiver.journal.views import bp as journal_bp
     from caregiver.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, groups_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp):
         app.register_blueprint(blueprint)
 
 

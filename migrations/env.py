@@ -41,6 +41,11 @@ def run_migrations_online():
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations copy and drop tables; with foreign keys on, dropping a table would
+            # cascade-delete the rows that refer to it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the implicit transaction so Alembic's own one commits
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
             context.run_migrations()

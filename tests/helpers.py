@@ -1,5 +1,6 @@
 """Helpers shared by the tests: acting as a browser would, reading the mail the app sent."""
 
+import base64
 import contextvars
 import re
 import socket
@@ -14,6 +15,9 @@ from flask.testing import FlaskClient
 from caregiver import create_app
 
 PASSWORD = "correct horse battery staple"
+# Fixed master keys for tests only (32 bytes each, URL-safe base64).
+KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
+KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode()
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 LINK_RE = re.compile(r"https?://\S+")
 
@@ -90,6 +94,7 @@ def make_test_app(database_url, tmp_path, smtp_port, **overrides):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "ENV_VARS": {
             "SECRET_KEY": "test-secret-key-not-for-production",
+            "CAREGIVER_ENCRYPTION_KEYS": KEY_A,
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_port),
             "SMTP_SECURITY": "none",
@@ -99,6 +104,7 @@ def make_test_app(database_url, tmp_path, smtp_port, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,
     }
+    config["ENV_VARS"].update(overrides.pop("ENV_VARS", {}))
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient

@@ -1,7 +1,10 @@
 import pytest
+from helpers import KEY_A, KEY_B
 
 from caregiver import create_app
 from caregiver.config import ConfigError, load_config
+
+PRODUCTION = {"CAREGIVER_ENV": "production", "SECRET_KEY": "x" * 64}
 
 
 def test_testing_flag_comes_from_overrides(app):
@@ -24,7 +27,7 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    config = load_config(str(tmp_path), env={"CAREGIVER_ENV": "production", "SECRET_KEY": "x" * 64})
+    config = load_config(str(tmp_path), env={**PRODUCTION, "CAREGIVER_ENCRYPTION_KEYS": KEY_A})
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["SESSION_COOKIE_HTTPONLY"] and config["REMEMBER_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
@@ -45,3 +48,31 @@ def test_numbers_in_the_environment_are_checked(tmp_path):
     with pytest.raises(ConfigError, match="SMTP_PORT must be a whole number"):
         load_config(str(tmp_path), env={"SMTP_PORT": "twenty-five"})
     assert load_config(str(tmp_path), env={"SMTP_SECURITY": "ssl"})["SMTP_PORT"] == 465
+
+
+def test_development_generates_an_encryption_key_once(tmp_path):
+    first = load_config(str(tmp_path), env={})["ENCRYPTION_KEYS"]
+    second = load_config(str(tmp_path), env={})["ENCRYPTION_KEYS"]
+    assert [k.id for k in first] == [k.id for k in second] and len(first) == 1
+    assert (tmp_path / "encryption_keys").stat().st_mode & 0o077 == 0
+
+
+def test_production_needs_encryption_keys(tmp_path):
+    with pytest.raises(ConfigError, match="CAREGIVER_ENCRYPTION_KEYS is not set"):
+        load_config(str(tmp_path), env=PRODUCTION)
+    assert not (tmp_path / "encryption_keys").exists()
+
+
+@pytest.mark.parametrize(
+    "setting, problem",
+    [("not base64!!", "key 1 is not valid base64"), (f"{KEY_A},c2hvcnQ=", "key 2 is 5 bytes")],
+)
+def test_malformed_encryption_keys_are_a_clear_error(tmp_path, setting, problem):
+    with pytest.raises(ConfigError, match=problem):
+        load_config(str(tmp_path), env={**PRODUCTION, "CAREGIVER_ENCRYPTION_KEYS": setting})
+
+
+def test_keys_are_listed_newest_first(tmp_path):
+    keys = load_config(str(tmp_path), env={"CAREGIVER_ENCRYPTION_KEYS": f" {KEY_B}, {KEY_A} "})
+    first, second = keys["ENCRYPTION_KEYS"]
+    assert first.id != second.id and len(first.id) == 12

@@ -11,16 +11,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import free_port
+from helpers import KEY_A, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, deadline: float) -> bytes:
+def wait_for(url: str, process: subprocess.Popen, deadline: float, log) -> bytes:
     """Poll until the server answers (or the process dies, or the deadline passes)."""
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"make run exited with {process.returncode}")
+            log.seek(0)
+            raise AssertionError(f"make run exited with {process.returncode}:\n{log.read()}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local server
                 return response.read()
@@ -37,6 +38,7 @@ def test_make_run_serves_the_landing_page_and_health_check(tmp_path):
         "PORT": str(port),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
         "SECRET_KEY": "make-run-test-secret",
+        "CAREGIVER_ENCRYPTION_KEYS": KEY_A,
     }
     log = (tmp_path / "make-run.log").open("w+")
     process = subprocess.Popen(  # noqa: S603 - fixed command
@@ -49,13 +51,14 @@ def test_make_run_serves_the_landing_page_and_health_check(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        health = json.loads(wait_for(base + "/healthz", process, time.monotonic() + 120))
+        health = json.loads(wait_for(base + "/healthz", process, time.monotonic() + 120, log))
         assert health == {"status": "ok", "database": "ok"}
-        landing = wait_for(base + "/", process, time.monotonic() + 10).decode()
+        landing = wait_for(base + "/", process, time.monotonic() + 10, log).decode()
         assert "Caregiver" in landing and 'href="/help"' in landing
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
         log.seek(0)
         output = log.read()
         log.close()

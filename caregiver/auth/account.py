@@ -1,7 +1,7 @@
 """The account page: profile, email, password, signed-in devices, facilitator request."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required, logout_user
 
 from caregiver.admin import services as admin_services
 from caregiver.auth import forms, services
@@ -105,3 +105,20 @@ def request_facilitator():
         form=form,
         pending_request=admin_services.pending_request(current_user),
     )
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user._get_current_object(), form.password.data)
+        except services.FieldError as error:
+            form.password.errors.append(error.message)
+        else:
+            logout_user()
+            session.clear()
+            flash("Your account and everything in it have been deleted.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/delete_account.html", form=form), 400 if form.errors else 200

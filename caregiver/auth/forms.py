@@ -108,3 +108,7 @@ class FacilitatorRequestForm(FlaskForm):
         ],
         description="Which group, where it meets, and how you are involved. An admin reads this.",
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = current_password_field("Your password")

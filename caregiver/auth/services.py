@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select, update
 
-from caregiver import mail, security
+from caregiver import crypto, mail, security
 from caregiver.auth.models import LoginSession, User
 from caregiver.extensions import db
 from caregiver.models import utcnow
@@ -293,6 +293,16 @@ def update_profile(user: User, display_name: str, timezone: str) -> None:
     """Change the name shown to others and the timezone used for every date and time."""
     user.display_name = display_name.strip()
     user.timezone = timezone
+    db.session.commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase a person and everything they stored; their data key goes first."""
+    if not security.verify_password(user.password_hash, password):
+        raise FieldError("password", "That isn't your current password.")
+    # Without the data key, any copy of their sealed text (a backup, say) can never be read.
+    crypto.forget_data_keys(user.id)
+    db.session.delete(user)
     db.session.commit()
 
 

@@ -41,9 +41,125 @@
     });
   }
 
+  // Journal drafts: kept in this browser while the person types, so a crash, a lost connection
+  // or an expired session never costs them what they wrote. Cleared once the server has saved
+  // the entry, and on log-out (a shared family device must not keep private text).
+  var DRAFT_PREFIX = "caregiver-draft:";
+  var DRAFT_FIELDS = ["title", "body", "mood", "tags", "entry_date", "entry_time", "prompt_key"];
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function readFields(form) {
+    var values = {};
+    DRAFT_FIELDS.forEach(function (name) {
+      var inputs = form.querySelectorAll("[name='" + name + "']");
+      inputs.forEach(function (input) {
+        if (input.type === "radio") { if (input.checked) values[name] = input.value; }
+        else values[name] = input.value;
+      });
+      if (!(name in values)) values[name] = "";
+    });
+    return values;
+  }
+
+  function writeFields(form, values) {
+    DRAFT_FIELDS.forEach(function (name) {
+      form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "radio") input.checked = input.value === values[name];
+        else if (name in values) input.value = values[name];
+      });
+    });
+  }
+
+  function sameText(a, b) {
+    return (a.body || "") === (b.body || "") && (a.title || "") === (b.title || "") &&
+      (a.tags || "") === (b.tags || "");
+  }
+
+  function timeLabel(stamp) {
+    return new Date(stamp).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  }
+
+  function journalDrafts() {
+    var store = storage();
+    var form = document.querySelector("form[data-draft]");
+    if (!store || !form) return;
+    var key = DRAFT_PREFIX + form.getAttribute("data-draft-owner") + ":" +
+      form.getAttribute("data-draft");
+    var status = form.querySelector(".draft-status");
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) { saved = null; }
+
+    if (saved && saved.fields && saved.fields.body && !sameText(saved.fields, readFields(form))) {
+      var offer = document.createElement("div");
+      offer.className = "notice draft-offer";
+      offer.setAttribute("role", "status");
+      var text = document.createElement("p");
+      text.textContent = "You have an unsaved draft from " + timeLabel(saved.at) + ".";
+      var restore = document.createElement("button");
+      restore.type = "button";
+      restore.className = "button button-primary";
+      restore.textContent = "Restore draft";
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "button button-secondary";
+      discard.textContent = "Discard draft";
+      restore.addEventListener("click", function () {
+        writeFields(form, saved.fields);
+        offer.remove();
+        form.querySelector("[name='body']").focus();
+      });
+      discard.addEventListener("click", function () {
+        store.removeItem(key);
+        offer.remove();
+      });
+      offer.append(text, restore, discard);
+      form.insertBefore(offer, form.firstChild);
+    }
+
+    var timer = null;
+    function save() {
+      var fields = readFields(form);
+      if (!fields.body && !fields.title) { store.removeItem(key); return; }
+      try {
+        store.setItem(key, JSON.stringify({ at: Date.now(), fields: fields }));
+      } catch (e) { return; }
+      if (status) {
+        status.hidden = false;
+        status.textContent = "Draft kept on this device at " + timeLabel(Date.now()) + ".";
+      }
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 400);
+    });
+    form.addEventListener("submit", function () { clearTimeout(timer); save(); });
+  }
+
+  function clearDrafts() {
+    var store = storage();
+    if (!store) return;
+    var done = document.querySelector("meta[name='caregiver-draft-saved']");
+    if (done) {
+      var owner = done.getAttribute("data-owner");
+      store.removeItem(DRAFT_PREFIX + owner + ":" + done.getAttribute("content"));
+    }
+    document.addEventListener("submit", function (event) {
+      if (!event.defaultPrevented && event.target.matches("form[data-logout]")) {
+        Object.keys(store).forEach(function (name) {
+          if (name.indexOf(DRAFT_PREFIX) === 0) store.removeItem(name);
+        });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     prefillTimezone();
     passwordToggles();
     confirmations();
+    clearDrafts();
+    journalDrafts();
   });
 })();

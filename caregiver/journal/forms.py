@@ -1,0 +1,119 @@
+"""Journal forms: they check the input alone (lengths, choices, dates)."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from caregiver.journal import services
+
+MOOD_CHOICES = [SelectChoice("", "No mood")] + [
+    SelectChoice(str(value), f"{face} {label}") for value, (label, face) in services.MOODS.items()
+]
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class EntryForm(FlaskForm):
+    title = StringField(
+        "Title (optional)",
+        [Length(max=services.TITLE_MAX, message="Keep the title to 200 characters or fewer.")],
+        render_kw={"autocomplete": "off", "maxlength": services.TITLE_MAX},
+    )
+    body = TextAreaField(
+        "What's on your mind?",
+        [
+            InputRequired("Write something before saving."),
+            Length(
+                max=services.BODY_MAX,
+                message=f"An entry can be up to {services.BODY_MAX:,} characters. "
+                "Your text is still here: shorten it or split it into two entries.",
+            ),
+        ],
+        render_kw={"rows": 10, "autocomplete": "off", "spellcheck": "true"},
+    )
+    mood = RadioField(
+        "How are you feeling?", choices=MOOD_CHOICES, default="", validate_choice=False
+    )
+    tags = StringField(
+        "Tags (optional)",
+        description="Separate tags with commas, e.g. money, sleep, good day.",
+        render_kw={"autocomplete": "off", "autocapitalize": "none"},
+    )
+    entry_date = DateField("Date", [InputRequired("Enter a date.")])
+    entry_time = TimeField("Time", [InputRequired("Enter a time.")])
+    prompt_key = HiddenField()
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_mood(self, field):
+        if field.data not in {choice.value for choice in MOOD_CHOICES}:
+            raise ValidationError("Choose a mood from the list.")
+
+    def validate_tags(self, field):
+        problem = services.tag_problem(services.parse_tags(field.data or ""))
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_entry_date(self, field):
+        if self.today and field.data and field.data > self.today:
+            raise ValidationError("The date can't be later than today.")
+
+    def entry_data(self) -> services.EntryData:
+        """The checked input as plain values for the service."""
+        return services.EntryData(
+            body=self.body.data,
+            title=self.title.data or "",
+            mood=_optional_int(self.mood.data),
+            tags=services.parse_tags(self.tags.data or ""),
+            entry_date=self.entry_date.data,
+            entry_time=self.entry_time.data,
+            prompt_key=self.prompt_key.data or None,
+        )
+
+
+class FilterForm(FlaskForm):
+    """The list's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    tag = StringField("Tag")
+    mood = StringField("Mood")
+    date_from = DateField("From", [Optional()])
+    date_to = DateField("To", [Optional()])
+
+    def filters(self) -> services.Filters:
+        """The filters that parsed; anything malformed is ignored with a field error."""
+        return services.Filters(
+            tag_id=_digits(self.tag.data),
+            mood=m if (m := _digits(self.mood.data)) in services.MOODS else None,
+            date_from=self.date_from.data if not self.date_from.errors else None,
+            date_to=self.date_to.data if not self.date_to.errors else None,
+        )
+
+
+def _digits(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
+
+
+class SearchForm(FlaskForm):
+    q = StringField(
+        "Search your journal",
+        [InputRequired("Type a word to look for."), Length(max=200)],
+        render_kw={"type": "search", "autocomplete": "off", "enterkeyhint": "search"},
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Export file",
+        [FileRequired("Choose the .zip or journal.json file you exported.")],
+        description="The .zip you downloaded from Export, or the journal.json inside it.",
+        render_kw={"accept": ".zip,.json,application/zip,application/json"},
+    )

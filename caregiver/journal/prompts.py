@@ -1,0 +1,76 @@
+"""Journal prompts: the curated set in prompts.toml and the prompts guidance articles suggest."""
+
+import hashlib
+import random
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+PROMPTS_FILE = Path(__file__).resolve().parent / "prompts.toml"
+GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "guidance" / "content"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    text: str
+    theme: str
+    theme_name: str
+
+
+@lru_cache(maxsize=1)
+def curated() -> tuple[Prompt, ...]:
+    """The curated prompts, in file order."""
+    with PROMPTS_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    return tuple(
+        Prompt(item["key"], item["text"].strip(), theme["key"], theme["name"])
+        for theme in data["themes"]
+        for item in theme["prompts"]
+    )
+
+
+def _front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("+++"):
+        return {}
+    return tomllib.loads(text.split("+++", 2)[1])
+
+
+@lru_cache(maxsize=1)
+def from_guidance() -> tuple[Prompt, ...]:
+    """Prompts suggested by guidance articles, keyed ``article:<slug>:<n>``."""
+    found = []
+    for path in sorted(GUIDANCE_DIR.glob("*.md")):
+        meta = _front_matter(path)
+        slug = meta.get("slug", path.stem)
+        for number, text in enumerate(meta.get("prompts", []), start=1):
+            found.append(Prompt(f"article:{slug}:{number}", text.strip(), slug, meta["title"]))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _by_key() -> dict[str, Prompt]:
+    return {p.key: p for p in (*curated(), *from_guidance())}
+
+
+def get(key: str | None) -> Prompt | None:
+    """The prompt with this key, or None (also for keys retired since)."""
+    return _by_key().get(key) if key else None
+
+
+def _order_for(user_id: int) -> list[Prompt]:
+    # A fixed shuffle per person: each day moves one step along it, so the prompt changes
+    # every day and every prompt comes round before any repeats.
+    order = list(curated())
+    seed = int.from_bytes(hashlib.sha256(f"caregiver.prompts/{user_id}".encode()).digest()[:8])
+    random.Random(seed).shuffle(order)  # noqa: S311 - an order, not a secret
+    return order
+
+
+def for_day(user_id: int, day: date, skip: int = 0) -> Prompt:
+    """The person's prompt for ``day``; ``skip`` steps to the next ones."""
+    order = _order_for(user_id)
+    return order[(day.toordinal() + skip) % len(order)]

@@ -1,0 +1,424 @@
+"""Journal decisions: writing, editing, deleting and listing a person's own entries."""
+
+import base64
+import binascii
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, delete, exists, func, or_, select
+
+from caregiver import crypto
+from caregiver.auth.services import FieldError
+from caregiver.extensions import db
+from caregiver.journal import prompts
+from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
+from caregiver.models import utcnow
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+TAGS_MAX = 20
+TAG_MAX = 40
+PAGE_SIZE = 20
+UNDO_DAYS = 30
+MOODS = {
+    1: ("Very low", "😞"),
+    2: ("Low", "🙁"),
+    3: ("Okay", "😐"),
+    4: ("Good", "🙂"),
+    5: ("Very good", "😄"),
+}
+
+
+@dataclass
+class EntryData:
+    """What a person typed, already checked by the form."""
+
+    body: str
+    entry_date: date
+    entry_time: time
+    title: str = ""
+    mood: int | None = None
+    tags: list[str] = field(default_factory=list)
+    prompt_key: str | None = None
+
+
+@dataclass
+class Entry:
+    """An entry opened for its owner; ``unreadable`` when its text cannot be decrypted."""
+
+    id: int
+    entry_date: date
+    entry_time: time
+    mood: int | None
+    title: str
+    body: str
+    tags: list[tuple[int, str]]
+    prompt: prompts.Prompt | None
+    unreadable: bool
+    deleted_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass
+class Filters:
+    tag_id: int | None = None
+    mood: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.tag_id, self.mood, self.date_from, self.date_to))
+
+
+@dataclass
+class Page:
+    entries: list[Entry]
+    next_cursor: str | None
+
+
+class BadCursor(ValueError):
+    """A page link was altered or is from an older version."""
+
+
+# Input rules -------------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """Keep what was typed, minus control characters other than line breaks and tabs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+def parse_tags(raw: str) -> list[str]:
+    """Split a comma-separated tag list, dropping blanks and repeats (case-insensitively)."""
+    seen, tags = set(), []
+    for part in raw.split(","):
+        tag = " ".join(clean_text(part).split()).lstrip("#")
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def tag_problem(tags: list[str]) -> str | None:
+    """Why this tag list is not acceptable, or None."""
+    if len(tags) > TAGS_MAX:
+        return f"Use at most {TAGS_MAX} tags (you have {len(tags)})."
+    long = [t for t in tags if len(t) > TAG_MAX]
+    if long:
+        return f"Keep each tag to {TAG_MAX} characters or fewer (“{long[0][:TAG_MAX]}…” is longer)."
+    return None
+
+
+def today_for(timezone: str) -> date:
+    """Today's date on the person's own clock."""
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
+def check_entry(data: EntryData, timezone: str) -> None:
+    """Raise FieldError for the first rule the entry breaks."""
+    if not data.body.strip():
+        raise FieldError("body", "Write something before saving.")
+    if len(data.body) > BODY_MAX:
+        raise FieldError("body", f"An entry can be up to {BODY_MAX:,} characters.")
+    if len(data.title) > TITLE_MAX:
+        raise FieldError("title", f"Keep the title to {TITLE_MAX} characters or fewer.")
+    if data.mood is not None and data.mood not in MOODS:
+        raise FieldError("mood", "Choose a mood from the list.")
+    if problem := tag_problem(data.tags):
+        raise FieldError("tags", problem)
+    if data.entry_date > today_for(timezone):
+        raise FieldError("entry_date", "The date can't be later than today.")
+
+
+def _instant(day: date, moment: time, timezone: str) -> datetime:
+    return datetime.combine(day, moment, tzinfo=ZoneInfo(timezone))
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+
+def create_entry(user, data: EntryData) -> JournalEntry:
+    """Save a new entry for ``user``; raise FieldError on input the form let through."""
+    check_entry(data, user.timezone)
+    entry = add_entry(user, data)
+    db.session.commit()
+    return entry
+
+
+def add_entry(user, data: EntryData) -> JournalEntry:
+    """Add a checked entry to the session (the caller commits)."""
+    entry = JournalEntry(user_id=user.id, body_sealed=b"")
+    db.session.add(entry)
+    _fill(entry, data, user.timezone)
+    return entry
+
+
+def update_entry(user, entry: JournalEntry, data: EntryData) -> None:
+    """Replace an entry's content with what the person typed."""
+    check_entry(data, user.timezone)
+    _fill(entry, data, user.timezone)
+    entry.updated_at = utcnow()
+    db.session.commit()
+
+
+def _fill(entry: JournalEntry, data: EntryData, timezone: str) -> None:
+    entry.entry_date, entry.entry_time = data.entry_date, data.entry_time
+    entry.written_at = _instant(data.entry_date, data.entry_time, timezone)
+    entry.mood = data.mood
+    entry.prompt_key = data.prompt_key if prompts.get(data.prompt_key) else None
+    db.session.flush()  # the row id is part of each sealed value's place
+    title = clean_text(data.title).strip()
+    entry.title_sealed = crypto.seal_field(entry, "title_sealed", title) if title else None
+    entry.body_sealed = crypto.seal_field(entry, "body_sealed", clean_text(data.body))
+    db.session.execute(delete(entry_tags).where(entry_tags.c.entry_id == entry.id))
+    for tag in _tags_named(entry.user_id, data.tags):
+        db.session.execute(entry_tags.insert().values(entry_id=entry.id, tag_id=tag.id))
+
+
+def _tags_named(user_id: int, names: list[str]) -> list[JournalTag]:
+    wanted = {crypto.blind_index(user_id, "tag", n.casefold()): n for n in names}
+    found = {
+        t.lookup: t
+        for t in db.session.scalars(
+            select(JournalTag).where(JournalTag.user_id == user_id, JournalTag.lookup.in_(wanted))
+        )
+    }
+    for lookup, name in wanted.items():
+        if lookup not in found:
+            tag = JournalTag(user_id=user_id, lookup=lookup, name_sealed=b"")
+            db.session.add(tag)
+            db.session.flush()
+            tag.name_sealed = crypto.seal_field(tag, "name_sealed", name)
+            found[lookup] = tag
+    return [found[lookup] for lookup in wanted]
+
+
+def delete_entry(entry: JournalEntry) -> None:
+    """Move an entry to "recently deleted", where it can be restored for UNDO_DAYS days."""
+    entry.deleted_at = utcnow()
+    db.session.commit()
+
+
+def restore_entry(entry: JournalEntry) -> None:
+    """Bring a deleted entry back."""
+    entry.deleted_at = None
+    db.session.commit()
+
+
+def erase_entry(entry: JournalEntry) -> None:
+    """Delete an entry for good, now."""
+    db.session.delete(entry)
+    db.session.commit()
+    _drop_unused_tags(entry.user_id)
+
+
+def purge_deleted(now: datetime | None = None) -> int:
+    """Erase entries deleted more than UNDO_DAYS ago (everyone's); return how many."""
+    cutoff = (now or utcnow()) - timedelta(days=UNDO_DAYS)
+    owners = db.session.scalars(
+        select(JournalEntry.user_id).where(JournalEntry.deleted_at < cutoff).distinct()
+    ).all()
+    result = db.session.execute(delete(JournalEntry).where(JournalEntry.deleted_at < cutoff))
+    db.session.commit()
+    for owner in owners:
+        _drop_unused_tags(owner)
+    return result.rowcount
+
+
+def _drop_unused_tags(user_id: int) -> None:
+    used = exists().where(entry_tags.c.tag_id == JournalTag.id)
+    db.session.execute(delete(JournalTag).where(JournalTag.user_id == user_id, ~used))
+    db.session.commit()
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def _open(row, column: str) -> str:
+    return crypto.unseal_field(row, column)
+
+
+def tag_names(user_id: int, tag_rows) -> dict[int, str]:
+    """Open tag names; an unreadable one shows as a notice instead."""
+    names = {}
+    for tag in tag_rows:
+        try:
+            names[tag.id] = _open(tag, "name_sealed")
+        except crypto.Unreadable:
+            names[tag.id] = "(unreadable tag)"
+    return names
+
+
+def entry_tag_map(user_id: int, entry_ids: list[int] | None) -> dict[int, list[tuple[int, str]]]:
+    """Each entry's tags as (id, name) (``None``: all the person's entries).
+
+    Links and tags are read apart: a person has a few dozen tags but thousands of links, so
+    each tag is fetched and decrypted once.
+    """
+    links = select(entry_tags.c.entry_id, entry_tags.c.tag_id).join(
+        JournalTag, JournalTag.id == entry_tags.c.tag_id
+    )
+    links = links.where(JournalTag.user_id == user_id)
+    tags = select(JournalTag).where(JournalTag.user_id == user_id)
+    if entry_ids is not None:
+        links = links.where(entry_tags.c.entry_id.in_(entry_ids))
+        tags = tags.where(
+            JournalTag.id.in_(
+                select(entry_tags.c.tag_id).where(entry_tags.c.entry_id.in_(entry_ids))
+            )
+        )
+    pairs = db.session.execute(links).all()
+    names = tag_names(user_id, db.session.scalars(tags).all()) if pairs else {}
+    result = defaultdict(list)
+    for entry_id, tag_id in pairs:
+        result[entry_id].append((tag_id, names[tag_id]))
+    for found in result.values():
+        found.sort(key=lambda item: item[1].casefold())
+    return result
+
+
+def open_entry(row: JournalEntry, tags: list[tuple[int, str]] | None = None) -> Entry:
+    """Decrypt an entry for its owner; never raises on a damaged row."""
+    if tags is None:
+        tags = entry_tag_map(row.user_id, [row.id]).get(row.id, [])
+    try:
+        title = _open(row, "title_sealed") if row.title_sealed else ""
+        body = _open(row, "body_sealed")
+        unreadable = False
+    except crypto.Unreadable:
+        title, body, unreadable = "", crypto.UNREADABLE_NOTICE, True
+    return Entry(
+        id=row.id,
+        entry_date=row.entry_date,
+        entry_time=row.entry_time,
+        mood=row.mood,
+        title=title,
+        body=body,
+        tags=tags,
+        prompt=prompts.get(row.prompt_key),
+        unreadable=unreadable,
+        deleted_at=row.deleted_at,
+        updated_at=row.updated_at,
+    )
+
+
+def encode_cursor(row: JournalEntry) -> str:
+    """An opaque page marker: the last entry's sort position, never any of its text."""
+    stamp = int(row.written_at.timestamp() * 1_000_000)
+    return base64.urlsafe_b64encode(f"{stamp}.{row.id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Read a page marker; raise BadCursor when it was altered."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, entry_id = raw.split(".")
+        moment = datetime.fromtimestamp(int(stamp) / 1_000_000, tz=ZoneInfo("UTC"))
+        return moment, int(entry_id)
+    except (ValueError, binascii.Error, OverflowError, UnicodeDecodeError) as error:
+        raise BadCursor(cursor) from error
+
+
+def _filtered(user_id: int, filters: Filters, deleted: bool = False):
+    query = select(JournalEntry).where(
+        JournalEntry.user_id == user_id,
+        JournalEntry.deleted_at.is_not(None) if deleted else JournalEntry.deleted_at.is_(None),
+    )
+    if filters.mood is not None:
+        query = query.where(JournalEntry.mood == filters.mood)
+    if filters.date_from is not None:
+        query = query.where(JournalEntry.entry_date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(JournalEntry.entry_date <= filters.date_to)
+    if filters.tag_id is not None:
+        query = query.where(
+            exists().where(
+                and_(
+                    entry_tags.c.entry_id == JournalEntry.id,
+                    entry_tags.c.tag_id == filters.tag_id,
+                )
+            )
+        )
+    return query
+
+
+def list_entries(user_id: int, filters: Filters, cursor: str | None = None) -> Page:
+    """One page of a person's entries, newest first, after ``cursor`` (keyset pagination)."""
+    query = _filtered(user_id, filters)
+    if cursor:
+        moment, entry_id = decode_cursor(cursor)
+        query = query.where(
+            or_(
+                JournalEntry.written_at < moment,
+                and_(JournalEntry.written_at == moment, JournalEntry.id < entry_id),
+            )
+        )
+    rows = db.session.scalars(
+        query.order_by(JournalEntry.written_at.desc(), JournalEntry.id.desc()).limit(PAGE_SIZE + 1)
+    ).all()
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    tags = entry_tag_map(user_id, [r.id for r in rows])
+    entries = [open_entry(r, tags.get(r.id, [])) for r in rows]
+    return Page(entries, encode_cursor(rows[-1]) if more else None)
+
+
+def deleted_entries(user_id: int) -> list[Entry]:
+    """Entries in "recently deleted", most recently deleted first."""
+    rows = db.session.scalars(
+        _filtered(user_id, Filters(), deleted=True).order_by(JournalEntry.deleted_at.desc())
+    ).all()
+    tags = entry_tag_map(user_id, [r.id for r in rows])
+    return [open_entry(r, tags.get(r.id, [])) for r in rows]
+
+
+def by_month(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Group a newest-first list under month headings ("November 2026")."""
+    groups: list[tuple[str, list[Entry]]] = []
+    for entry in entries:
+        label = entry.entry_date.strftime("%B %Y")
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
+def used_tags(user_id: int) -> list[tuple[int, str]]:
+    """The person's tags that are on at least one entry, by name."""
+    in_use = exists().where(
+        entry_tags.c.tag_id == JournalTag.id,
+        entry_tags.c.entry_id == JournalEntry.id,
+        JournalEntry.deleted_at.is_(None),
+    )
+    rows = db.session.scalars(select(JournalTag).where(JournalTag.user_id == user_id, in_use)).all()
+    return sorted(tag_names(user_id, rows).items(), key=lambda item: item[1].casefold())
+
+
+def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, float | None]]:
+    """For each day of a month with entries: (how many, average mood or None)."""
+    first = date(year, month, 1)
+    after = date(year + (month == 12), month % 12 + 1, 1)
+    rows = db.session.execute(
+        select(JournalEntry.entry_date, func.count(), func.avg(JournalEntry.mood))
+        .where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.deleted_at.is_(None),
+            JournalEntry.entry_date >= first,
+            JournalEntry.entry_date < after,
+        )
+        .group_by(JournalEntry.entry_date)
+    ).all()
+    return {d.day: (count, float(mood) if mood is not None else None) for d, count, mood in rows}
+
+
+def count_entries(user_id: int) -> int:
+    """How many entries the person has (not counting deleted ones)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(JournalEntry)
+        .where(JournalEntry.user_id == user_id, JournalEntry.deleted_at.is_(None))
+    )

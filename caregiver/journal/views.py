@@ -1,0 +1,316 @@
+"""Journal pages: list, write, read, edit, delete and restore, calendar, search, export."""
+
+import calendar
+import io
+from datetime import date, datetime, timedelta
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from caregiver.auth import services as auth_services
+from caregiver.auth.forms import LoginForm
+from caregiver.auth.views import AUTH_LIMIT, sign_in
+from caregiver.extensions import limiter, login_manager
+from caregiver.forms import ActionForm
+from caregiver.journal import forms, prompts, search, services, transfer
+from caregiver.journal.models import JournalEntry
+from caregiver.main import services as main_services
+from caregiver.security import fingerprint, get_own_or_404
+
+bp = Blueprint("journal", __name__, url_prefix="/journal")
+IMPORT_MAX_BYTES = 25 * 1024 * 1024
+
+
+@bp.app_context_processor
+def mood_names():
+    return {"moods": services.MOODS}
+
+
+@bp.app_template_filter("draft_owner")
+def draft_owner(user_id: int) -> str:
+    """A name for a person's drafts in the browser that does not reveal who they are."""
+    return fingerprint("journal-draft", user_id)[:16]
+
+
+def keeps_text_when_signed_out(view):
+    """Like login_required, but a signed-out POST keeps the entry and asks to log in again."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_authenticated:
+            return view(*args, **kwargs)
+        if request.method != "POST":
+            return login_manager.unauthorized()
+        return _resume_page(LoginForm(formdata=None)), 401
+
+    return wrapped
+
+
+def _resume_page(login_form):
+    target = request.form.get("target_entry") or (request.view_args or {}).get("entry_id", "")
+    return render_template("journal/resume.html", form=login_form, target=target)
+
+
+def _own_entry(entry_id: int, deleted: bool = False) -> JournalEntry:
+    state = JournalEntry.deleted_at.is_not(None) if deleted else JournalEntry.deleted_at.is_(None)
+    return get_own_or_404(JournalEntry, entry_id, state)
+
+
+def _today() -> date:
+    return services.today_for(current_user.timezone)
+
+
+def _editor(form, entry=None, status=200):
+    prompt = prompts.get(form.prompt_key.data)
+    return render_template("journal/edit.html", form=form, entry=entry, prompt=prompt), status
+
+
+def _save(form, entry=None):
+    """Save a checked form; on a rule the service enforces, show the form again."""
+    draft = "new" if entry is None else f"edit-{entry.id}"
+    try:
+        if entry is None:
+            entry = services.create_entry(current_user, form.entry_data())
+        else:
+            services.update_entry(current_user, entry, form.entry_data())
+    except auth_services.FieldError as error:
+        getattr(form, error.field).errors.append(error.message)
+        return _editor(form, entry, 400)
+    flash("Your entry is saved.", "success")
+    session["journal_draft_saved"] = draft  # the next page tells the browser to drop it
+    return redirect(url_for("journal.show", entry_id=entry.id))
+
+
+@bp.route("/")
+@login_required
+def index():
+    filter_form = forms.FilterForm(request.args)
+    filter_form.validate()
+    filters = filter_form.filters()
+    try:
+        page = services.list_entries(current_user.id, filters, request.args.get("after"))
+    except services.BadCursor:
+        flash("That page link was out of date, so here are your newest entries.", "info")
+        return redirect(url_for("journal.index"))
+    args = {key: value for key, value in request.args.items() if key != "after"}
+    paged = bool(request.args.get("after"))
+    return render_template(
+        "journal/index.html",
+        page=page,
+        next_url=url_for("journal.index", **args, after=page.next_cursor)
+        if page.next_cursor
+        else None,
+        first_url=url_for("journal.index", **args) if paged else None,
+        months=services.by_month(page.entries),
+        filters=filters,
+        filter_form=filter_form,
+        tags=services.used_tags(current_user.id),
+        paged=paged,
+        total=services.count_entries(current_user.id),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@keeps_text_when_signed_out
+def new():
+    form = forms.EntryForm(today=_today())
+    if form.validate_on_submit():
+        return _save(form)
+    if request.method == "GET":
+        now = datetime.now(ZoneInfo(current_user.timezone))
+        form.entry_date.data, form.entry_time.data = now.date(), now.time().replace(second=0)
+        chosen = prompts.get(request.args.get("prompt"))
+        skip = request.args.get("skip", "0")
+        prompt = chosen or prompts.for_day(current_user.id, _today(), _small_int(skip))
+        form.prompt_key.data = prompt.key
+    return _editor(form, status=400 if form.errors else 200)
+
+
+def _small_int(value: str) -> int:
+    return int(value) % 1000 if value.isdigit() and len(value) < 6 else 0
+
+
+@bp.route("/<int:entry_id>")
+@login_required
+def show(entry_id):
+    entry = services.open_entry(_own_entry(entry_id))
+    draft_saved = session.pop("journal_draft_saved", None)
+    return render_template("journal/show.html", entry=entry, draft_saved=draft_saved)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@keeps_text_when_signed_out
+def edit(entry_id):
+    row = _own_entry(entry_id)
+    entry = services.open_entry(row)
+    if entry.unreadable:
+        flash("This entry cannot be read with the current keys, so it can't be edited.", "error")
+        return redirect(url_for("journal.show", entry_id=entry_id))
+    form = forms.EntryForm(today=_today())
+    if form.validate_on_submit():
+        return _save(form, row)
+    if request.method == "GET":
+        form.process(
+            data={
+                "title": entry.title,
+                "body": entry.body,
+                "mood": str(entry.mood) if entry.mood else "",
+                "tags": ", ".join(name for _id, name in entry.tags),
+                "entry_date": entry.entry_date,
+                "entry_time": entry.entry_time,
+                "prompt_key": entry.prompt.key if entry.prompt else "",
+            }
+        )
+    return _editor(form, entry, 400 if form.errors else 200)
+
+
+@bp.route("/resume", methods=["POST"])
+@limiter.limit(AUTH_LIMIT)
+def resume():
+    """Log in again after a session expired mid-entry, then save what was typed."""
+    login_form = LoginForm()
+    if not login_form.validate_on_submit():
+        return _resume_page(login_form), 400
+    try:
+        user = auth_services.authenticate(login_form.email.data, login_form.password.data)
+    except auth_services.UnverifiedEmail:
+        user = None
+    if user is None:
+        login_form.form_errors.append("That email and password don't match an account.")
+        return _resume_page(login_form), 400
+    sign_in(user)
+    target = request.form.get("target_entry", "")
+    entry = _own_entry(int(target)) if target.isdigit() else None
+    form = forms.EntryForm(meta={"csrf": False}, today=_today())
+    if not form.validate():
+        return _editor(form, entry and services.open_entry(entry), 400)
+    return _save(form, entry)
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(entry_id):
+    row = _own_entry(entry_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.delete_entry(row)
+        flash(
+            f"Entry moved to Recently deleted. You can restore it for {services.UNDO_DAYS} days.",
+            "success",
+        )
+        return redirect(url_for("journal.index"))
+    entry = services.open_entry(row)
+    return render_template("journal/delete.html", entry=entry, form=form)
+
+
+@bp.route("/deleted")
+@login_required
+def deleted():
+    entries = services.deleted_entries(current_user.id)
+    return render_template(
+        "journal/deleted.html", entries=entries, form=ActionForm(), undo_days=services.UNDO_DAYS
+    )
+
+
+# What a button in "Recently deleted" does: (service, message, where to go next).
+DELETED_ACTIONS = {
+    "restore": (services.restore_entry, "Entry restored.", "journal.show"),
+    "erase": (services.erase_entry, "Entry deleted for good.", "journal.deleted"),
+}
+
+
+@bp.route("/<int:entry_id>/<any(restore, erase):action>", methods=["POST"])
+@login_required
+def deleted_action(entry_id, action):
+    row = _own_entry(entry_id, deleted=True)
+    service, message, endpoint = DELETED_ACTIONS[action]
+    if ActionForm().validate_on_submit():
+        service(row)
+        flash(message, "success")
+    return redirect(url_for(endpoint, entry_id=entry_id))
+
+
+@bp.route("/calendar")
+@login_required
+def month():
+    today = _today()
+    try:
+        shown = date.fromisoformat(request.args.get("month", "")[:7] + "-01")
+    except ValueError:
+        shown = today.replace(day=1)
+    days = services.month_days(current_user.id, shown.year, shown.month)
+    return render_template(
+        "journal/calendar.html",
+        shown=shown,
+        weeks=calendar.Calendar(firstweekday=0).monthdayscalendar(shown.year, shown.month),
+        days=days,
+        today=today,
+        previous=(shown.replace(day=1) - timedelta(days=1)).replace(day=1),
+        following=(shown.replace(day=28) + timedelta(days=4)).replace(day=1),
+    )
+
+
+@bp.route("/search", methods=["GET", "POST"])
+@login_required
+def search_entries():
+    # A POST, so the words looked for stay out of addresses, history and server logs.
+    form = forms.SearchForm()
+    results = None
+    if form.validate_on_submit():
+        results = search.search(current_user.id, form.q.data)
+    return render_template("journal/search.html", form=form, results=results)
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@login_required
+def export():
+    form = ActionForm()
+    if form.validate_on_submit():
+        stamp = _today().isoformat()
+        return send_file(
+            io.BytesIO(transfer.export_zip(current_user)),
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=f"caregiver-journal-{stamp}.zip",
+        )
+    return render_template(
+        "journal/export.html", form=form, count=services.count_entries(current_user.id)
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_entries():
+    request.max_content_length = IMPORT_MAX_BYTES
+    form = forms.ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = transfer.read_upload(upload.filename or "", upload.read())
+        except transfer.NotAnExport as error:
+            form.file.errors.append(str(error))
+        else:
+            report = transfer.import_data(current_user, data)
+            return render_template("journal/imported.html", report=report)
+    return render_template("journal/import.html", form=form), 400 if form.errors else 200
+
+
+def prompt_card(user) -> dict:
+    """The dashboard card with today's prompt (``?skip=N`` shows the next ones)."""
+    skip = _small_int(request.args.get("skip", "0"))
+    prompt = prompts.for_day(user.id, services.today_for(user.timezone), skip)
+    return {"template": "journal/_prompt_card.html", "prompt": prompt, "skip": skip}
+
+
+main_services.dashboard_cards.append(prompt_card)

@@ -1,0 +1,136 @@
+"""Export to a ZIP (Markdown + JSON) and import it back, on another account."""
+
+import io
+import json
+import zipfile
+from datetime import date, time
+
+from helpers import log_in, submit
+
+from caregiver.journal import prompts, services
+
+
+def write(user, **fields):
+    data = services.EntryData(
+        body=fields.pop("body", "A plain day."),
+        entry_date=fields.pop("entry_date", date(2026, 5, 1)),
+        entry_time=fields.pop("entry_time", time(7, 15)),
+        **fields,
+    )
+    return services.create_entry(user, data)
+
+
+def download(client) -> zipfile.ZipFile:
+    response = submit(client, "/journal/export", page="/journal/export")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+def upload(client, name, content):
+    return submit(
+        client,
+        "/journal/import",
+        {"file": (io.BytesIO(content), name)},
+        page="/journal/import",
+        content_type="multipart/form-data",
+    )
+
+
+def comparable(user_id):
+    """Every entry of a person as plain values, in a fixed order."""
+    page = services.list_entries(user_id, services.Filters())
+    entries = page.entries
+    while page.next_cursor:
+        page = services.list_entries(user_id, services.Filters(), page.next_cursor)
+        entries += page.entries
+    return sorted(
+        (
+            e.entry_date,
+            e.entry_time,
+            e.title,
+            e.body,
+            e.mood,
+            sorted(name for _id, name in e.tags),
+            e.prompt.key if e.prompt else None,
+        )
+        for e in entries
+    )
+
+
+def test_export_then_import_on_a_fresh_account_reproduces_every_entry(app, make_user):
+    source, target = make_user(), make_user()
+    prompt = prompts.curated()[3]
+    write(source, title="First", body="Line one\nLine two\n\n  indented", mood=1, tags=["a b"])
+    write(source, body='Émojis 😊 and «quotes» "here"', tags=["ünï", "x"], prompt_key=prompt.key)
+    write(source, body="Same minute, other entry", entry_time=time(7, 15))
+    for n in range(30):
+        write(source, body=f"Entry {n}", entry_date=date(2025, 1 + n % 12, 1 + n), mood=n % 5 + 1)
+    exporting, importing = app.test_client(), app.test_client()
+    log_in(exporting, source)
+    archive = download(exporting)
+    names = archive.namelist()
+    assert "journal.json" in names and sum(n.endswith(".md") for n in names) == 33
+    first = next(n for n in names if n.startswith("entries/2026-05-01"))
+    markdown = archive.read(first).decode()
+    assert markdown.startswith("---\ndate: 2026-05-01\n") and "\n---\n" in markdown
+
+    log_in(importing, target)
+    report = upload(importing, "caregiver-journal.zip", archive.fp.getvalue())
+    assert report.status_code == 200
+    assert "<strong>33</strong> entries added" in report.get_data(as_text=True)
+    assert comparable(target.id) == comparable(source.id)
+    # Importing the same file again adds nothing: every entry is recognised.
+    again = upload(importing, "journal.json", archive.read("journal.json"))
+    assert "<strong>0</strong> entries added" in again.get_data(as_text=True)
+    assert "<strong>33</strong> already in your journal" in again.get_data(as_text=True)
+
+
+def test_export_holds_only_the_persons_own_entries(client, make_user):
+    mine, theirs = make_user(), make_user()
+    write(mine, body="my words")
+    write(theirs, body="their secret words")
+    log_in(client, mine)
+    data = json.loads(download(client).read("journal.json"))
+    assert [e["body"] for e in data["entries"]] == ["my words"]
+
+
+def test_import_explains_files_it_cannot_read(client, login):
+    login()
+    cases = [
+        ("notes.txt", b"just some text", "not valid JSON"),
+        ("other.json", b'{"format": "something-else"}', "not a journal export from Caregiver"),
+        ("old.json", b'{"format": "caregiver-journal", "version": 9}', "version 9"),
+        ("empty.zip", _zip({"readme.txt": "hi"}), "has no journal.json inside"),
+    ]
+    for name, content, message in cases:
+        response = upload(client, name, content)
+        assert response.status_code == 400 and message in response.get_data(as_text=True), name
+    missing = submit(client, "/journal/import", {}, page="/journal/import")
+    assert missing.status_code == 400 and "Choose the .zip or journal.json" in missing.get_data(
+        as_text=True
+    )
+    partly = {
+        "format": "caregiver-journal",
+        "version": 1,
+        "entries": [
+            {"date": "2026-01-02", "time": "08:00", "body": "good one", "tags": []},
+            {"date": "not a date", "time": "08:00", "body": "bad date"},
+            {"date": "2026-01-02", "time": "09:00", "body": "", "tags": []},
+            "not even an entry",
+        ],
+    }
+    response = upload(client, "journal.json", json.dumps(partly).encode())
+    html = response.get_data(as_text=True)
+    assert (
+        "<strong>1</strong> entry added" in html and "<strong>3</strong> could not be read" in html
+    )
+    assert "Entry 3: Write something before saving." in html
+
+
+def _zip(files: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
