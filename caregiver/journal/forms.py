@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from caregiver.journal import services
 
 MOOD_CHOICES = [SelectChoice("", "No mood")] + [
-    SelectChoice(str(value), f"{face} {label}") for value, (label, face) in services.MOODS.items()
+    SelectChoice(str(value), label) for value, (label, _face) in services.MOODS.items()
 ]
 
 
