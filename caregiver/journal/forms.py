@@ -2,14 +2,22 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from caregiver.journal import services
 
 MOOD_CHOICES = [SelectChoice("", "No mood")] + [
-    SelectChoice(str(value), label) for value, (label, _face) in services.MOODS.items()
+    SelectChoice(str(value), label) for value, label in services.MOODS.items()
 ]
 
 
@@ -64,6 +72,20 @@ class EntryForm(FlaskForm):
         if self.today and field.data and field.data > self.today:
             raise ValidationError("The date can't be later than today.")
 
+    def fill_from(self, entry: services.Entry) -> None:
+        """Start the form with an entry's current content, to edit it."""
+        self.process(
+            data={
+                "title": entry.title,
+                "body": entry.body,
+                "mood": str(entry.mood) if entry.mood else "",
+                "tags": ", ".join(name for _id, name in entry.tags),
+                "entry_date": entry.entry_date,
+                "entry_time": entry.entry_time,
+                "prompt_key": entry.prompt.key if entry.prompt else "",
+            }
+        )
+
     def entry_data(self) -> services.EntryData:
         """The checked input as plain values for the service."""
         return services.EntryData(
@@ -83,10 +105,18 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    tag = StringField("Tag")
-    mood = StringField("Mood")
+    tag = SelectField("Tag", validate_choice=False)
+    mood = SelectField(
+        "Mood", choices=[SelectChoice("", "Any mood"), *MOOD_CHOICES[1:]], validate_choice=False
+    )
     date_from = DateField("From", [Optional()])
     date_to = DateField("To", [Optional()])
+
+    def __init__(self, formdata, tags: list[tuple[int, str]]):
+        super().__init__(formdata)
+        self.tag.choices = [SelectChoice("", "Any tag")] + [
+            SelectChoice(str(tag_id), name) for tag_id, name in tags
+        ]
 
     def filters(self) -> services.Filters:
         """The filters that parsed; anything malformed is ignored with a field error."""

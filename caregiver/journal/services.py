@@ -23,13 +23,8 @@ TAGS_MAX = 20
 TAG_MAX = 40
 PAGE_SIZE = 20
 UNDO_DAYS = 30
-MOODS = {
-    1: ("Very low", "😞"),
-    2: ("Low", "🙁"),
-    3: ("Okay", "😐"),
-    4: ("Good", "🙂"),
-    5: ("Very good", "😄"),
-}
+# Each mood's face is the sprite icon "mood-<n>".
+MOODS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
 
 
 @dataclass
@@ -175,8 +170,9 @@ def _fill(entry: JournalEntry, data: EntryData, timezone: str) -> None:
     entry.title_sealed = crypto.seal_field(entry, "title_sealed", title) if title else None
     entry.body_sealed = crypto.seal_field(entry, "body_sealed", clean_text(data.body))
     db.session.execute(delete(entry_tags).where(entry_tags.c.entry_id == entry.id))
-    for tag in _tags_named(entry.user_id, data.tags):
-        db.session.execute(entry_tags.insert().values(entry_id=entry.id, tag_id=tag.id))
+    links = [{"entry_id": entry.id, "tag_id": t.id} for t in _tags_named(entry.user_id, data.tags)]
+    if links:
+        db.session.execute(entry_tags.insert(), links)
 
 
 def _tags_named(user_id: int, names: list[str]) -> list[JournalTag]:
@@ -212,8 +208,9 @@ def restore_entry(entry: JournalEntry) -> None:
 def erase_entry(entry: JournalEntry) -> None:
     """Delete an entry for good, now."""
     db.session.delete(entry)
+    db.session.flush()
+    _drop_unused_tags([entry.user_id])
     db.session.commit()
-    _drop_unused_tags(entry.user_id)
 
 
 def purge_deleted(now: datetime | None = None) -> int:
@@ -223,31 +220,26 @@ def purge_deleted(now: datetime | None = None) -> int:
         select(JournalEntry.user_id).where(JournalEntry.deleted_at < cutoff).distinct()
     ).all()
     result = db.session.execute(delete(JournalEntry).where(JournalEntry.deleted_at < cutoff))
+    _drop_unused_tags(owners)
     db.session.commit()
-    for owner in owners:
-        _drop_unused_tags(owner)
     return result.rowcount
 
 
-def _drop_unused_tags(user_id: int) -> None:
+def _drop_unused_tags(user_ids: list[int]) -> None:
+    # A tag lives only as long as some entry carries it; its name is private text too.
     used = exists().where(entry_tags.c.tag_id == JournalTag.id)
-    db.session.execute(delete(JournalTag).where(JournalTag.user_id == user_id, ~used))
-    db.session.commit()
+    db.session.execute(delete(JournalTag).where(JournalTag.user_id.in_(user_ids), ~used))
 
 
 # Reading -----------------------------------------------------------------------------------------
 
 
-def _open(row, column: str) -> str:
-    return crypto.unseal_field(row, column)
-
-
-def tag_names(user_id: int, tag_rows) -> dict[int, str]:
+def tag_names(tag_rows) -> dict[int, str]:
     """Open tag names; an unreadable one shows as a notice instead."""
     names = {}
     for tag in tag_rows:
         try:
-            names[tag.id] = _open(tag, "name_sealed")
+            names[tag.id] = crypto.unseal_field(tag, "name_sealed")
         except crypto.Unreadable:
             names[tag.id] = "(unreadable tag)"
     return names
@@ -272,7 +264,7 @@ def entry_tag_map(user_id: int, entry_ids: list[int] | None) -> dict[int, list[t
             )
         )
     pairs = db.session.execute(links).all()
-    names = tag_names(user_id, db.session.scalars(tags).all()) if pairs else {}
+    names = tag_names(db.session.scalars(tags).all()) if pairs else {}
     result = defaultdict(list)
     for entry_id, tag_id in pairs:
         result[entry_id].append((tag_id, names[tag_id]))
@@ -286,8 +278,8 @@ def open_entry(row: JournalEntry, tags: list[tuple[int, str]] | None = None) -> 
     if tags is None:
         tags = entry_tag_map(row.user_id, [row.id]).get(row.id, [])
     try:
-        title = _open(row, "title_sealed") if row.title_sealed else ""
-        body = _open(row, "body_sealed")
+        title = crypto.unseal_field(row, "title_sealed") if row.title_sealed else ""
+        body = crypto.unseal_field(row, "body_sealed")
         unreadable = False
     except crypto.Unreadable:
         title, body, unreadable = "", crypto.UNREADABLE_NOTICE, True
@@ -304,6 +296,15 @@ def open_entry(row: JournalEntry, tags: list[tuple[int, str]] | None = None) -> 
         deleted_at=row.deleted_at,
         updated_at=row.updated_at,
     )
+
+
+def open_entries(user_id: int, rows: list[JournalEntry], every: bool = False) -> list[Entry]:
+    """Open a list of the person's entries, their tags read in one go.
+
+    ``every`` says the rows are the whole journal, so tags are read without a long id list.
+    """
+    tags = entry_tag_map(user_id, None if every else [r.id for r in rows])
+    return [open_entry(r, tags.get(r.id, [])) for r in rows]
 
 
 def encode_cursor(row: JournalEntry) -> str:
@@ -362,9 +363,7 @@ def list_entries(user_id: int, filters: Filters, cursor: str | None = None) -> P
     ).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    tags = entry_tag_map(user_id, [r.id for r in rows])
-    entries = [open_entry(r, tags.get(r.id, [])) for r in rows]
-    return Page(entries, encode_cursor(rows[-1]) if more else None)
+    return Page(open_entries(user_id, rows), encode_cursor(rows[-1]) if more else None)
 
 
 def deleted_entries(user_id: int) -> list[Entry]:
@@ -372,8 +371,7 @@ def deleted_entries(user_id: int) -> list[Entry]:
     rows = db.session.scalars(
         _filtered(user_id, Filters(), deleted=True).order_by(JournalEntry.deleted_at.desc())
     ).all()
-    tags = entry_tag_map(user_id, [r.id for r in rows])
-    return [open_entry(r, tags.get(r.id, [])) for r in rows]
+    return open_entries(user_id, rows)
 
 
 def by_month(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
@@ -395,7 +393,7 @@ def used_tags(user_id: int) -> list[tuple[int, str]]:
         JournalEntry.deleted_at.is_(None),
     )
     rows = db.session.scalars(select(JournalTag).where(JournalTag.user_id == user_id, in_use)).all()
-    return sorted(tag_names(user_id, rows).items(), key=lambda item: item[1].casefold())
+    return sorted(tag_names(rows).items(), key=lambda item: item[1].casefold())
 
 
 def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, float | None]]:

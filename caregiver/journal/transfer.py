@@ -40,7 +40,7 @@ def _entry_dict(entry: services.Entry) -> dict:
         "title": entry.title,
         "body": entry.body,
         "mood": entry.mood,
-        "mood_label": services.MOODS[entry.mood][0] if entry.mood else None,
+        "mood_label": services.MOODS.get(entry.mood),
         "tags": [name for _id, name in entry.tags],
         "prompt": {"key": prompt.key, "text": prompt.text} if prompt else None,
         "updated_at": entry.updated_at.isoformat(),
@@ -53,8 +53,7 @@ def _all_entries(user_id: int) -> list[services.Entry]:
         .where(JournalEntry.user_id == user_id, JournalEntry.deleted_at.is_(None))
         .order_by(JournalEntry.written_at, JournalEntry.id)
     ).all()
-    tags = services.entry_tag_map(user_id, None)
-    return [services.open_entry(row, tags.get(row.id, [])) for row in rows]
+    return services.open_entries(user_id, rows, every=True)
 
 
 def export_data(user) -> dict:

@@ -95,7 +95,8 @@ def _save(form, entry=None):
 @bp.route("/")
 @login_required
 def index():
-    filter_form = forms.FilterForm(request.args)
+    tags = services.used_tags(current_user.id)
+    filter_form = forms.FilterForm(request.args, tags)
     filter_form.validate()
     filters = filter_form.filters()
     try:
@@ -115,7 +116,6 @@ def index():
         months=services.by_month(page.entries),
         filters=filters,
         filter_form=filter_form,
-        tags=services.used_tags(current_user.id),
         paged=paged,
         total=services.count_entries(current_user.id),
     )
@@ -161,17 +161,7 @@ def edit(entry_id):
     if form.validate_on_submit():
         return _save(form, row)
     if request.method == "GET":
-        form.process(
-            data={
-                "title": entry.title,
-                "body": entry.body,
-                "mood": str(entry.mood) if entry.mood else "",
-                "tags": ", ".join(name for _id, name in entry.tags),
-                "entry_date": entry.entry_date,
-                "entry_time": entry.entry_time,
-                "prompt_key": entry.prompt.key if entry.prompt else "",
-            }
-        )
+        form.fill_from(entry)
     return _editor(form, entry, 400 if form.errors else 200)
 
 
