@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench import Row, format_table, journal
+from bench import Row, format_table, journal, progress
 from caregiver import create_app
 from caregiver.extensions import db
 
@@ -61,14 +61,14 @@ def postgres_schema(base_url: str) -> Iterator[str]:
 
 
 def run_on(database: str, url_for_dir) -> list[Row]:
-    """Run the journal benchmarks on a database whose URL ``url_for_dir(tmp)`` gives."""
+    """Run every benchmark on a database whose URL ``url_for_dir(tmp)`` gives."""
     with (
         tempfile.TemporaryDirectory(prefix="caregiver-bench-") as tmp,
         url_for_dir(Path(tmp)) as url,
     ):
         app = make_app(url, Path(tmp) / "instance")
         try:
-            return journal.run(app, database)
+            return journal.run(app, database) + progress.run(app, database)
         finally:
             # Close pooled connections so the temporary file or schema can go.
             with app.app_context():

@@ -4,7 +4,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import SelectField, TimeField
 from wtforms.validators import ValidationError
 
 # Shown first so most people find theirs without scrolling through 400 names.
@@ -47,3 +47,13 @@ class TimezoneField(SelectField):
     def pre_validate(self, form):
         if self.data not in all_timezones():
             raise ValidationError("Choose your timezone from the list.")
+
+
+class TimeOfDayField(TimeField):
+    """A time field whose bad input gets a message that says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a time like 08:30, or leave it empty.") from error

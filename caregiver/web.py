@@ -41,11 +41,15 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.admin.views import bp as admin_bp
     from caregiver.auth.account import bp as account_bp
     from caregiver.auth.views import bp as auth_bp
+    from caregiver.goals.boundary_views import bp as boundaries_bp
+    from caregiver.goals.progress_views import bp as progress_bp
+    from caregiver.goals.views import bp as goals_bp
     from caregiver.groups.views import bp as groups_bp
     from caregiver.journal.views import bp as journal_bp
     from caregiver.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp):
+    blueprints = (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp)
+    for blueprint in (*blueprints, goals_bp, boundaries_bp, progress_bp):
         app.register_blueprint(blueprint)
 
 
@@ -71,9 +75,15 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
 
 
+# Blueprints whose pages belong under another one's tab.
+NAV_SECTIONS = {"boundaries": "goals", "progress": "goals"}
+
+
 def _nav_active(endpoint: str) -> bool:
     current = request.endpoint or ""
-    return current == endpoint or current.split(".")[0] == endpoint.split(".")[0] != "main"
+    section = current.split(".")[0]
+    section = NAV_SECTIONS.get(section, section)
+    return current == endpoint or section == endpoint.split(".")[0] != "main"
 
 
 def init_headers(app: Flask) -> None:

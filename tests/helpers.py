@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from caregiver import create_app
+from caregiver.extensions import db
 
 PASSWORD = "correct horse battery staple"
 # Fixed master keys for tests only (32 bytes each, URL-safe base64).
@@ -133,3 +134,27 @@ def log_in(client, user_or_email, password=PASSWORD, remember=False):
     response = submit(client, "/auth/login", data)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def count_queries(client, url):
+    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+    statements = []
+
+    def record(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def queries_for(app, person, url):
+    """SQL statements for one GET of ``url`` by ``person``, signed in on a fresh client."""
+    client = app.test_client()
+    log_in(client, person)
+    client.get(url)  # warm up: the session's last-seen time may be written once
+    return count_queries(client, url)

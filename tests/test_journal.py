@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from helpers import CSRF_RE, log_in, submit
+from helpers import CSRF_RE, count_queries, log_in, submit
 from xss_payloads import PAYLOADS
 
 from caregiver.extensions import db
@@ -240,20 +240,6 @@ def test_a_thousand_entries_page_through_without_gaps_or_repeats(client, login):
     seen = page_through(client, between_pages=write_one)
     assert [n for n in seen if n in set(expected)] == expected
     assert len(seen) == len(set(seen)) and late
-
-
-def count_queries(client, url):
-    statements = []
-
-    def record(*_args):
-        statements.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_list_page_runs_the_same_number_of_queries_for_10_and_1000_entries(app, make_user):

@@ -396,21 +396,26 @@ def used_tags(user_id: int) -> list[tuple[int, str]]:
     return sorted(tag_names(rows).items(), key=lambda item: item[1].casefold())
 
 
-def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, float | None]]:
-    """For each day of a month with entries: (how many, average mood or None)."""
-    first = date(year, month, 1)
-    after = date(year + (month == 12), month % 12 + 1, 1)
+def day_summaries(user_id: int, first: date, last: date) -> dict[date, tuple[int, float | None]]:
+    """For each day from first to last (both included) with entries: (how many, average mood)."""
     rows = db.session.execute(
         select(JournalEntry.entry_date, func.count(), func.avg(JournalEntry.mood))
         .where(
             JournalEntry.user_id == user_id,
             JournalEntry.deleted_at.is_(None),
             JournalEntry.entry_date >= first,
-            JournalEntry.entry_date < after,
+            JournalEntry.entry_date <= last,
         )
         .group_by(JournalEntry.entry_date)
     ).all()
-    return {d.day: (count, float(mood) if mood is not None else None) for d, count, mood in rows}
+    return {d: (count, float(mood) if mood is not None else None) for d, count, mood in rows}
+
+
+def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, float | None]]:
+    """For each day of a month with entries: (how many, average mood or None)."""
+    first = date(year, month, 1)
+    last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+    return {d.day: summary for d, summary in day_summaries(user_id, first, last).items()}
 
 
 def count_entries(user_id: int) -> int:

@@ -155,7 +155,54 @@
     });
   }
 
+  // Check-in buttons on the today list: without this file each tap posts the form and the page
+  // comes back; with it, the tap is sent in the background and only that card is replaced, so
+  // the person keeps their place. Anything unexpected falls back to the plain form post.
+  function inlineCheckins() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches("form[data-checkin]") || event.defaultPrevented) return;
+      if (!window.fetch || !window.FormData) return;
+      event.preventDefault();
+      var button = event.submitter;
+      var data = new FormData(form);
+      if (button && button.name) data.set(button.name, button.value);
+      var card = form.closest("[data-checkin-card]");
+      card.setAttribute("aria-busy", "true");
+      fetch(form.action, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (response.redirected || type.indexOf("text/html") !== 0 ||
+            (response.status !== 200 && response.status !== 400)) {
+          throw new Error("unexpected answer");
+        }
+        return response.text();
+      }).then(function (html) {
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.firstElementChild;
+        card.replaceWith(fresh);
+        var again = button && fresh.querySelector("button.check-button." + button.classList[1]);
+        var problem = fresh.querySelector(".error");
+        (problem ? fresh.querySelector("textarea") : again || fresh).focus();
+      }).catch(function () {
+        card.removeAttribute("aria-busy");
+        var plain = document.createElement("input");
+        plain.type = "hidden";
+        plain.name = button ? button.name : "value";
+        plain.value = button ? button.value : "";
+        form.appendChild(plain);
+        HTMLFormElement.prototype.submit.call(form);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    inlineCheckins();
     prefillTimezone();
     passwordToggles();
     confirmations();

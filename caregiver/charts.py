@@ -1,0 +1,335 @@
+"""Small server-rendered SVG charts with text alternatives: a picture, a summary and a data table.
+
+Plain values in, a Chart out: no request, no database. Colours come from CSS classes (the Charts
+section of static/css/app.css), so one markup works in light and dark mode and under a
+Content-Security-Policy that forbids inline styles.
+"""
+
+import itertools
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup
+
+SVG_NS = "http://www.w3.org/2000/svg"
+WIDTH = 360
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NOTHING_YET = "Nothing recorded in this period yet."
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: the inline SVG plus the same numbers as a summary and a table."""
+
+    id: str
+    title: str
+    summary: str
+    svg: Markup
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _day(d: date) -> str:
+    # %-d is not portable (it fails on Windows), so the day number is added by hand.
+    return f"{d:%b} {d.day}"
+
+
+def _value(v: float) -> str:
+    """At most one decimal, without a trailing ".0"."""
+    text = f"{v:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
+
+
+def _el(parent: ET.Element, tag: str, tip: str | None = None, **attrs: object) -> ET.Element:
+    # Keyword names become attribute names: class_ -> class, data_day -> data-day.
+    el = ET.SubElement(parent, tag)
+    for k, v in attrs.items():
+        el.set(k.rstrip("_").replace("_", "-"), _value(v) if isinstance(v, float) else str(v))
+    if tip is not None:
+        ET.SubElement(el, "title").text = tip
+    return el
+
+
+def _text(parent: ET.Element, x: float, y: float, text: str, anchor: str = "start") -> None:
+    _el(parent, "text", x=float(x), y=float(y), class_="chart-text", text_anchor=anchor).text = text
+
+
+def _svg(kind: str, chart_id: str, height: float) -> ET.Element:
+    root = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NS,
+            "viewBox": f"0 0 {WIDTH} {_value(height)}",
+            "class": f"chart chart-{kind}",
+            "role": "img",
+            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
+            "focusable": "false",
+        },
+    )
+    ET.SubElement(root, "title", id=f"{chart_id}-title")
+    ET.SubElement(root, "desc", id=f"{chart_id}-desc")
+    return root
+
+
+def _chart(root, chart_id, title, summary, columns, rows) -> Chart:
+    root[0].text, root[1].text = title, summary
+    svg = Markup(ET.tostring(root, encoding="unicode"))  # noqa: S704 - ElementTree escaped it
+    return Chart(chart_id, title, summary, svg, columns, rows)
+
+
+def _share(done: int, due: int) -> str:
+    # Rounding half up: Python's round() would turn 12.5% into 12%.
+    return "–" if due == 0 else f"{int(100 * done / due + 0.5)}%"
+
+
+def _heat_class(done: int, planned: int) -> str:
+    if planned == 0 and done == 0:
+        return "heat-none"
+    if done == 0:
+        return "heat-0"
+    if done >= planned:
+        return "heat-4"  # extra check-ins beyond the plan still count as "all done"
+    return f"heat-{min(3, 1 + 3 * done // planned)}"
+
+
+def heatmap(
+    chart_id: str,
+    title: str,
+    days: dict[date, tuple[int, int]],
+    end: date,
+    weeks: int = 12,
+    summary: str | None = None,
+) -> Chart:
+    """Calendar heatmap of check-ins done against due, one Monday-to-Sunday column per week."""
+    weeks = max(1, weeks)
+    first = end - timedelta(days=end.weekday() + 7 * (weeks - 1))
+    left, top, pitch = 26, 20, min(28.0, (WIDTH - 30) / weeks)
+    root = _svg("heatmap", chart_id, top + 7 * pitch + 2)
+    for row, label in ((0, "M"), (2, "W"), (4, "F")):
+        _text(root, left - 6, top + row * pitch + pitch / 2 + 3, label, "end")
+    months: list[tuple[int, str]] = []
+    rows: list[list[str]] = []
+    best: tuple[float, int, int, str] | None = None
+    for col in range(weeks):
+        monday = first + timedelta(weeks=col)
+        week_done = week_due = 0
+        for row in range(7):
+            d = monday + timedelta(days=row)
+            if d > end:
+                break
+            if d.day == 1:
+                months.append((col, f"{d:%b}"))
+            done, planned = days.get(d, (0, 0))
+            week_done, week_due = week_done + done, week_due + planned
+            tip = "nothing due" if done == planned == 0 else f"{done} of {planned} done"
+            _el(
+                root,
+                "rect",
+                f"{DAY_NAMES[row]}, {_day(d)}: {tip}",
+                x=left + col * pitch,
+                y=top + row * pitch,
+                width=pitch - 3,
+                height=pitch - 3,
+                rx=3,
+                class_=f"heat-cell {_heat_class(done, planned)}",
+                data_day=d.isoformat(),
+                data_done=done,
+                data_planned=planned,
+            )
+        rows.append([_day(monday), str(week_done), str(week_due), _share(week_done, week_due)])
+        if week_due and week_done and (best is None or week_done / week_due >= best[0]):
+            best = (week_done / week_due, week_done, week_due, _day(monday))
+    # Name the first month too unless a month label follows so closely that the two would touch.
+    if not months or months[0][0] >= 2:
+        months.insert(0, (0, f"{first:%b}"))
+    for col, label in months:
+        _text(root, left + col * pitch, top - 6, label)
+
+    done_all = sum(int(r[1]) for r in rows)
+    due_all = sum(int(r[2]) for r in rows)
+    span = "the last week" if weeks == 1 else f"the last {weeks} weeks"
+    if summary is None:
+        if done_all == due_all == 0:
+            summary = f"No check-ins in {span} yet."
+        elif due_all == 0:
+            summary = f"Over {span} you did {done_all} check-ins; none were due."
+        else:
+            summary = (
+                f"Over {span} you did {done_all} of {due_all} check-ins that were due "
+                f"({_share(done_all, due_all)})."
+            )
+            if best and weeks > 1:
+                summary += f" Your best week was the week of {best[3]} ({best[1]} of {best[2]})."
+    return _chart(root, chart_id, title, summary, ["Week of", "Done", "Due", "Share"], rows)
+
+
+def _int_scale(peak: int) -> tuple[int, int]:
+    """A 1-2-5 step giving at most four whole-number intervals, and the top of the axis."""
+    steps = (m * 10**e for e in itertools.count() for m in (1, 2, 5))
+    step = next(s for s in steps if math.ceil(peak / s) <= 4)
+    return step, max(step, step * math.ceil(peak / step))
+
+
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    weeks: list[tuple[date, dict[str, int]]],
+    series: list[tuple[str, str]],
+    summary: str | None = None,
+) -> Chart:
+    """Weekly stacked bars, one coloured segment per series, with a legend and gridlines."""
+    left, right, height = 30, 8, 240
+    # The legend wraps onto more lines when the labels are long; the plot starts below it.
+    legend, x, y = [], left, 6
+    for key, label in series:
+        width = 17 + 7 * len(label) + 14
+        if x > left and x + width > WIDTH - right:
+            x, y = left, y + 18
+        legend.append((x, y, key, label))
+        x += width
+    top, bottom = y + 30, height - 26
+    plot_w, plot_h = WIDTH - left - right, bottom - top
+    root = _svg("bars", chart_id, height)
+    for x, y, key, label in legend:
+        _el(root, "rect", x=x, y=y, width=12, height=12, rx=2, class_=f"chart-swatch series-{key}")
+        _text(root, x + 17, y + 10.5, label)
+
+    totals = [sum(counts.get(key, 0) for key, _ in series) for _, counts in weeks]
+    step, axis_top = _int_scale(max(totals, default=0))
+    for v in range(0, axis_top + 1, step):
+        gy = bottom - v / axis_top * plot_h
+        _el(root, "line", x1=left, x2=WIDTH - right, y1=gy, y2=gy, class_="chart-grid")
+        _text(root, left - 6, gy + 4, str(v), "end")
+
+    slot = plot_w / max(1, len(weeks))
+    bar_w = min(28.0, slot * 0.7)
+    # A label like "Nov 16" needs about 46 units; count back from the newest week so it is named.
+    every = math.ceil(len(weeks) / (plot_w // 46)) or 1
+    rows: list[list[str]] = []
+    for i, (monday, counts) in enumerate(weeks):
+        cx, y = left + slot * (i + 0.5), float(bottom)
+        for key, label in series:
+            value = counts.get(key, 0)
+            if value:
+                h = value / axis_top * plot_h
+                y -= h
+                _el(
+                    root,
+                    "rect",
+                    f"Week of {_day(monday)}: {label.lower()} {value}",
+                    x=cx - bar_w / 2,
+                    y=y,
+                    width=bar_w,
+                    height=h,
+                    class_=f"series-{key}",
+                    data_week=monday.isoformat(),
+                    data_series=key,
+                    data_value=value,
+                )
+        if (len(weeks) - 1 - i) % every == 0:
+            _text(root, cx, height - 8, _day(monday), "middle")
+        rows.append([_day(monday), *(str(counts.get(k, 0)) for k, _ in series), str(totals[i])])
+
+    if summary is None:
+        if sum(totals) == 0:
+            summary = NOTHING_YET
+        else:
+            parts = ", ".join(
+                f"{label.lower()} {sum(c.get(key, 0) for _, c in weeks)}" for key, label in series
+            )
+            n = len(weeks)
+            summary = f"Totals over {n} week{'' if n == 1 else 's'}: {parts}."
+    columns = ["Week of", *(label for _, label in series), "Total"]
+    return _chart(root, chart_id, title, summary, columns, rows)
+
+
+def line(
+    chart_id: str,
+    title: str,
+    points: list[tuple[date, float | None]],
+    y_min: float,
+    y_max: float,
+    value_label: str,
+    y_ticks: dict[float, str] | None = None,
+    summary: str | None = None,
+) -> Chart:
+    """Values over time as a line that breaks where a value is missing, one dot per value."""
+    points = sorted(points, key=lambda p: p[0])
+    if y_ticks is None:
+        y_ticks = {v: _value(v) for v in (y_min, (y_min + y_max) / 2, y_max)}
+    height = 200
+    left = min(96, max(28, 10 + 7 * max(len(t) for t in y_ticks.values())))
+    right, top, bottom = 12, 12, height - 28
+    # The dots stay clear of the tick labels and the right edge.
+    plot_w, plot_h, pad = WIDTH - left - right - 16, bottom - top, 8
+    y_range = (y_max - y_min) or 1
+    span = (points[-1][0] - points[0][0]).days if points else 0
+
+    def x_at(d: date) -> float:
+        return left + pad + ((d - points[0][0]).days / span * plot_w if span else plot_w / 2)
+
+    def y_at(v: float) -> float:
+        # Out-of-range values sit on the edge; their real number is in the tooltip and table.
+        return bottom - (min(max(v, y_min), y_max) - y_min) / y_range * plot_h
+
+    root = _svg("line", chart_id, height)
+    for v, label in sorted(y_ticks.items()):
+        _el(root, "line", x1=left, x2=WIDTH - right, y1=y_at(v), y2=y_at(v), class_="chart-grid")
+        _text(root, left - 6, y_at(v) + 4, label, "end")
+
+    segments: list[list[tuple[float, float]]] = [[]]
+    for d, v in points:
+        if v is None:
+            segments.append([])
+        else:
+            segments[-1].append((x_at(d), y_at(v)))
+    path = " ".join(
+        "M" + " L".join(f"{_value(x)} {_value(y)}" for x, y in seg) for seg in segments if seg
+    )
+    if path:
+        _el(root, "path", d=path, class_="chart-line-path")
+
+    valued = [(d, v) for d, v in points if v is not None]
+    for d, v in valued:
+        _el(
+            root,
+            "circle",
+            f"{_day(d)}: {value_label} {_value(v)}",
+            cx=x_at(d),
+            cy=y_at(v),
+            r=4,
+            class_="chart-point",
+            data_day=d.isoformat(),
+            data_value=_value(v),
+        )
+    if points:
+        first, last = points[0][0], points[-1][0]
+        labels = [(first, "start"), (last, "end")] if span else [(first, "middle")]
+        if span >= 2:
+            labels.insert(1, (first + timedelta(days=span // 2), "middle"))
+        for d, anchor in labels:
+            _text(root, x_at(d), height - 8, _day(d), anchor)
+
+    if summary is None:
+        if not valued:
+            summary = NOTHING_YET
+        else:
+            values = [v for _, v in valued]
+            n = len(values)
+            summary = (
+                f"Across {n} {'entry' if n == 1 else 'entries'} the average was "
+                f"{_value(sum(values) / n)} on a scale from {_value(y_min)} to {_value(y_max)}."
+            )
+            if n >= 2:
+                half = n // 2
+                change = sum(values[n - half :]) / half - sum(values[:half]) / half
+                # A twentieth of the scale is too small a change to call a trend.
+                if abs(change) < y_range / 20:
+                    summary += " The later half is about the same as the earlier half."
+                else:
+                    word = "higher" if change > 0 else "lower"
+                    summary += f" The later half is {word} than the earlier half."
+    rows = [[_day(d), _value(v)] for d, v in valued]
+    return _chart(root, chart_id, title, summary, ["Day", value_label], rows)

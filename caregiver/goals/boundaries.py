@@ -1,0 +1,135 @@
+"""Boundary decisions: writing, keeping, archiving, and checking in on a person's boundaries."""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from sqlalchemy import select
+
+from caregiver import crypto
+from caregiver.auth.services import FieldError
+from caregiver.extensions import db
+from caregiver.goals import rules
+from caregiver.goals.models import Boundary, BoundaryCheckin
+from caregiver.goals.services import (
+    check_day,
+    check_note,
+    clean_line,
+    clear_checkin,
+    open_text,
+    record_checkin,
+    save_sealed,
+    seal_optional,
+)
+from caregiver.journal.services import clean_text
+from caregiver.models import utcnow
+
+STATEMENT_MAX = 300
+DETAIL_MAX = 1000
+OUTCOME_LABELS = {"held": "Held", "tested": "Tested", "crossed": "Crossed"}
+
+
+@dataclass
+class BoundaryData:
+    """What a person typed, already checked by the form."""
+
+    statement: str
+    reason: str = ""
+    response: str = ""
+
+
+@dataclass
+class BoundaryItem:
+    """A boundary opened for its owner."""
+
+    id: int
+    statement: str
+    reason: str
+    response: str
+    archived: bool
+
+
+def check_boundary(data: BoundaryData) -> BoundaryData:
+    """The boundary with its text cleaned, or FieldError for the first rule it breaks."""
+    statement = clean_line(data.statement)
+    reason = clean_text(data.reason or "").strip()
+    response = clean_text(data.response or "").strip()
+    if not statement:
+        raise FieldError("statement", "Write the boundary, like “I will not give cash”.")
+    if len(statement) > STATEMENT_MAX:
+        raise FieldError("statement", f"Keep the boundary to {STATEMENT_MAX} characters or fewer.")
+    for name, text in (("reason", reason), ("response", response)):
+        if len(text) > DETAIL_MAX:
+            raise FieldError(name, f"Keep this to {DETAIL_MAX:,} characters or fewer.")
+    return BoundaryData(statement, reason, response)
+
+
+def create_boundary(user, data: BoundaryData) -> Boundary:
+    """Save a new boundary for ``user``."""
+    boundary = Boundary(user_id=user.id, statement_sealed=b"")
+    save_sealed(boundary, partial(_fill, data=check_boundary(data)))
+    return boundary
+
+
+def update_boundary(boundary: Boundary, data: BoundaryData) -> None:
+    """Change a boundary's wording, reason or planned response."""
+    save_sealed(boundary, partial(_fill, data=check_boundary(data)))
+
+
+def _fill(boundary: Boundary, data: BoundaryData) -> None:
+    boundary.statement_sealed = crypto.seal_field(boundary, "statement_sealed", data.statement)
+    seal_optional(boundary, "reason_sealed", data.reason)
+    seal_optional(boundary, "response_sealed", data.response)
+
+
+def set_archived(boundary: Boundary, archived: bool) -> None:
+    """Archive a boundary (it leaves the today list) or bring it back."""
+    boundary.archived_at = utcnow() if archived else None
+    db.session.commit()
+
+
+def delete_boundary(boundary: Boundary) -> None:
+    """Delete a boundary and every check-in it has."""
+    db.session.delete(boundary)
+    db.session.commit()
+
+
+def check_in_boundary(
+    boundary: Boundary, day: date | None, outcome: str, note: str, today: date
+) -> None:
+    """Record how a boundary went on a day (or clear it); FieldError when it can't be."""
+    check_day(day, today, boundary.archived_at is not None, "boundary")
+    note = check_note(note)
+    if outcome == "clear":
+        clear_checkin(BoundaryCheckin, "boundary_id", boundary, day)
+    elif outcome in rules.OUTCOMES:
+        record_checkin(BoundaryCheckin, "boundary_id", boundary, day, {"outcome": outcome}, note)
+    else:
+        raise FieldError("outcome", "Choose held, tested or crossed.")
+
+
+def open_boundary(row: Boundary) -> BoundaryItem:
+    """Decrypt a boundary for its owner; never raises on a damaged row."""
+    return BoundaryItem(
+        id=row.id,
+        statement=open_text(row, "statement_sealed"),
+        reason=open_text(row, "reason_sealed"),
+        response=open_text(row, "response_sealed"),
+        archived=row.archived_at is not None,
+    )
+
+
+def boundaries_of(user_id: int, archived: bool | None = False) -> list[BoundaryItem]:
+    """A person's active or archived boundaries (``None``: all), oldest first."""
+    query = select(Boundary).where(Boundary.user_id == user_id)
+    if archived is not None:
+        state = Boundary.archived_at.is_not(None) if archived else Boundary.archived_at.is_(None)
+        query = query.where(state)
+    return [open_boundary(row) for row in db.session.scalars(query.order_by(Boundary.id))]
+
+
+def outcomes_since(user_id: int, first: date) -> list[tuple[int, date, str]]:
+    """(boundary id, day, outcome) for every check-in from ``first`` on."""
+    query = select(BoundaryCheckin.boundary_id, BoundaryCheckin.day, BoundaryCheckin.outcome)
+    query = query.where(BoundaryCheckin.user_id == user_id, BoundaryCheckin.day >= first)
+    return [tuple(row) for row in db.session.execute(query)]

@@ -1,0 +1,136 @@
+"""Boundary pages: write one (from an example if wanted), read, edit, archive, check in."""
+
+from functools import partial
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.auth.services import FieldError
+from caregiver.forms import ActionForm
+from caregiver.goals import boundaries, forms, services
+from caregiver.goals.models import Boundary, BoundaryCheckin
+from caregiver.goals.views import before_arg, confirm_delete, handle_checkin, toggle_archived
+from caregiver.security import get_own_or_404
+
+bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
+OUTCOME_MESSAGES = {
+    "held": "Marked as held. Well done.",
+    "tested": "Marked as tested. Holding steady under pressure counts.",
+    "crossed": "Marked as crossed. Tomorrow is a fresh start.",
+    "clear": "Cleared.",
+}
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template(
+        "goals/boundaries.html",
+        active=boundaries.boundaries_of(current_user.id),
+        archived=boundaries.boundaries_of(current_user.id, archived=True),
+        examples=services.examples()["boundaries"].values(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = forms.BoundaryForm()
+    example = services.examples()["boundaries"].get(request.args.get("example", ""))
+    if request.method == "GET" and example:
+        form.fill_from(example)
+    if form.validate_on_submit():
+        try:
+            boundary = boundaries.create_boundary(current_user, form.boundary_data())
+        except FieldError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash("Boundary saved. Check in on it from your today list.", "success")
+            return redirect(url_for("boundaries.show", boundary_id=boundary.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "goals/boundary_edit.html",
+        form=form,
+        boundary=None,
+        example=example,
+        examples=services.examples()["boundaries"].values(),
+    ), status
+
+
+@bp.route("/<int:boundary_id>")
+@login_required
+def show(boundary_id):
+    row = get_own_or_404(Boundary, boundary_id)
+    history, older = services.recent_checkins(
+        BoundaryCheckin, "boundary_id", "outcome", row.id, before_arg()
+    )
+    return render_template(
+        "goals/boundary.html",
+        boundary=boundaries.open_boundary(row),
+        history=history,
+        older=older,
+        labels=boundaries.OUTCOME_LABELS,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/<int:boundary_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(boundary_id):
+    row = get_own_or_404(Boundary, boundary_id)
+    boundary = boundaries.open_boundary(row)
+    form = forms.BoundaryForm()
+    if request.method == "GET":
+        form.fill_from(vars(boundary))
+    elif form.validate_on_submit():
+        try:
+            boundaries.update_boundary(row, form.boundary_data())
+        except FieldError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash("Boundary saved.", "success")
+            return redirect(url_for("boundaries.show", boundary_id=boundary_id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "goals/boundary_edit.html", form=form, boundary=boundary, example=None, examples=()
+    ), status
+
+
+@bp.route("/<int:boundary_id>/<any(archive, restore):action>", methods=["POST"])
+@login_required
+def archive(boundary_id, action):
+    row = get_own_or_404(Boundary, boundary_id)
+    change = partial(boundaries.set_archived, row, action == "archive")
+    show = url_for("boundaries.show", boundary_id=boundary_id)
+    return toggle_archived("boundary", action, change, show)
+
+
+@bp.route("/<int:boundary_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(boundary_id):
+    row = get_own_or_404(Boundary, boundary_id)
+    boundary = boundaries.open_boundary(row)
+    archive_url = url_for("boundaries.archive", boundary_id=boundary_id, action="archive")
+    return confirm_delete(
+        "boundary",
+        boundary.statement,
+        partial(boundaries.delete_boundary, row),
+        url_for("boundaries.show", boundary_id=boundary_id),
+        url_for("boundaries.index"),
+        archive_url=None if boundary.archived else archive_url,
+    )
+
+
+@bp.route("/<int:boundary_id>/check-in", methods=["POST"])
+@login_required
+def check_in(boundary_id):
+    row = get_own_or_404(Boundary, boundary_id)
+    record = boundaries.check_in_boundary
+    return handle_checkin("boundary", row, record, boundary_card, OUTCOME_MESSAGES)
+
+
+def boundary_card(row: Boundary, day, current) -> dict:
+    """What one boundary's card on the today list needs, after a tap."""
+    taps = services.day_checkins(BoundaryCheckin, "boundary_id", "outcome", current_user.id, day)
+    boundary = boundaries.open_boundary(row)
+    return {"boundary": boundary, "day": day, "today": current, "checkin": taps.get(row.id)}

@@ -1,0 +1,117 @@
+"""Boundaries, self-care goals, their check-ins, and the weekly "how am I doing" ratings.
+
+Statements, titles and notes are sealed (see ``crypto``); days are the person's own calendar days.
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caregiver.extensions import db
+from caregiver.models import UTCDateTime, utcnow
+
+# The areas of life the weekly check-in asks about, in the order it asks.
+WELLBEING_AREAS = {
+    "sleep": "Sleep",
+    "health": "Health",
+    "work": "Work or daily tasks",
+    "money": "Money",
+    "family": "Family",
+    "friends": "Friends",
+    "emotional": "Emotional life",
+    "own_time": "Time for myself",
+}
+
+
+class _Owned:
+    """The columns of every row one person owns."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class _Checkin(_Owned):
+    """A check-in: one per item per day, with an optional sealed note."""
+
+    day: Mapped[date] = mapped_column(Date)
+    note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Boundary(_Owned, db.Model):
+    __tablename__ = "boundaries"
+    __table_args__ = (Index("ix_boundaries_owner", "user_id", "archived_at"),)
+
+    statement_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    response_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BoundaryCheckin(_Checkin, db.Model):
+    __tablename__ = "boundary_checkins"
+    __table_args__ = (
+        UniqueConstraint("boundary_id", "day", name="uq_boundary_checkins_boundary_day"),
+        Index("ix_boundary_checkins_owner_day", "user_id", "day"),
+        CheckConstraint("outcome IN ('held', 'tested', 'crossed')", name="outcome_known"),
+    )
+
+    boundary_id: Mapped[int] = mapped_column(ForeignKey("boundaries.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(8))
+
+
+class Goal(_Owned, db.Model):
+    __tablename__ = "goals"
+    __table_args__ = (
+        Index("ix_goals_owner", "user_id", "archived_at"),
+        CheckConstraint("per_week BETWEEN 1 AND 7", name="per_week_range"),
+    )
+
+    title_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    per_week: Mapped[int] = mapped_column(SmallInteger)  # 7 means every day
+    reminder_time: Mapped[time | None] = mapped_column(Time)
+    # The person's own dates: when the goal started counting, and when it was put away.
+    start_day: Mapped[date] = mapped_column(Date)
+    archived_day: Mapped[date | None] = mapped_column(Date)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class GoalCheckin(_Checkin, db.Model):
+    __tablename__ = "goal_checkins"
+    __table_args__ = (
+        UniqueConstraint("goal_id", "day", name="uq_goal_checkins_goal_day"),
+        Index("ix_goal_checkins_owner_day", "user_id", "day"),
+        CheckConstraint("status IN ('done', 'skip')", name="status_known"),
+    )
+
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(4))
+
+
+class WellbeingCheckin(_Owned, db.Model):
+    """One week's ratings, 1 to 10, of areas of the person's own life (any may be left out)."""
+
+    __tablename__ = "wellbeing_checkins"
+    __table_args__ = (UniqueConstraint("user_id", "week", name="uq_wellbeing_checkins_user_week"),)
+
+    week: Mapped[date] = mapped_column(Date)  # the Monday
+    sleep: Mapped[int | None] = mapped_column(SmallInteger)
+    health: Mapped[int | None] = mapped_column(SmallInteger)
+    work: Mapped[int | None] = mapped_column(SmallInteger)
+    money: Mapped[int | None] = mapped_column(SmallInteger)
+    family: Mapped[int | None] = mapped_column(SmallInteger)
+    friends: Mapped[int | None] = mapped_column(SmallInteger)
+    emotional: Mapped[int | None] = mapped_column(SmallInteger)
+    own_time: Mapped[int | None] = mapped_column(SmallInteger)

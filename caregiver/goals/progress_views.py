@@ -1,0 +1,67 @@
+"""/progress: streaks, strength and pictures; and the weekly "how am I doing" check-in."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.auth.services import FieldError
+from caregiver.goals import forms, progress, rules, services
+from caregiver.goals.models import WELLBEING_AREAS
+
+bp = Blueprint("progress", __name__, url_prefix="/progress")
+
+
+@bp.route("")
+@login_required
+def index():
+    current = services.today(current_user)
+    everything = progress.goal_progress(current_user.id, current, archived=None)
+    active = [item for item in everything if item.goal.archived_day is None]
+    weeks = progress.wellbeing_weeks(current_user.id, current)
+    return render_template(
+        "goals/progress.html",
+        today=current,
+        daily=[item for item in active if item.goal.per_week >= rules.DAILY],
+        weekly=[item for item in active if item.goal.per_week < rules.DAILY],
+        heatmap=progress.heatmap(everything, current),
+        boundary_chart=progress.boundary_chart(current_user.id, current),
+        mood_charts=progress.mood_charts(current_user.id, current),
+        wellbeing_chart=progress.wellbeing_chart(weeks, current),
+        areas=progress.area_trends(weeks),
+        rated_this_week=rules.week_start(current) in weeks,
+    )
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@login_required
+def wellbeing():
+    current = services.today(current_user)
+    form = forms.WellbeingForm()
+    if request.method == "GET":
+        week = _week_arg(current)
+        saved = progress.wellbeing_weeks(current_user.id, current).get(week)
+        form.week.data = week
+        form.fill_from(progress.ratings_of(saved or progress.latest_wellbeing(current_user.id)))
+    elif form.validate_on_submit():
+        try:
+            progress.save_wellbeing(current_user.id, form.week.data, form.ratings(), current)
+        except FieldError as error:
+            problems = form.form_errors if error.field == "ratings" else form[error.field].errors
+            problems.append(error.message)
+        else:
+            flash("Thank you. Your check-in for this week is saved.", "success")
+            return redirect(url_for("progress.index", _anchor="wellbeing"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "goals/wellbeing.html", form=form, areas=WELLBEING_AREAS, today=current
+    ), status
+
+
+def _week_arg(current: date) -> date:
+    """The Monday of ``?week=``, or of this week when it is missing, bad or in the future."""
+    try:
+        week = rules.week_start(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return rules.week_start(current)
+    return min(week, rules.week_start(current))

@@ -1,0 +1,282 @@
+"""Self-care goal decisions, and the check-in rules goals and boundaries share."""
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, time
+from functools import cache, partial
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from caregiver import crypto
+from caregiver.auth.services import FieldError
+from caregiver.extensions import db
+from caregiver.goals import rules
+from caregiver.goals.models import Goal, GoalCheckin
+from caregiver.journal.services import clean_text
+from caregiver.models import utcnow
+
+TITLE_MAX = 200
+NOTE_MAX = 2000
+UNREADABLE = "This cannot be read with the current keys."
+
+
+@cache
+def examples() -> dict:
+    """Starter boundaries and goal suggestions, keyed by their ``key``."""
+    with (Path(__file__).parent / "examples.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    return {kind: {item["key"]: item for item in data[kind]} for kind in ("boundaries", "goals")}
+
+
+def today(user) -> date:
+    """Today on the person's own calendar."""
+    return rules.day_for(utcnow(), user.timezone)
+
+
+def cadence_label(per_week: int) -> str:
+    """How often a goal asks to be done, in words."""
+    if per_week >= rules.DAILY:
+        return "Every day"
+    return "Once a week" if per_week == 1 else f"{per_week} times a week"
+
+
+def clean_line(text: str) -> str:
+    """One line of text: control characters and runs of spaces removed."""
+    return " ".join(clean_text(text or "").split())
+
+
+def open_text(row, column: str) -> str:
+    """A sealed column opened for its owner, or a notice when it cannot be read."""
+    if getattr(row, column) is None:
+        return ""
+    try:
+        return crypto.unseal_field(row, column)
+    except crypto.Unreadable:
+        return UNREADABLE
+
+
+def seal_optional(row, column: str, text: str) -> None:
+    """Seal text into a column, or clear the column when the text is empty."""
+    setattr(row, column, crypto.seal_field(row, column, text) if text else None)
+
+
+# Check-ins (goals and boundaries) ----------------------------------------------------------------
+
+
+def check_day(day: date | None, today: date, archived: bool, noun: str) -> None:
+    """Raise FieldError unless a check-in may be recorded for this item on this day."""
+    if archived:
+        raise FieldError("day", f"This {noun} is archived. Restore it to check in.")
+    if day is None:
+        raise FieldError("day", "Enter a date.")
+    if day > today:
+        raise FieldError("day", "You can't check in for a day that hasn't come yet.")
+
+
+def check_note(note: str) -> str:
+    """The note cleaned, or FieldError when it is too long."""
+    note = clean_text(note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise FieldError("note", f"Keep the note to {NOTE_MAX:,} characters or fewer.")
+    return note
+
+
+def record_checkin(model, item_column: str, item, day: date, value: dict, note: str):
+    """Insert or update the one check-in an item has for a day; returns it.
+
+    Two taps racing each other both end as the same single row: the loser of the insert updates.
+    """
+    criteria = (getattr(model, item_column) == item.id, model.day == day)
+    row = db.session.scalar(select(model).where(*criteria))
+    if row is None:
+        row = model(user_id=item.user_id, day=day, **{item_column: item.id}, **value)
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            row = db.session.scalar(select(model).where(*criteria))
+    for name, new in value.items():
+        setattr(row, name, new)
+    row.updated_at = utcnow()
+    seal_optional(row, "note_sealed", note)
+    db.session.commit()
+    return row
+
+
+def clear_checkin(model, item_column: str, item, day: date) -> None:
+    """Remove an item's check-in for a day, if it has one."""
+    db.session.execute(
+        delete(model).where(getattr(model, item_column) == item.id, model.day == day)
+    )
+    db.session.commit()
+
+
+# Goals -------------------------------------------------------------------------------------------
+
+GOAL_STATUSES = (rules.DONE, rules.SKIP, "clear")
+
+
+@dataclass
+class GoalData:
+    """What a person typed, already checked by the form."""
+
+    title: str
+    per_week: int
+    reminder_time: time | None = None
+
+
+@dataclass
+class GoalItem:
+    """A goal opened for its owner."""
+
+    id: int
+    title: str
+    per_week: int
+    reminder_time: time | None
+    start_day: date
+    archived_day: date | None
+
+    @property
+    def cadence(self) -> str:
+        return cadence_label(self.per_week)
+
+    @property
+    def schedule(self) -> rules.Schedule:
+        return rules.Schedule(self.per_week, self.start_day, self.archived_day)
+
+
+def check_goal(data: GoalData) -> GoalData:
+    """The goal with its title cleaned, or FieldError for the first rule it breaks."""
+    title = clean_line(data.title)
+    if not title:
+        raise FieldError("title", "Give the goal a name, like “walk 20 minutes”.")
+    if len(title) > TITLE_MAX:
+        raise FieldError("title", f"Keep the name to {TITLE_MAX} characters or fewer.")
+    if not 1 <= data.per_week <= rules.DAILY:
+        raise FieldError("per_week", "Choose between 1 and 7 times a week.")
+    return GoalData(title, data.per_week, data.reminder_time)
+
+
+def save_sealed(row, fill) -> None:
+    """Write a row whose text is sealed: a new one is flushed first for the id its seal needs."""
+    if row.id is None:
+        db.session.add(row)
+        db.session.flush()
+    else:
+        row.updated_at = utcnow()
+    fill(row)
+    db.session.commit()
+
+
+def create_goal(user, data: GoalData) -> Goal:
+    """Save a new goal for ``user``."""
+    data = check_goal(data)
+    goal = Goal(user_id=user.id, per_week=data.per_week, start_day=today(user), title_sealed=b"")
+    save_sealed(goal, partial(_fill_goal, data=data))
+    return goal
+
+
+def update_goal(goal: Goal, data: GoalData) -> None:
+    """Change a goal's name, cadence or reminder."""
+    save_sealed(goal, partial(_fill_goal, data=check_goal(data)))
+
+
+def _fill_goal(goal: Goal, data: GoalData) -> None:
+    goal.title_sealed = crypto.seal_field(goal, "title_sealed", data.title)
+    goal.per_week = data.per_week
+    goal.reminder_time = data.reminder_time
+
+
+def add_suggested_goal(user, key: str) -> Goal:
+    """Add one of the starter goals; KeyError for an unknown one."""
+    found = examples()["goals"][key]
+    return create_goal(user, GoalData(found["title"], found["per_week"]))
+
+
+def archive_goal(goal: Goal, day: date) -> None:
+    """Put a goal away: it leaves the today list and its progress stops on ``day``."""
+    goal.archived_at = utcnow()
+    goal.archived_day = max(day, goal.start_day)
+    db.session.commit()
+
+
+def restore_goal(goal: Goal) -> None:
+    """Bring an archived goal back to the today list."""
+    goal.archived_at = None
+    goal.archived_day = None
+    db.session.commit()
+
+
+def delete_goal(goal: Goal) -> None:
+    """Delete a goal and every check-in it has."""
+    db.session.delete(goal)
+    db.session.commit()
+
+
+def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: date) -> None:
+    """Record done or skip for a day (or clear it); FieldError for a day or item that can't."""
+    check_day(day, today, goal.archived_at is not None, "goal")
+    note = check_note(note)
+    if status not in GOAL_STATUSES:
+        raise FieldError("status", "Choose “Done” or “Skip this day”.")
+    if status == "clear":
+        clear_checkin(GoalCheckin, "goal_id", goal, day)
+    else:
+        record_checkin(GoalCheckin, "goal_id", goal, day, {"status": status}, note)
+
+
+def open_goal(row: Goal) -> GoalItem:
+    """Decrypt a goal for its owner; never raises on a damaged row."""
+    return GoalItem(
+        id=row.id,
+        title=open_text(row, "title_sealed"),
+        per_week=row.per_week,
+        reminder_time=row.reminder_time,
+        start_day=row.start_day,
+        archived_day=row.archived_day,
+    )
+
+
+def goals_of(user_id: int, archived: bool = False) -> list[GoalItem]:
+    """A person's active (or archived) goals, oldest first."""
+    state = Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None)
+    rows = db.session.scalars(
+        select(Goal).where(Goal.user_id == user_id, state).order_by(Goal.id)
+    ).all()
+    return [open_goal(row) for row in rows]
+
+
+def goal_checkins(user_id: int, goal_ids: list[int] | None = None) -> dict[int, dict[date, str]]:
+    """Every check-in status of a person's goals (or of some of them), by goal and day."""
+    query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status).where(
+        GoalCheckin.user_id == user_id
+    )
+    if goal_ids is not None:
+        query = query.where(GoalCheckin.goal_id.in_(goal_ids))
+    found: dict[int, dict[date, str]] = {}
+    for goal_id, day, status in db.session.execute(query):
+        found.setdefault(goal_id, {})[day] = status
+    return found
+
+
+def day_checkins(model, item_column: str, value_column: str, user_id: int, day: date) -> dict:
+    """One day's check-ins of a person's items, by item id: (status or outcome, note)."""
+    rows = db.session.scalars(select(model).where(model.user_id == user_id, model.day == day))
+    return {
+        getattr(row, item_column): (getattr(row, value_column), open_text(row, "note_sealed"))
+        for row in rows
+    }
+
+
+def recent_checkins(model, item_column: str, value_column: str, item_id: int, before=None):
+    """An item's check-ins newest first, 30 at a time: ([(day, value, note)], next ``before``)."""
+    limit = 30
+    query = select(model).where(getattr(model, item_column) == item_id)
+    if before is not None:
+        query = query.where(model.day < before)
+    rows = db.session.scalars(query.order_by(model.day.desc()).limit(limit + 1)).all()
+    shown = [(r.day, getattr(r, value_column), open_text(r, "note_sealed")) for r in rows[:limit]]
+    return shown, (rows[limit - 1].day if len(rows) > limit else None)
