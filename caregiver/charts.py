@@ -160,7 +160,7 @@ def heatmap(
                 f"Over {span} you did {done_all} of {due_all} check-ins that were due "
                 f"({_share(done_all, due_all)})."
             )
-            if best and weeks > 1:
+            if best and sum(1 for r in rows if r[2] != "0") > 1:
                 summary += f" Your best week was the week of {best[3]} ({best[1]} of {best[2]})."
     return _chart(root, chart_id, title, summary, ["Week of", "Done", "Due", "Share"], rows)
 
@@ -254,6 +254,7 @@ def line(
     value_label: str,
     y_ticks: dict[float, str] | None = None,
     summary: str | None = None,
+    x_label: str = "Day",
 ) -> Chart:
     """Values over time as a line that breaks where a value is missing, one dot per value."""
     points = sorted(points, key=lambda p: p[0])
@@ -332,4 +333,4 @@ def line(
                     word = "higher" if change > 0 else "lower"
                     summary += f" The later half is {word} than the earlier half."
     rows = [[_day(d), _value(v)] for d, v in valued]
-    return _chart(root, chart_id, title, summary, ["Day", value_label], rows)
+    return _chart(root, chart_id, title, summary, [x_label, value_label], rows)

@@ -230,7 +230,16 @@ def test_weekly_strength_forgives_the_day_it_was_done_on():
         for d, s in fixed.items()
         if not MONDAY + timedelta(weeks=6) <= d < MONDAY + timedelta(weeks=7)
     }
-    assert goal_stats(Schedule(2, MONDAY), weekly_gap, today).strength > a - 15
+    weekly_drop = a - goal_stats(Schedule(2, MONDAY), weekly_gap, today).strength
+    every_day = days(MONDAY, 56)
+    daily = goal_stats(Schedule(7, MONDAY), every_day, today).strength
+    daily_gap = {
+        d: s
+        for d, s in every_day.items()
+        if not MONDAY + timedelta(weeks=6) <= d < MONDAY + timedelta(weeks=7)
+    }
+    daily_drop = daily - goal_stats(Schedule(7, MONDAY), daily_gap, today).strength
+    assert 0 < weekly_drop < daily_drop
 
 
 # What /progress draws -----------------------------------------------------------------------------

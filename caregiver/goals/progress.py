@@ -156,6 +156,7 @@ def wellbeing_chart(weeks: dict[date, WellbeingCheckin], today: date) -> charts.
         10,
         "Average rating (1–10)",
         y_ticks={1: "1", 5: "5", 10: "10"},
+        x_label="Week of",
     )
 
 

@@ -66,6 +66,7 @@ class GoalStats:
     unit: str  # "day" or "week": what a streak counts
     strength: int  # 0 to 100
     weeks: list[WeekResult] = field(default_factory=list)
+    days: int = 0  # how many days the goal has been counted, today included
 
     @property
     def this_week(self) -> WeekResult | None:
@@ -116,7 +117,9 @@ def _strength(per_week: int, line: list[str | None], open_index: int) -> float:
             recent -= 1
         if status == SKIP or (status is None and index >= open_index):
             continue
-        score = score * keep + min(1.0, recent / needed) * (1 - keep)
+        # A goal younger than its window is asked only for the days it has had.
+        asked = needed * min(index + 1, window) / window
+        score = score * keep + min(1.0, recent / asked) * (1 - keep)
     return score
 
 
@@ -181,7 +184,7 @@ def goal_stats(schedule: Schedule, checkins: dict[date, str], today: date) -> Go
         current, best = _week_streaks(weeks)
         unit = "week"
     strength = round(100 * _strength(schedule.per_week, line, open_index))
-    return GoalStats(current, best, unit, strength, weeks)
+    return GoalStats(current, best, unit, strength, weeks, open_index + 1)
 
 
 def day_plan(

@@ -221,7 +221,7 @@ def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: d
     check_day(day, today, goal.archived_at is not None, "goal")
     note = check_note(note)
     if status not in GOAL_STATUSES:
-        raise FieldError("status", "Choose “Done” or “Skip this day”.")
+        raise FieldError("status", "Choose “Done” or “Skip day”.")
     if status == "clear":
         clear_checkin(GoalCheckin, "goal_id", goal, day)
     else:

@@ -186,7 +186,9 @@
         holder.innerHTML = html.trim();
         var fresh = holder.content.firstElementChild;
         card.replaceWith(fresh);
-        var again = button && fresh.querySelector("button.check-button." + button.classList[1]);
+        // Keep focus where the person was: on the same button of the new card.
+        var key = button && button.getAttribute("data-key");
+        var again = key && fresh.querySelector("button[data-key='" + key + "']");
         var problem = fresh.querySelector(".error");
         (problem ? fresh.querySelector("textarea") : again || fresh).focus();
       }).catch(function () {
