@@ -5,11 +5,16 @@ from functools import partial
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm
 from caregiver.goals import boundaries, forms, services
 from caregiver.goals.models import Boundary, BoundaryCheckin
-from caregiver.goals.views import before_arg, confirm_delete, handle_checkin, toggle_archived
+from caregiver.goals.views import (
+    before_arg,
+    confirm_delete,
+    handle_checkin,
+    saved,
+    toggle_archived,
+)
 from caregiver.security import get_own_or_404
 
 bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
@@ -39,14 +44,10 @@ def new():
     example = services.examples()["boundaries"].get(request.args.get("example", ""))
     if request.method == "GET" and example:
         form.fill_from(example)
-    if form.validate_on_submit():
-        try:
-            boundary = boundaries.create_boundary(current_user, form.boundary_data())
-        except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash("Boundary saved. Check in on it from your today list.", "success")
-            return redirect(url_for("boundaries.show", boundary_id=boundary.id))
+    save = partial(boundaries.create_boundary, current_user, form.boundary_data())
+    if form.validate_on_submit() and (boundary := saved(form, save)):
+        flash("Boundary saved. Check in on it from your today list.", "success")
+        return redirect(url_for("boundaries.show", boundary_id=boundary.id))
     status = 400 if form.errors else 200
     return render_template(
         "goals/boundary_edit.html",
@@ -82,14 +83,11 @@ def edit(boundary_id):
     form = forms.BoundaryForm()
     if request.method == "GET":
         form.fill_from(vars(boundary))
-    elif form.validate_on_submit():
-        try:
-            boundaries.update_boundary(row, form.boundary_data())
-        except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash("Boundary saved.", "success")
-            return redirect(url_for("boundaries.show", boundary_id=boundary_id))
+    elif form.validate_on_submit() and saved(
+        form, partial(boundaries.update_boundary, row, form.boundary_data())
+    ):
+        flash("Boundary saved.", "success")
+        return redirect(url_for("boundaries.show", boundary_id=boundary_id))
     status = 400 if form.errors else 200
     return render_template(
         "goals/boundary_edit.html", form=form, boundary=boundary, example=None, examples=()
@@ -110,14 +108,14 @@ def archive(boundary_id, action):
 def delete(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     boundary = boundaries.open_boundary(row)
-    archive_url = url_for("boundaries.archive", boundary_id=boundary_id, action="archive")
+    remove = partial(boundaries.delete_boundary, row)
     return confirm_delete(
         "boundary",
         boundary.statement,
-        partial(boundaries.delete_boundary, row),
-        url_for("boundaries.show", boundary_id=boundary_id),
-        url_for("boundaries.index"),
-        archive_url=None if boundary.archived else archive_url,
+        remove,
+        boundary.archived,
+        "boundaries.index",
+        boundary_id=boundary_id,
     )
 
 

@@ -80,6 +80,15 @@ def handle_checkin(kind: str, row, record, build_card, messages: dict):
     return redirect(today_url(day, current, f"{kind}-{row.id}"))
 
 
+def saved(form, save):
+    """Run a service on a checked form: its result, or None with the FieldError on its field."""
+    try:
+        return save() or True
+    except FieldError as error:
+        getattr(form, error.field).errors.append(error.message)
+        return None
+
+
 def before_arg() -> date | None:
     """The ``?before=`` day of a history page; a bad one starts from the newest."""
     try:
@@ -139,14 +148,11 @@ def manage():
 @login_required
 def new():
     form = forms.GoalForm()
-    if form.validate_on_submit():
-        try:
-            goal = services.create_goal(current_user, form.goal_data())
-        except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash("Goal added. Check it in from your today list.", "success")
-            return redirect(url_for("goals.today", _anchor=f"goal-{goal.id}"))
+    if form.validate_on_submit() and (
+        goal := saved(form, partial(services.create_goal, current_user, form.goal_data()))
+    ):
+        flash("Goal added. Check it in from your today list.", "success")
+        return redirect(url_for("goals.today", _anchor=f"goal-{goal.id}"))
     suggestions = services.examples()["goals"].values()
     status = 400 if form.errors else 200
     return render_template(
@@ -191,14 +197,11 @@ def edit(goal_id):
     form = forms.GoalForm()
     if request.method == "GET":
         form.fill_from(goal)
-    elif form.validate_on_submit():
-        try:
-            services.update_goal(row, form.goal_data())
-        except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            flash("Goal saved.", "success")
-            return redirect(url_for("goals.show", goal_id=goal_id))
+    elif form.validate_on_submit() and saved(
+        form, partial(services.update_goal, row, form.goal_data())
+    ):
+        flash("Goal saved.", "success")
+        return redirect(url_for("goals.show", goal_id=goal_id))
     status = 400 if form.errors else 200
     return render_template("goals/edit.html", form=form, goal=goal, suggestions=()), status
 
@@ -219,15 +222,9 @@ def archive(goal_id, action):
 def delete(goal_id):
     row = get_own_or_404(Goal, goal_id)
     goal = services.open_goal(row)
-    archive_url = url_for("goals.archive", goal_id=goal_id, action="archive")
-    return confirm_delete(
-        "goal",
-        goal.title,
-        partial(services.delete_goal, row),
-        url_for("goals.show", goal_id=goal_id),
-        url_for("goals.manage"),
-        archive_url=None if goal.archived_day else archive_url,
-    )
+    remove = partial(services.delete_goal, row)
+    archived = goal.archived_day is not None
+    return confirm_delete("goal", goal.title, remove, archived, "goals.manage", goal_id=goal_id)
 
 
 def toggle_archived(noun: str, action: str, change, show_url: str):
@@ -242,13 +239,20 @@ def toggle_archived(noun: str, action: str, change, show_url: str):
     return redirect(show_url)
 
 
-def confirm_delete(noun: str, text: str, remove, back: str, after: str, archive_url: str | None):
-    """Ask before deleting a goal or boundary (GET), then delete it and its check-ins (POST)."""
+def confirm_delete(noun: str, text: str, remove, archived: bool, after: str, **ids):
+    """Ask before deleting a goal or boundary (GET), then delete it and its check-ins (POST).
+
+    ``ids`` name the item for its blueprint's ``show`` and ``archive`` pages.
+    """
     form = ActionForm()
     if form.validate_on_submit():
         remove()
         flash(f"{noun.capitalize()} deleted, with its check-ins.", "success")
-        return redirect(after)
+        return redirect(url_for(after))
+    archive_url = (
+        None if archived else url_for(f"{request.blueprint}.archive", action="archive", **ids)
+    )
+    back = url_for(f"{request.blueprint}.show", **ids)
     return render_template(
         "goals/delete.html", form=form, noun=noun, text=text, back=back, archive_url=archive_url
     )
