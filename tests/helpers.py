@@ -158,3 +158,16 @@ def queries_for(app, person, url):
     log_in(client, person)
     client.get(url)  # warm up: the session's last-seen time may be written once
     return count_queries(client, url)
+
+
+def raw_values(engine) -> bytes:
+    """Every value of every table as plain SQL returns it, bytes joined together."""
+    chunks = []
+    with engine.connect() as connection:
+        for table in sa.inspect(connection).get_table_names():
+            for row in connection.execute(
+                sa.select(sa.Table(table, sa.MetaData(), autoload_with=connection))
+            ):
+                for value in row:
+                    chunks.append(value if isinstance(value, bytes) else str(value).encode())
+    return b"\x00".join(chunks)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import KEY_A, KEY_B, PASSWORD, log_in, make_test_app, submit
+from helpers import KEY_A, KEY_B, PASSWORD, log_in, make_test_app, raw_values, submit
 
 from caregiver import create_app, crypto
 from caregiver.auth import services as auth_services
@@ -27,19 +27,6 @@ def write(user, body=f"Tonight {MARKER} was hard.", title=f"{MARKER} title", tag
         mood=2,
     )
     return services.create_entry(user, data)
-
-
-def raw_values(engine) -> bytes:
-    """Every value of every table as plain SQL returns it, bytes joined together."""
-    chunks = []
-    with engine.connect() as connection:
-        for table in sa.inspect(connection).get_table_names():
-            for row in connection.execute(
-                sa.select(sa.Table(table, sa.MetaData(), autoload_with=connection))
-            ):
-                for value in row:
-                    chunks.append(value if isinstance(value, bytes) else str(value).encode())
-    return b"\x00".join(chunks)
 
 
 def test_private_text_is_never_stored_in_the_clear(app, make_user, database_url):

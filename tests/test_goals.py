@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from helpers import CSRF_RE, PASSWORD, log_in, queries_for, submit
+from helpers import CSRF_RE, PASSWORD, log_in, queries_for, raw_values, submit
 from xss_payloads import PAYLOADS
 
 from caregiver.extensions import db
@@ -49,6 +49,9 @@ def test_add_a_goal_and_check_in_from_the_today_list(client, login):
     tap(client, f"/goals/{goal.id}/check-in", "done", note="Felt good")
     page = client.get("/goals/").get_data(as_text=True)
     assert "Marked done." in page and "Felt good" in page
+    # The home page counts active goals done today; an archived one counts for neither side.
+    services.archive_goal(add_goal(user, "Old goal"), today())
+    assert "1 of 1 done today." in client.get("/dashboard").get_data(as_text=True)
     assert 'aria-pressed="true"' in page and "Streak: 1 day" in page
     # Tapping Done again clears it.
     tap(client, f"/goals/{goal.id}/check-in", "clear")
@@ -318,8 +321,6 @@ def test_another_persons_goals_and_boundaries_answer_404_on_every_route(app, cli
 
 
 def test_goal_and_boundary_text_is_sealed_at_rest(app, make_user, database_url):
-    from test_crypto import raw_values
-
     user = make_user()
     marker = "Zanzibar-Quokka"
     goal = add_goal(user, f"{marker} walk")

@@ -17,6 +17,7 @@ from caregiver.goals.services import (
     clean_line,
     clear_checkin,
     open_text,
+    owned,
     record_checkin,
     save_sealed,
     seal_optional,
@@ -101,9 +102,9 @@ def check_in_boundary(
     check_day(day, today, boundary.archived_at is not None, "boundary")
     note = check_note(note)
     if outcome == "clear":
-        clear_checkin(BoundaryCheckin, "boundary_id", boundary, day)
+        clear_checkin(BoundaryCheckin, boundary, day)
     elif outcome in rules.OUTCOMES:
-        record_checkin(BoundaryCheckin, "boundary_id", boundary, day, {"outcome": outcome}, note)
+        record_checkin(BoundaryCheckin, boundary, day, outcome, note)
     else:
         raise FieldError("outcome", "Choose held, tested or crossed.")
 
@@ -121,11 +122,8 @@ def open_boundary(row: Boundary) -> BoundaryItem:
 
 def boundaries_of(user_id: int, archived: bool | None = False) -> list[BoundaryItem]:
     """A person's active or archived boundaries (``None``: all), oldest first."""
-    query = select(Boundary).where(Boundary.user_id == user_id)
-    if archived is not None:
-        state = Boundary.archived_at.is_not(None) if archived else Boundary.archived_at.is_(None)
-        query = query.where(state)
-    return [open_boundary(row) for row in db.session.scalars(query.order_by(Boundary.id))]
+    rows = db.session.scalars(owned(Boundary, user_id, archived))
+    return [open_boundary(row) for row in rows]
 
 
 def outcomes_since(user_id: int, first: date) -> list[tuple[int, date, str]]:

@@ -62,9 +62,7 @@ def new():
 @login_required
 def show(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
-    history, older = services.recent_checkins(
-        BoundaryCheckin, "boundary_id", "outcome", row.id, before_arg()
-    )
+    history, older = services.recent_checkins(BoundaryCheckin, row.id, before_arg())
     return render_template(
         "goals/boundary.html",
         boundary=boundaries.open_boundary(row),
@@ -129,6 +127,6 @@ def check_in(boundary_id):
 
 def boundary_card(row: Boundary, day, current) -> dict:
     """What one boundary's card on the today list needs, after a tap."""
-    taps = services.day_checkins(BoundaryCheckin, "boundary_id", "outcome", current_user.id, day)
+    checkin = services.checkin_for(BoundaryCheckin, row.id, day)
     boundary = boundaries.open_boundary(row)
-    return {"boundary": boundary, "day": day, "today": current, "checkin": taps.get(row.id)}
+    return {"boundary": boundary, "day": day, "today": current, "checkin": checkin}

@@ -4,6 +4,7 @@ Statements, titles and notes are sealed (see ``crypto``); days are the person's 
 """
 
 from datetime import date, datetime, time
+from typing import ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -44,7 +45,14 @@ class _Owned:
 
 
 class _Checkin(_Owned):
-    """A check-in: one per item per day, with an optional sealed note."""
+    """A check-in: one per item per day, with an optional sealed note.
+
+    ``item_column`` names the column pointing at the goal or boundary, ``value_column`` the one
+    holding what happened that day, so the shared check-in services need only the class.
+    """
+
+    item_column: ClassVar[str]
+    value_column: ClassVar[str]
 
     day: Mapped[date] = mapped_column(Date)
     note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -68,6 +76,7 @@ class BoundaryCheckin(_Checkin, db.Model):
         CheckConstraint("outcome IN ('held', 'tested', 'crossed')", name="outcome_known"),
     )
 
+    item_column, value_column = "boundary_id", "outcome"
     boundary_id: Mapped[int] = mapped_column(ForeignKey("boundaries.id", ondelete="CASCADE"))
     outcome: Mapped[str] = mapped_column(String(8))
 
@@ -96,6 +105,7 @@ class GoalCheckin(_Checkin, db.Model):
         CheckConstraint("status IN ('done', 'skip')", name="status_known"),
     )
 
+    item_column, value_column = "goal_id", "status"
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(4))
 

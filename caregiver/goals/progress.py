@@ -10,7 +10,7 @@ from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules
 from caregiver.goals.models import WELLBEING_AREAS, Goal, WellbeingCheckin
-from caregiver.goals.services import GoalItem, goal_checkins, open_goal
+from caregiver.goals.services import GoalItem, goal_checkins, goals_of, open_goal
 from caregiver.journal import services as journal
 from caregiver.models import utcnow
 
@@ -40,18 +40,19 @@ class AreaTrend:
 
 def goal_progress(user_id: int, today: date, archived: bool | None = False) -> list[GoalProgress]:
     """Every active (or archived; ``None``: all) goal with its statistics, in two queries."""
-    query = select(Goal).where(Goal.user_id == user_id).order_by(Goal.id)
-    if archived is not None:
-        query = query.where(
-            Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None)
-        )
-    goals = [open_goal(row) for row in db.session.scalars(query)]
+    goals = goals_of(user_id, archived)
     checkins = goal_checkins(user_id) if goals else {}
-    result = []
-    for goal in goals:
-        found = checkins.get(goal.id, {})
-        result.append(GoalProgress(goal, rules.goal_stats(goal.schedule, found, today), found))
-    return result
+    return [_with_stats(goal, checkins.get(goal.id, {}), today) for goal in goals]
+
+
+def one_goal_progress(row: Goal, today: date) -> GoalProgress:
+    """One goal with its statistics."""
+    found = goal_checkins(row.user_id, [row.id]).get(row.id, {})
+    return _with_stats(open_goal(row), found, today)
+
+
+def _with_stats(goal: GoalItem, found: dict[date, str], today: date) -> GoalProgress:
+    return GoalProgress(goal, rules.goal_stats(goal.schedule, found, today), found)
 
 
 def heatmap(goals: list[GoalProgress], today: date) -> charts.Chart:

@@ -6,7 +6,7 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from caregiver import crypto
@@ -14,7 +14,7 @@ from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
-from caregiver.journal.services import clean_text
+from caregiver.journal.services import clean_text, today_for
 from caregiver.models import utcnow
 
 TITLE_MAX = 200
@@ -32,7 +32,7 @@ def examples() -> dict:
 
 def today(user) -> date:
     """Today on the person's own calendar."""
-    return rules.day_for(utcnow(), user.timezone)
+    return today_for(user.timezone)
 
 
 def cadence_label(per_week: int) -> str:
@@ -83,35 +83,62 @@ def check_note(note: str) -> str:
     return note
 
 
-def record_checkin(model, item_column: str, item, day: date, value: dict, note: str):
+def record_checkin(model, item, day: date, value: str, note: str):
     """Insert or update the one check-in an item has for a day; returns it.
 
     Two taps racing each other both end as the same single row: the loser of the insert updates.
     """
-    criteria = (getattr(model, item_column) == item.id, model.day == day)
+    criteria = (getattr(model, model.item_column) == item.id, model.day == day)
     row = db.session.scalar(select(model).where(*criteria))
     if row is None:
-        row = model(user_id=item.user_id, day=day, **{item_column: item.id}, **value)
+        row = model(user_id=item.user_id, day=day, **{model.item_column: item.id})
+        setattr(row, model.value_column, value)
         db.session.add(row)
         try:
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
             row = db.session.scalar(select(model).where(*criteria))
-    for name, new in value.items():
-        setattr(row, name, new)
+    setattr(row, model.value_column, value)
     row.updated_at = utcnow()
     seal_optional(row, "note_sealed", note)
     db.session.commit()
     return row
 
 
-def clear_checkin(model, item_column: str, item, day: date) -> None:
+def clear_checkin(model, item, day: date) -> None:
     """Remove an item's check-in for a day, if it has one."""
-    db.session.execute(
-        delete(model).where(getattr(model, item_column) == item.id, model.day == day)
-    )
+    item_id = getattr(model, model.item_column)
+    db.session.execute(delete(model).where(item_id == item.id, model.day == day))
     db.session.commit()
+
+
+def _opened(row) -> tuple[str, str]:
+    return getattr(row, row.value_column), open_text(row, "note_sealed")
+
+
+def day_checkins(model, user_id: int, day: date) -> dict[int, tuple[str, str]]:
+    """One day's check-ins of a person's items, by item id: (status or outcome, note)."""
+    rows = db.session.scalars(select(model).where(model.user_id == user_id, model.day == day))
+    return {getattr(row, model.item_column): _opened(row) for row in rows}
+
+
+def checkin_for(model, item_id: int, day: date) -> tuple[str, str] | None:
+    """One item's check-in on one day: (status or outcome, note), or None."""
+    item = getattr(model, model.item_column)
+    row = db.session.scalar(select(model).where(item == item_id, model.day == day))
+    return _opened(row) if row else None
+
+
+def recent_checkins(model, item_id: int, before: date | None = None):
+    """An item's check-ins newest first, 30 at a time: ([(day, value, note)], next ``before``)."""
+    limit = 30
+    query = select(model).where(getattr(model, model.item_column) == item_id)
+    if before is not None:
+        query = query.where(model.day < before)
+    rows = db.session.scalars(query.order_by(model.day.desc()).limit(limit + 1)).all()
+    shown = [(row.day, *_opened(row)) for row in rows[:limit]]
+    return shown, (rows[limit - 1].day if len(rows) > limit else None)
 
 
 # Goals -------------------------------------------------------------------------------------------
@@ -223,9 +250,9 @@ def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: d
     if status not in GOAL_STATUSES:
         raise FieldError("status", "Choose “Done” or “Skip day”.")
     if status == "clear":
-        clear_checkin(GoalCheckin, "goal_id", goal, day)
+        clear_checkin(GoalCheckin, goal, day)
     else:
-        record_checkin(GoalCheckin, "goal_id", goal, day, {"status": status}, note)
+        record_checkin(GoalCheckin, goal, day, status, note)
 
 
 def open_goal(row: Goal) -> GoalItem:
@@ -240,13 +267,30 @@ def open_goal(row: Goal) -> GoalItem:
     )
 
 
-def goals_of(user_id: int, archived: bool = False) -> list[GoalItem]:
-    """A person's active (or archived) goals, oldest first."""
-    state = Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None)
-    rows = db.session.scalars(
-        select(Goal).where(Goal.user_id == user_id, state).order_by(Goal.id)
-    ).all()
-    return [open_goal(row) for row in rows]
+def owned(model, user_id: int, archived: bool | None):
+    """A query of a person's goals or boundaries: active, archived or (None) all, oldest first."""
+    query = select(model).where(model.user_id == user_id).order_by(model.id)
+    if archived is None:
+        return query
+    return query.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))
+
+
+def goals_of(user_id: int, archived: bool | None = False) -> list[GoalItem]:
+    """A person's active or archived goals (``None``: all), oldest first."""
+    return [open_goal(row) for row in db.session.scalars(owned(Goal, user_id, archived))]
+
+
+def done_today(user_id: int, day: date) -> tuple[int, int]:
+    """How many of a person's active goals are done on a day, and how many there are."""
+    active = (Goal.user_id == user_id, Goal.archived_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Goal).where(*active))
+    done = db.session.scalar(
+        select(func.count())
+        .select_from(GoalCheckin)
+        .join(Goal, Goal.id == GoalCheckin.goal_id)
+        .where(*active, GoalCheckin.day == day, GoalCheckin.status == rules.DONE)
+    )
+    return done, total
 
 
 def goal_checkins(user_id: int, goal_ids: list[int] | None = None) -> dict[int, dict[date, str]]:
@@ -260,23 +304,3 @@ def goal_checkins(user_id: int, goal_ids: list[int] | None = None) -> dict[int, 
     for goal_id, day, status in db.session.execute(query):
         found.setdefault(goal_id, {})[day] = status
     return found
-
-
-def day_checkins(model, item_column: str, value_column: str, user_id: int, day: date) -> dict:
-    """One day's check-ins of a person's items, by item id: (status or outcome, note)."""
-    rows = db.session.scalars(select(model).where(model.user_id == user_id, model.day == day))
-    return {
-        getattr(row, item_column): (getattr(row, value_column), open_text(row, "note_sealed"))
-        for row in rows
-    }
-
-
-def recent_checkins(model, item_column: str, value_column: str, item_id: int, before=None):
-    """An item's check-ins newest first, 30 at a time: ([(day, value, note)], next ``before``)."""
-    limit = 30
-    query = select(model).where(getattr(model, item_column) == item_id)
-    if before is not None:
-        query = query.where(model.day < before)
-    rows = db.session.scalars(query.order_by(model.day.desc()).limit(limit + 1)).all()
-    shown = [(r.day, getattr(r, value_column), open_text(r, "note_sealed")) for r in rows[:limit]]
-    return shown, (rows[limit - 1].day if len(rows) > limit else None)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm
-from caregiver.goals import boundaries, forms, progress, rules, services
+from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, Goal, GoalCheckin
 from caregiver.main import services as main_services
 from caregiver.security import get_own_or_404
@@ -42,11 +42,9 @@ def today_context(day: date, today: date) -> dict:
         "day": day,
         "today": today,
         "goals": progress.goal_progress(uid, today),
-        "goal_checkins": services.day_checkins(GoalCheckin, "goal_id", "status", uid, day),
+        "goal_checkins": services.day_checkins(GoalCheckin, uid, day),
         "boundaries": boundaries.boundaries_of(uid),
-        "boundary_checkins": services.day_checkins(
-            BoundaryCheckin, "boundary_id", "outcome", uid, day
-        ),
+        "boundary_checkins": services.day_checkins(BoundaryCheckin, uid, day),
     }
 
 
@@ -120,11 +118,9 @@ def check_in(goal_id):
 
 def goal_card(row: Goal, day: date, current: date) -> dict:
     """What one goal's card on the today list needs, after a tap."""
-    goal = services.open_goal(row)
-    found = services.goal_checkins(current_user.id, [row.id]).get(row.id, {})
-    taps = services.day_checkins(GoalCheckin, "goal_id", "status", current_user.id, day)
-    item = progress.GoalProgress(goal, rules.goal_stats(goal.schedule, found, current), found)
-    return {"item": item, "day": day, "today": current, "checkin": taps.get(row.id)}
+    item = progress.one_goal_progress(row, current)
+    checkin = services.checkin_for(GoalCheckin, row.id, day)
+    return {"item": item, "day": day, "today": current, "checkin": checkin}
 
 
 def today_url(day: date | None, current: date, anchor: str) -> str:
@@ -174,15 +170,10 @@ def add_suggested(key):
 @login_required
 def show(goal_id):
     row = get_own_or_404(Goal, goal_id)
-    goal = services.open_goal(row)
-    current = services.today(current_user)
-    found = services.goal_checkins(current_user.id, [row.id]).get(row.id, {})
-    history, older = services.recent_checkins(
-        GoalCheckin, "goal_id", "status", row.id, before_arg()
-    )
+    history, older = services.recent_checkins(GoalCheckin, row.id, before_arg())
     return render_template(
         "goals/show.html",
-        item=progress.GoalProgress(goal, rules.goal_stats(goal.schedule, found, current), found),
+        item=progress.one_goal_progress(row, services.today(current_user)),
         history=history,
         older=older,
         form=ActionForm(),
@@ -260,11 +251,8 @@ def confirm_delete(noun: str, text: str, remove, archived: bool, after: str, **i
 
 def goals_card(user) -> dict | None:
     """The dashboard card: how many of today's goals are done."""
-    current = services.today(user)
-    goals = services.goals_of(user.id)
-    taps = services.day_checkins(GoalCheckin, "goal_id", "status", user.id, current)
-    done = sum(1 for goal in goals if taps.get(goal.id, ("",))[0] == rules.DONE)
-    return {"template": "goals/_dashboard_card.html", "goal_count": len(goals), "done": done}
+    done, total = services.done_today(user.id, services.today(user))
+    return {"template": "goals/_dashboard_card.html", "goal_count": total, "done": done}
 
 
 main_services.dashboard_cards.append(goals_card)
