@@ -20,6 +20,15 @@ COMMON_TIMEZONES = [
 ]
 
 
+def show_field_error(form, error) -> None:
+    """Put a service's FieldError next to its field, or above the form if no field matches."""
+    target = form._fields.get(error.field)
+    if target is None:
+        form.form_errors.append(error.message)
+    else:
+        target.errors = [*target.errors, error.message]
+
+
 class ActionForm(FlaskForm):
     """No fields: carries the CSRF token for a POST button (delete, log out, approve)."""
 

@@ -17,7 +17,7 @@ NAV_ITEMS = [
     ("main.dashboard", "Home", "home"),
     ("journal.index", "Journal", "journal"),
     ("goals.today", "Goals", "goals"),
-    ("groups.meetings", "Meetings", "meetings"),
+    ("meetings.index", "Meetings", "meetings"),
     ("guidance.index", "Guidance", "guidance"),
 ]
 
@@ -44,12 +44,17 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.goals.boundary_views import bp as boundaries_bp
     from caregiver.goals.progress_views import bp as progress_bp
     from caregiver.goals.views import bp as goals_bp
+    from caregiver.groups.calendar_views import bp as calendars_bp
+    from caregiver.groups.feed_views import bp as feeds_bp
+    from caregiver.groups.meeting_admin_views import bp as meeting_admin_bp
+    from caregiver.groups.meeting_views import bp as meetings_bp
     from caregiver.groups.views import bp as groups_bp
     from caregiver.journal.views import bp as journal_bp
     from caregiver.main.views import bp as main_bp
 
     blueprints = (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp)
-    for blueprint in (*blueprints, goals_bp, boundaries_bp, progress_bp):
+    features = (goals_bp, boundaries_bp, progress_bp, meetings_bp, meeting_admin_bp)
+    for blueprint in (*blueprints, *features, calendars_bp, feeds_bp):
         app.register_blueprint(blueprint)
 
 
@@ -76,7 +81,14 @@ def init_templates(app: Flask) -> None:
 
 
 # Blueprints whose pages belong under another one's tab.
-NAV_SECTIONS = {"boundaries": "goals", "progress": "goals"}
+NAV_SECTIONS = {
+    "boundaries": "goals",
+    "progress": "goals",
+    "groups": "meetings",
+    "calendars": "meetings",
+    "feeds": "meetings",
+    "meeting_admin": "meetings",
+}
 
 
 def _nav_active(endpoint: str) -> bool:

@@ -1,13 +1,205 @@
-"""Support groups and their meetings (facilitators' pages)."""
+"""Support groups: the public list and pages, following, and the facilitators' group tools."""
 
-from flask import Blueprint, render_template
+from datetime import UTC, datetime
 
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.auth.services import FieldError
+from caregiver.extensions import limiter
+from caregiver.forms import ActionForm, show_field_error
+from caregiver.groups import alerts, dashboard, services
+from caregiver.groups.access import group_or_404, managed_group
+from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
+from caregiver.groups.models import GROUP_KINDS, LANGUAGES
 from caregiver.security import facilitator_required
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
+
+# A group's followers hear from its facilitators at most this often: mail is not a chat.
+MESSAGE_LIMIT = "3 per day"
+
+
+@bp.route("/")
+def index():
+    kind = request.args.get("kind", "")
+    return render_template(
+        "groups/index.html",
+        groups=services.listed_groups(kind or None),
+        kinds=GROUP_KINDS,
+        kind=kind if kind in GROUP_KINDS else "",
+    )
+
+
+@bp.route("/<slug>")
+def show(slug):
+    group = group_or_404(slug)
+    now = datetime.now(UTC)
+    return render_template(
+        "groups/group.html",
+        group=group,
+        meetings=dashboard.next_of_each(group, now),
+        following=services.following(current_user, group.id),
+        runs_it=services.facilitates(current_user, group.id),
+        action_form=ActionForm(),
+        kinds=GROUP_KINDS,
+        languages=LANGUAGES,
+    )
+
+
+@bp.post("/<slug>/follow")
+@login_required
+def follow(slug):
+    group = group_or_404(slug)
+    if ActionForm().validate():
+        services.follow(current_user, group, change_mail=request.form.get("change_mail") != "off")
+        flash(f"You follow {group.name}. Its meetings are in your calendar feed.", "success")
+    return redirect(url_for("groups.show", slug=group.slug))
+
+
+@bp.post("/<slug>/unfollow")
+@login_required
+def unfollow(slug):
+    group = group_or_404(slug)
+    if ActionForm().validate():
+        services.unfollow(current_user, group)
+        flash(f"You no longer follow {group.name}.", "success")
+    return redirect(url_for("groups.show", slug=group.slug))
+
+
+# Facilitators ------------------------------------------------------------------------------------
 
 
 @bp.route("/manage")
 @facilitator_required
 def manage():
-    return render_template("groups/manage.html")
+    now = datetime.now(UTC)
+    return render_template(
+        "groups/manage.html", groups=dashboard.facilitator_dashboard(current_user.id, now)
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@facilitator_required
+def new():
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(current_user, form.group_data())
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash("Group created. Now add its first meeting.", "success")
+            return redirect(url_for("meeting_admin.new", slug=group.slug))
+    return render_template("groups/group_form.html", form=form, group=None), _status(form)
+
+
+def _status(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/<slug>/manage")
+@login_required
+def manage_group(slug):
+    group = managed_group(slug)
+    now = datetime.now(UTC)
+    return render_template(
+        "groups/manage_group.html",
+        group=group,
+        meetings=dashboard.next_of_each(group, now, with_counts=True),
+        facilitators=services.facilitators_of(group.id),
+        followers=services.follower_count(group.id),
+        cofacilitator_form=CofacilitatorForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    group = managed_group(slug)
+    form = GroupForm(obj=None if request.method == "POST" else group)
+    if request.method == "GET":
+        form.languages.data = group.language_codes
+    if form.validate_on_submit():
+        try:
+            services.update_group(group, form.group_data())
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash("Group details saved.", "success")
+            return redirect(url_for("groups.manage_group", slug=group.slug))
+    return render_template("groups/group_form.html", form=form, group=group), _status(form)
+
+
+@bp.route("/<slug>/delete", methods=["GET", "POST"])
+@login_required
+def delete(slug):
+    group = managed_group(slug)
+    form = ActionForm()
+    if form.validate_on_submit():
+        services.delete_group(group)
+        flash(f"{group.name} and its meetings were deleted.", "success")
+        return redirect(url_for("groups.manage"))
+    return render_template(
+        "groups/delete.html",
+        noun="group",
+        name=group.name,
+        consequence="Its meetings, followers and RSVPs are deleted with it, and it leaves "
+        "everyone's calendar.",
+        back=url_for("groups.manage_group", slug=group.slug),
+        form=form,
+    )
+
+
+@bp.post("/<slug>/facilitators")
+@login_required
+def add_facilitator(slug):
+    group = managed_group(slug)
+    form = CofacilitatorForm()
+    if form.validate():
+        try:
+            person = services.add_cofacilitator(group, form.email.data)
+        except FieldError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{person.display_name} can now run {group.name} with you.", "success")
+    else:
+        flash(" ".join(form.email.errors) or "Try again.", "error")
+    return redirect(url_for("groups.manage_group", slug=group.slug) + "#facilitators")
+
+
+@bp.post("/<slug>/facilitators/<int:user_id>/remove")
+@login_required
+def remove_facilitator(slug, user_id):
+    group = managed_group(slug)
+    if ActionForm().validate():
+        try:
+            services.remove_facilitator(group, user_id)
+        except FieldError as error:
+            flash(error.message, "error")
+        else:
+            flash("Removed from the group's facilitators.", "success")
+    if user_id == current_user.id and not services.facilitates(current_user, group.id):
+        return redirect(url_for("groups.manage"))
+    return redirect(url_for("groups.manage_group", slug=group.slug) + "#facilitators")
+
+
+def _message_key() -> str:
+    return f"group-message:{request.view_args.get('slug', '')}"
+
+
+@bp.route("/<slug>/message", methods=["GET", "POST"])
+@login_required
+@limiter.limit(MESSAGE_LIMIT, key_func=_message_key, methods=["POST"])
+def message(slug):
+    group = managed_group(slug)
+    form = MessageForm()
+    if form.validate_on_submit():
+        sent = alerts.message_followers(group, current_user, form.body.data)
+        flash(f"Sent to {sent} follower{'s' if sent != 1 else ''}.", "success")
+        return redirect(url_for("groups.manage_group", slug=group.slug))
+    recipients = len(alerts.group_recipients(group.id))
+    return render_template(
+        "groups/message.html", group=group, form=form, recipients=recipients
+    ), _status(form)

@@ -203,6 +203,61 @@
     });
   }
 
+  // Meeting form: show only the parts that fit the chosen schedule and place, and refresh the
+  // "next five dates" preview as the facilitator types (the button does it without JS).
+  function meetingForm() {
+    var form = document.querySelector("form[data-preview-url]");
+    if (!form) return;
+    function sync() {
+      var repeat = (form.querySelector("input[name='repeat']:checked") || {}).value;
+      var mode = (form.querySelector("input[name='mode']:checked") || {}).value;
+      form.querySelectorAll("[data-repeat]").forEach(function (part) {
+        part.hidden = part.dataset.repeat.split(" ").indexOf(repeat) < 0;
+      });
+      form.querySelectorAll("[data-mode]").forEach(function (part) {
+        part.hidden = part.dataset.mode.split(" ").indexOf(mode) < 0;
+      });
+    }
+    var timer = null;
+    var button = form.querySelector("[data-preview-button]");
+    if (button) button.hidden = true;
+    function refresh() {
+      var params = new URLSearchParams(new FormData(form));
+      params.delete("csrf_token");
+      fetch(form.dataset.previewUrl + "?" + params.toString(), {
+        headers: { "X-Requested-With": "fetch" }, credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        var current = document.getElementById("meeting-preview");
+        if (!html || !current) return;
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#meeting-preview");
+        if (fresh) current.replaceWith(fresh);
+      }).catch(function () { /* the button-less form still saves; the preview just waits */ });
+    }
+    form.addEventListener("change", function () { sync(); clearTimeout(timer); timer = setTimeout(refresh, 300); });
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 500); });
+    sync();
+  }
+
+  // A visitor's meeting list: offer times in the phone's own timezone.
+  function visitorTimezone() {
+    var select = document.querySelector("select[data-visitor-timezone]");
+    if (!select || !window.Intl || new URLSearchParams(location.search).has("tz")) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || zone === select.value) return;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === zone) {
+        var params = new URLSearchParams(location.search);
+        params.set("tz", zone);
+        location.replace(location.pathname + "?" + params.toString());
+        return;
+      }
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     inlineCheckins();
     prefillTimezone();
@@ -210,5 +265,7 @@
     confirmations();
     clearDrafts();
     journalDrafts();
+    meetingForm();
+    visitorTimezone();
   });
 })();

@@ -1,0 +1,257 @@
+"""The open meeting feed in the Meeting Guide format (the JSON spec in code4recovery/spec).
+
+One entry per weekly meeting of a listed group; the spec knows weekly meetings only, so monthly
+and one-time meetings stay out. A meeting on several weekdays is one entry whose ``day`` is an
+array, which the spec allows, so its slug and page stay one. Only the spec's own type codes are
+written: an invented code could clash with one the spec adds later. Reading a feed someone gives
+us (its text only, never an address in it) is at the end; turning it into meetings is in
+``feed_import``.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
+
+from caregiver.auth.services import FieldError
+from caregiver.extensions import db
+from caregiver.groups.models import Meeting, SupportGroup
+from caregiver.groups.services import slugify
+
+# Type codes from the spec for what a meeting records about who it is for.
+OPEN = "O"
+CLOSED = "C"
+WHEELCHAIR = "X"
+CHILDCARE = "BA"  # "Babysitting Available"; the spec names "Child Care Available" as its synonym
+NEWCOMERS = "BE"  # "Newcomer"
+
+# Our language codes (ISO 639-1, and "asl") with the spec's type code for each. Chinese,
+# Vietnamese and Haitian Creole have no code in the spec, so those meetings carry none.
+LANGUAGE_TYPES = {
+    "en": "EN",
+    "es": "S",
+    "fr": "FR",
+    "pt": "POR",
+    "ko": "KOR",
+    "tl": "TL",
+    "ar": "AR",
+    "ru": "RUS",
+    "pl": "POL",
+    "de": "DE",
+    "it": "ITA",
+    "hi": "HI",
+    "ja": "JA",
+    "asl": "ASL",
+}
+
+SLUG_MAX = 64
+MAX_FEED_BYTES = 2 * 1024 * 1024
+MAX_ENTRIES = 1000
+UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
+# The spec allows digits and + , * # in a dial-in number (the last three for one-tap dialling).
+PHONE_NOISE = re.compile(r"[^0-9,*#]")
+
+
+def spec_day(weekday: int) -> int:
+    """Python's weekday (0 = Monday) as the spec's day (0 = Sunday)."""
+    return (weekday + 1) % 7
+
+
+def python_weekday(day: int) -> int:
+    """The spec's day (0 = Sunday) as Python's weekday (0 = Monday)."""
+    return (day + 6) % 7
+
+
+def meeting_slug(meeting: Meeting) -> str:
+    """A URL-safe key unique in the feed: the name as a slug, then the meeting's id."""
+    suffix = f"-{meeting.id}"
+    return slugify(meeting.name)[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+
+
+def meeting_types(meeting: Meeting) -> list[str]:
+    """The spec's type codes that describe a meeting."""
+    types = [OPEN if meeting.open_to_all else CLOSED]
+    if meeting.wheelchair:
+        types.append(WHEELCHAIR)
+    if meeting.childcare:
+        types.append(CHILDCARE)
+    if meeting.beginners:
+        types.append(NEWCOMERS)
+    if meeting.language in LANGUAGE_TYPES:
+        types.append(LANGUAGE_TYPES[meeting.language])
+    return types
+
+
+def dial_number(phone: str) -> str:
+    """A phone number in the spec's form: digits, a leading +, and , * # for one-tap dialling."""
+    digits = PHONE_NOISE.sub("", phone)
+    return ("+" + digits) if phone.strip().startswith("+") and digits else digits
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
+
+
+def _present(values: dict) -> dict:
+    return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def _place(meeting: Meeting) -> dict:
+    if meeting.mode == "online":
+        # The spec asks online meetings for an approximate place (a point of origin that also
+        # implies the timezone), never a street address.
+        return _present(
+            {
+                "formatted_address": _joined(meeting.city, meeting.region, meeting.country),
+                "city": meeting.city,
+                "state": meeting.region,
+                "country": meeting.country,
+                "approximate": "yes",
+            }
+        )
+    region_line = " ".join(part for part in (meeting.region, meeting.postal_code) if part)
+    return _present(
+        {
+            "location": meeting.venue,
+            "formatted_address": _joined(
+                meeting.address, meeting.city, region_line, meeting.country
+            ),
+            "address": meeting.address,
+            "city": meeting.city,
+            "state": meeting.region,
+            "postal_code": meeting.postal_code,
+            "country": meeting.country,
+            "location_notes": meeting.location_notes,
+            "latitude": meeting.latitude,
+            "longitude": meeting.longitude,
+            "approximate": "no",
+        }
+    )
+
+
+def _conference(meeting: Meeting) -> dict:
+    # A link the facilitator kept for signed-in people never leaves the app.
+    if not meeting.online or not meeting.link_public:
+        return {}
+    values = {
+        "conference_url": meeting.conference_url,
+        "conference_phone": dial_number(meeting.conference_phone),
+    }
+    notes_key = "conference_url_notes" if meeting.conference_url else "conference_phone_notes"
+    values[notes_key] = meeting.conference_notes
+    return _present(values)
+
+
+def feed_entry(meeting: Meeting, url: str) -> dict:
+    """One meeting as a Meeting Guide entry; ``url`` is the meeting's page on this site."""
+    days = sorted(spec_day(weekday) for weekday in meeting.weekday_list)
+    entry = {
+        "name": meeting.name,
+        "slug": meeting_slug(meeting),
+        "day": days[0] if len(days) == 1 else days,
+        "time": meeting.start_time.strftime("%H:%M"),
+        "end_time": meeting.end_time.strftime("%H:%M"),
+        "timezone": meeting.timezone,
+        "types": meeting_types(meeting),
+        **_place(meeting),
+        **_conference(meeting),
+        "group": meeting.group.name,
+        "url": url,
+        "updated": meeting.updated_at.astimezone(UTC).strftime(UPDATED_FORMAT),
+    }
+    if meeting.notes:
+        entry["notes"] = meeting.notes
+    return entry
+
+
+def feed_meetings(today: date) -> list[Meeting]:
+    """Weekly meetings of listed groups that have not ended, with their groups loaded."""
+    # A day's margin: somewhere a series that ended "yesterday" by UTC is still on today.
+    still_on = today - timedelta(days=1)
+    query = (
+        select(Meeting)
+        .join(Meeting.group)
+        .options(contains_eager(Meeting.group))
+        .where(SupportGroup.listed, Meeting.repeat == "weekly", Meeting.weekdays != "")
+        .where(or_(Meeting.last_day.is_(None), Meeting.last_day >= still_on))
+        .order_by(SupportGroup.name, Meeting.name, Meeting.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def build_feed(url_of: Callable[[Meeting], str], now: datetime) -> list[dict]:
+    """The whole public feed: a list of entries, ordered by group and meeting name."""
+    return [feed_entry(meeting, url_of(meeting)) for meeting in feed_meetings(now.date())]
+
+
+# Reading a feed someone gives us ------------------------------------------------------------
+
+
+def decode_upload(raw: bytes) -> str:
+    """An uploaded file's text, or FieldError when it is too large or not text."""
+    if len(raw) > MAX_FEED_BYTES:
+        raise FieldError("file", "This file is larger than 2 MB. Split it into smaller files.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FieldError(
+            "file", "This file isn't a text file. Choose the .json file of the feed."
+        ) from error
+
+
+def _has_text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _has_slug(value) -> bool:
+    return _has_text(value) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def read_feed(text: str) -> list[dict]:
+    """The feed's entries, or FieldError("text") saying why it isn't a feed we can read."""
+    if not text.strip():
+        raise FieldError("text", "Paste the feed here, or choose a .json file.")
+    if len(text.encode()) > MAX_FEED_BYTES:
+        raise FieldError("text", "This feed is larger than 2 MB. Split it into smaller parts.")
+    try:
+        entries = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FieldError(
+            "text",
+            f"This isn't valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
+            "Check that the whole feed was copied.",
+        ) from error
+    except RecursionError as error:
+        raise FieldError("text", "This JSON is nested too deeply to be a meeting feed.") from error
+    if isinstance(entries, dict):
+        raise FieldError(
+            "text",
+            "This JSON is a single object. A meeting feed is a list of meetings, "
+            "starting with [ and ending with ].",
+        )
+    if not isinstance(entries, list):
+        raise FieldError("text", "This JSON isn't a list of meetings.")
+    if not entries:
+        raise FieldError("text", "The list is empty: there are no meetings in it.")
+    if len(entries) > MAX_ENTRIES:
+        raise FieldError(
+            "text", f"This feed has more than {MAX_ENTRIES:,} meetings. Split it into parts."
+        )
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise FieldError("text", f"Item {number} in the list isn't a meeting (an object).")
+        missing = [
+            name
+            for name, present in (("name", _has_text), ("slug", _has_slug))
+            if not present(entry.get(name))
+        ]
+        if missing:
+            raise FieldError(
+                "text",
+                f"Meeting {number} in the list has no {' and no '.join(missing)}. "
+                "Every meeting in a feed needs a name and a slug.",
+            )
+    return entries

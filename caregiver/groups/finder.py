@@ -1,0 +1,170 @@
+"""Finding meetings: upcoming occurrences of listed groups, filtered, in the viewer's timezone.
+
+The cost is two SQL statements however many meetings there are (meetings with their groups,
+then every change of those meetings); occurrences are expanded in memory.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from caregiver.extensions import db
+from caregiver.groups import recurrence
+from caregiver.groups.meetings import changes_for
+from caregiver.groups.models import GROUP_KINDS, Meeting, SupportGroup
+
+DEFAULT_DAYS = 14
+PAGE_SIZE = 20
+QUERY_MAX = 100
+# Parts of the day by the viewer's clock: [start hour, end hour).
+DAY_PARTS = {
+    "morning": ("Morning", 0, 12),
+    "afternoon": ("Afternoon", 12, 17),
+    "evening": ("Evening", 17, 24),
+}
+WHEN = {"": "Next 2 weeks", "tonight": "Tonight", "weekend": "This weekend"}
+PLACES = {"in_person": "In person", "online": "Online"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    when: str = ""
+    day: int | None = None  # 0 = Monday, by the viewer's calendar
+    part: str = ""
+    place: str = ""
+    kind: str = ""
+    language: str = ""
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.when, self.day is not None, self.part, self.place, self.kind,
+                    self.language, self.q))  # fmt: skip
+
+
+@dataclass
+class Listing:
+    """One upcoming occurrence as a list shows it."""
+
+    occurrence: recurrence.Occurrence
+    meeting: Meeting
+    group: SupportGroup
+    start: datetime  # in the viewer's timezone
+    end: datetime
+
+    @property
+    def local_time_differs(self) -> bool:
+        """Whether the meeting's own clock reads differently from the viewer's."""
+        own = self.occurrence.start
+        return own.utcoffset() != self.start.utcoffset()
+
+
+def window(filters: Filters, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """The instants a search covers: from now, for two weeks, tonight, or this weekend."""
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    if filters.when == "tonight":
+        return now, _midnight_after(today, zone)
+    if filters.when == "weekend":
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if today.weekday() == 6:
+            saturday = today - timedelta(days=1)
+        start = datetime.combine(saturday, time(), tzinfo=zone)
+        return max(now, start), _midnight_after(saturday + timedelta(days=1), zone)
+    return now, _midnight_after(today + timedelta(days=DEFAULT_DAYS - 1), zone)
+
+
+def _midnight_after(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _meetings_query(filters: Filters, first: date, last: date):
+    query = (
+        select(Meeting, SupportGroup)
+        .join(SupportGroup, SupportGroup.id == Meeting.group_id)
+        .where(
+            SupportGroup.listed,
+            Meeting.first_day <= last,
+            or_(Meeting.last_day.is_(None), Meeting.last_day >= first),
+            or_(Meeting.repeat != "once", Meeting.first_day >= first),
+        )
+    )
+    if filters.place == "in_person":
+        query = query.where(Meeting.mode.in_(("in_person", "hybrid")))
+    elif filters.place == "online":
+        query = query.where(Meeting.mode.in_(("online", "hybrid")))
+    if filters.kind in GROUP_KINDS:
+        query = query.where(SupportGroup.kind == filters.kind)
+    if filters.language:
+        query = query.where(Meeting.language == filters.language)
+    if filters.q:
+        pattern = _like(filters.q)
+        query = query.where(
+            or_(
+                Meeting.name.ilike(pattern, escape="\\"),
+                SupportGroup.name.ilike(pattern, escape="\\"),
+                Meeting.city.ilike(pattern, escape="\\"),
+                Meeting.region.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def _keep(listing: Listing, filters: Filters) -> bool:
+    if filters.day is not None and listing.start.weekday() != filters.day:
+        return False
+    if filters.part in DAY_PARTS:
+        _label, first_hour, end_hour = DAY_PARTS[filters.part]
+        return first_hour <= listing.start.hour < end_hour
+    return True
+
+
+def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[Listing]:
+    """Every occurrence the filters select, soonest first, cancelled ones kept and marked."""
+    start, end = window(filters, zone, now)
+    # A moved occurrence may come from a date a little outside the window; a week covers it.
+    first = start.astimezone(zone).date() - timedelta(days=7)
+    last = end.astimezone(zone).date() + timedelta(days=7)
+    query = _meetings_query(filters, first, last)
+    rows = db.session.execute(query).all()
+    changes = changes_for(query.with_only_columns(Meeting.id).scalar_subquery()) if rows else {}
+    found = []
+    for meeting, group in rows:
+        rule = recurrence.Rule.of(meeting)
+        for occurrence in recurrence.occurrences(
+            meeting.id, rule, changes.get(meeting.id, {}), start, end
+        ):
+            listing = Listing(
+                occurrence,
+                meeting,
+                group,
+                occurrence.start.astimezone(zone),
+                occurrence.end.astimezone(zone),
+            )
+            if _keep(listing, filters):
+                found.append(listing)
+    found.sort(key=lambda listing: (listing.start, listing.meeting.name, listing.meeting.id))
+    return found
+
+
+def page_of(listings: list, page: int) -> tuple[list, int, int]:
+    """One page of a list, its number (kept in range) and how many pages there are."""
+    pages = max(1, -(-len(listings) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return listings[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, pages
+
+
+def day_label(day: date, today: date) -> str:
+    """ "Today", "Tomorrow", or the weekday and date."""
+    if day == today:
+        return "Today"
+    if day == today + timedelta(days=1):
+        return "Tomorrow"
+    return day.strftime("%A, %B %-d")

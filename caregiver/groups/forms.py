@@ -1,0 +1,279 @@
+"""Group, meeting, date-change, finder and message forms: they check the input alone."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from caregiver.forms import TimeOfDayField, TimezoneField
+from caregiver.groups import finder
+from caregiver.groups.meetings import MeetingData
+from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
+from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
+from caregiver.groups.services import LANGUAGES, GroupData
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select, radio or checkbox list from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+WEEKDAY_CHOICES = options((str(n), name) for n, name in enumerate(WEEKDAY_NAMES))
+ORDINAL_CHOICES = options((str(n), word.capitalize()) for n, word in ORDINALS.items())
+LANGUAGE_CHOICES = options(LANGUAGES.items())
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (large tap targets, no ctrl-click)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LenientDateField(DateField):
+    """A date field whose bad input gets a message that says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a date like 2026-12-01.") from error
+
+
+class LenientFloatField(FloatField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a number like 39.7817, or leave it empty.") from error
+
+
+def _length(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"Keep {what} to {limit:,} characters or fewer.")
+
+
+def _text(label, limit, what, **kwargs):
+    return StringField(label, [_length(limit, what)], **kwargs)
+
+
+class GroupForm(FlaskForm):
+    name = StringField(
+        "Group name", [InputRequired("Give the group a name."), _length(120, "the name")]
+    )
+    kind = SelectField("Kind of group", choices=options(GROUP_KINDS.items()), default="family")
+    description = TextAreaField(
+        "About the group",
+        [_length(2000, "the description")],
+        description="Who it is for and what a first visit is like.",
+        render_kw={"rows": 4},
+    )
+    languages = CheckboxesField(
+        "Languages", choices=LANGUAGE_CHOICES, default=["en"], validate_choice=False
+    )
+    contact_email = StringField(
+        "Contact email (optional)",
+        [_length(254, "the address")],
+        description="Shown only to people who are signed in.",
+        render_kw={"type": "email", "autocomplete": "email"},
+    )
+    listed = BooleanField(
+        "List this group publicly",
+        default=True,
+        description="Unlisted groups are reachable only by their link and stay out of every list.",
+    )
+
+    def group_data(self) -> GroupData:
+        return GroupData(
+            name=self.name.data or "",
+            description=self.description.data or "",
+            kind=self.kind.data,
+            languages=tuple(self.languages.data or ()),
+            contact_email=self.contact_email.data or "",
+            listed=bool(self.listed.data),
+        )
+
+
+class MeetingForm(FlaskForm):
+    name = StringField(
+        "Meeting name", [InputRequired("Give the meeting a name."), _length(120, "the name")]
+    )
+    repeat = RadioField("How often", choices=options(REPEATS.items()), default="weekly")
+    weekdays = CheckboxesField("On", choices=WEEKDAY_CHOICES, validate_choice=False)
+    month_week = SelectField("Week of the month", choices=ORDINAL_CHOICES, default="1")
+    month_weekday = SelectField("Day", choices=WEEKDAY_CHOICES, default="1")
+    first_day = LenientDateField(
+        "Starting on", [InputRequired("Choose the first date.")],
+        description="For a one-time meeting, its date.",
+    )  # fmt: skip
+    last_day = LenientDateField("Until (optional)", [Optional()])
+    start_time = TimeOfDayField("Starts", [InputRequired("Enter a start time, like 19:00.")])
+    end_time = TimeOfDayField("Ends", [InputRequired("Enter an end time, like 20:30.")])
+    timezone = TimezoneField("Timezone of the meeting")
+    mode = RadioField("Where", choices=options(MODES.items()), default="in_person")
+    venue = _text("Place name", 120, "the place name")
+    address = _text("Street address", 200, "the address", render_kw={"autocomplete": "off"})
+    city = _text("City", 80, "the city")
+    region = _text("State or region", 80, "the region")
+    postal_code = _text("Postal code", 20, "the postal code")
+    country = _text("Country", 80, "the country")
+    location_notes = TextAreaField(
+        "Finding the room (optional)", [_length(1000, "the notes")],
+        description="Like “side door, room 4”.", render_kw={"rows": 2},
+    )  # fmt: skip
+    latitude = LenientFloatField("Latitude (optional)", [Optional()])
+    longitude = LenientFloatField("Longitude (optional)", [Optional()])
+    conference_url = _text(
+        "Meeting link", 500, "the link", render_kw={"type": "url", "inputmode": "url"}
+    )
+    conference_phone = _text("Dial-in phone", 60, "the phone number", render_kw={"type": "tel"})
+    conference_notes = TextAreaField(
+        "Joining notes (optional)", [_length(1000, "the notes")],
+        description="Meeting ID, passcode, what to expect.", render_kw={"rows": 2},
+    )  # fmt: skip
+    link_public = BooleanField(
+        "Show the link to everyone",
+        description="Off: only signed-in people see the link. Open links invite disruption.",
+    )
+    open_to_all = RadioField(
+        "Who can come",
+        choices=options([("yes", "Open to anyone"), ("no", "Members only")]),
+        default="yes",
+    )
+    wheelchair = BooleanField("Wheelchair accessible")
+    childcare = BooleanField("Childcare available")
+    beginners = BooleanField("Newcomers especially welcome")
+    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
+    notes = TextAreaField("Notes (optional)", [_length(2000, "the notes")], render_kw={"rows": 3})
+
+    def meeting_data(self) -> MeetingData:
+        values = {name: self[name].data for name in TEXT_FIELDS}
+        return MeetingData(
+            repeat=self.repeat.data or "",
+            weekdays=tuple(int(d) for d in self.weekdays.data or () if d.isdigit()),
+            month_week=_int_or_none(self.month_week.data),
+            month_weekday=_int_or_none(self.month_weekday.data),
+            first_day=self.first_day.data,
+            last_day=self.last_day.data,
+            start_time=self.start_time.data,
+            end_time=self.end_time.data,
+            timezone=self.timezone.data or "",
+            latitude=self.latitude.data,
+            longitude=self.longitude.data,
+            link_public=bool(self.link_public.data),
+            open_to_all=self.open_to_all.data != "no",
+            wheelchair=bool(self.wheelchair.data),
+            childcare=bool(self.childcare.data),
+            beginners=bool(self.beginners.data),
+            **{name: value or "" for name, value in values.items()},
+        )
+
+    def fill_from(self, data: MeetingData) -> None:
+        """Start the form from a meeting's settings (to edit or copy it)."""
+        values = {name: getattr(data, name) for name in data.__dataclass_fields__}
+        values["weekdays"] = [str(d) for d in data.weekdays]
+        values["month_week"] = str(data.month_week or 1)
+        values["month_weekday"] = str(data.month_weekday if data.month_weekday is not None else 1)
+        values["open_to_all"] = "yes" if data.open_to_all else "no"
+        self.process(data=values)
+
+
+TEXT_FIELDS = (
+    "name", "mode", "venue", "address", "city", "region", "postal_code", "country",
+    "location_notes", "conference_url", "conference_phone", "conference_notes", "language",
+    "notes",
+)  # fmt: skip
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class CancelForm(FlaskForm):
+    on_day = LenientDateField("Date", [InputRequired("Choose the date to cancel.")])
+    note = _text(
+        "Note for people coming (optional)", 300, "the note",
+        description="Like “closed for the holiday, see you next week”.",
+    )  # fmt: skip
+
+
+class MoveForm(FlaskForm):
+    on_day = LenientDateField("Date it was due", [InputRequired("Choose the date to move.")])
+    new_day = LenientDateField("New date", [InputRequired("Choose the new date.")])
+    new_start = TimeOfDayField("New start", [Optional()])
+    new_end = TimeOfDayField("New end", [Optional()])
+    note = _text(
+        "Note for people coming (optional)", 300, "the note",
+        description="Like “moved to Wednesday for the holiday”.",
+    )  # fmt: skip
+
+
+class CofacilitatorForm(FlaskForm):
+    email = StringField(
+        "Their email",
+        [InputRequired("Enter their email address."), _length(254, "the address")],
+        description="They need an approved facilitator account here.",
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        "Message",
+        [InputRequired("Write the message."), _length(2000, "the message")],
+        description="Sent by email to everyone who follows the group. Keep it practical.",
+        render_kw={"rows": 6},
+    )
+
+
+class AttendForm(FlaskForm):
+    on_day = LenientDateField("Date", [InputRequired("Choose a date.")])
+    share_name = BooleanField("Let the facilitator see my name")
+
+
+class FinderForm(FlaskForm):
+    """The meeting search: read from the query string, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", [_length(finder.QUERY_MAX, "the search")])
+    when = SelectField("When", choices=options(finder.WHEN.items()), default="")
+    day = SelectField("Day", choices=[SelectChoice("", "Any day"), *WEEKDAY_CHOICES], default="")
+    part = SelectField(
+        "Time of day",
+        choices=options([("", "Any time")] + [(k, v[0]) for k, v in finder.DAY_PARTS.items()]),
+        default="",
+    )
+    place = SelectField(
+        "In person or online", choices=options([("", "Either"), *finder.PLACES.items()]), default=""
+    )
+    kind = SelectField(
+        "Kind", choices=options([("", "Any kind"), *GROUP_KINDS.items()]), default=""
+    )
+    language = SelectField(
+        "Language", choices=[SelectChoice("", "Any language"), *LANGUAGE_CHOICES], default=""
+    )
+
+    def filters(self) -> finder.Filters:
+        return finder.Filters(
+            when=self.when.data if self.when.data in finder.WHEN else "",
+            day=_int_or_none(self.day.data),
+            part=self.part.data or "",
+            place=self.place.data or "",
+            kind=self.kind.data or "",
+            language=self.language.data or "",
+            q=" ".join((self.q.data or "").split())[: finder.QUERY_MAX],
+        )

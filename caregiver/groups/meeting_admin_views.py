@@ -1,0 +1,227 @@
+"""Facilitators' meeting tools: create, edit, copy, delete, and change single dates."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from caregiver.auth.services import FieldError
+from caregiver.forms import ActionForm, show_field_error
+from caregiver.groups import alerts, recurrence, services
+from caregiver.groups import meetings as meeting_services
+from caregiver.groups.access import managed_group, managed_meeting
+from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
+from caregiver.groups.meetings import changes_for
+
+bp = Blueprint("meeting_admin", __name__, url_prefix="/groups")
+
+PREVIEW_COUNT = 5
+DATES_SHOWN = 12
+
+
+def preview_of(form: MeetingForm) -> tuple[list, str]:
+    """The next dates the form's schedule gives, or the reason it gives none yet."""
+    try:
+        data = meeting_services.check_schedule(form.meeting_data())
+    except FieldError as error:
+        return [], error.message
+    except (TypeError, ValueError):
+        return [], "Fill in the days, dates and times to see the next meetings."
+    now = datetime.now(UTC)
+    return recurrence.next_occurrences(0, data.rule, {}, now, PREVIEW_COUNT), ""
+
+
+def _render_form(form, group, meeting=None, status=200):
+    upcoming, reason = preview_of(form) if form.start_time.data else ([], "")
+    return render_template(
+        "groups/meeting_form.html",
+        form=form,
+        group=group,
+        meeting=meeting,
+        preview=upcoming,
+        preview_reason=reason,
+    ), status
+
+
+@bp.route("/<slug>/meetings/new", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    group = managed_group(slug)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone
+        source = request.args.get("copy", type=int)
+        if source:
+            original = managed_meeting(source)
+            form.fill_from(meeting_services.copy_data(original))
+    if form.validate_on_submit() and "preview" not in request.form:
+        try:
+            meeting = meeting_services.create_meeting(group, form.meeting_data())
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash("Meeting added. It now shows in the meeting list.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _render_form(form, group, status=400 if form.errors else 200)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.fill_from(meeting_services.MeetingData.of(meeting))
+    if form.validate_on_submit() and "preview" not in request.form:
+        try:
+            changed = meeting_services.update_meeting(meeting, form.meeting_data())
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            told = _announce_series_change(meeting, changed)
+            flash("Meeting saved." + (f" {told} people were told." if told else ""), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
+
+
+def _announce_series_change(meeting, changed: list[str]) -> int:
+    if not changed:
+        return 0
+    words = {"time": "a new day or time", "place": "a new place", "link": "new joining details"}
+    what = "now has " + " and ".join(words[part] for part in changed) + "."
+    today = datetime.now(ZoneInfo(meeting.timezone)).date()
+    return alerts.meeting_changed(meeting, what, None, today)
+
+
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        slug = meeting.group.slug
+        meeting_services.delete_meeting(meeting)
+        flash("Meeting deleted.", "success")
+        return redirect(url_for("groups.manage_group", slug=slug))
+    dates_url = url_for("meeting_admin.dates", meeting_id=meeting.id)
+    return render_template(
+        "groups/delete.html",
+        noun="meeting",
+        name=meeting.name,
+        consequence="All its dates and RSVPs go with it.",
+        alternative=Markup('To skip one date, <a href="{}">cancel that date</a> instead.').format(
+            dates_url
+        ),
+        back=url_for("meetings.show", meeting_id=meeting.id),
+        form=form,
+    )
+
+
+@bp.route("/meetings/preview")
+@login_required
+def preview():
+    if not current_user.has_role("facilitator"):
+        abort(403)
+    form = MeetingForm(request.args, meta={"csrf": False})
+    upcoming, reason = preview_of(form)
+    return render_template(
+        "groups/_preview.html", preview=upcoming, preview_reason=reason, zone=form.timezone.data
+    )
+
+
+# Single dates -----------------------------------------------------------------------------------
+
+
+@bp.route("/meetings/<int:meeting_id>/dates")
+@login_required
+def dates(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    return _render_dates(meeting, CancelForm(), MoveForm())
+
+
+def _render_dates(meeting, cancel_form, move_form, status=200):
+    now = datetime.now(UTC)
+    rule = recurrence.Rule.of(meeting)
+    changes = changes_for([meeting.id]).get(meeting.id, {})
+    upcoming = recurrence.next_occurrences(meeting.id, rule, changes, now, DATES_SHOWN)
+    days = [o.on_day for o in upcoming]
+    people = services.attendees([meeting.id], min(days), max(days)) if days else {}
+    return render_template(
+        "groups/dates.html",
+        meeting=meeting,
+        upcoming=upcoming,
+        people=people,
+        cancel_form=cancel_form,
+        move_form=move_form,
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    form = CancelForm()
+    if form.validate():
+        try:
+            change = meeting_services.cancel_occurrence(meeting, form.on_day.data, form.note.data)
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            what = f"cancelled on {change.on_day:%A, %B %-d}."
+            told = alerts.meeting_changed(
+                meeting, what, {change.on_day}, change.on_day, change.note
+            )
+            flash(f"Cancelled on {change.on_day:%A, %B %-d}. {_told(told)}", "success")
+            return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))
+    return _render_dates(meeting, form, MoveForm(formdata=None), status=400)
+
+
+@bp.post("/meetings/<int:meeting_id>/move")
+@login_required
+def move(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    form = MoveForm()
+    if form.validate():
+        try:
+            change = meeting_services.move_occurrence(
+                meeting, form.on_day.data, form.new_day.data, form.new_start.data,
+                form.new_end.data, form.note.data,
+            )  # fmt: skip
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            what = (
+                f"the {change.on_day:%A, %B %-d} meeting moves to "
+                f"{change.new_day:%A, %B %-d} at {change.new_start:%-I:%M %p} "
+                f"({meeting.timezone.replace('_', ' ')} time)."
+            )
+            told = alerts.meeting_changed(
+                meeting, what, {change.on_day}, change.on_day, change.note
+            )
+            flash(f"Moved. {_told(told)}", "success")
+            return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))
+    return _render_dates(meeting, CancelForm(formdata=None), form, status=400)
+
+
+def _told(count: int) -> str:
+    if not count:
+        return "Nobody follows it yet, so no one was emailed."
+    return f"{count} {'person was' if count == 1 else 'people were'} emailed."
+
+
+@bp.post("/meetings/<int:meeting_id>/restore/<on_day>")
+@login_required
+def restore(meeting_id, on_day):
+    meeting = managed_meeting(meeting_id)
+    try:
+        day = date.fromisoformat(on_day)
+    except ValueError:
+        abort(404)
+    if ActionForm().validate() and meeting_services.restore_occurrence(meeting, day):
+        what = f"the {day:%A, %B %-d} meeting is back on at its usual time."
+        told = alerts.meeting_changed(meeting, what, {day}, day)
+        flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")
+    return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))

@@ -1,0 +1,126 @@
+"""Finding meetings: the upcoming list, a meeting's page, "I'll be there"."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.auth.services import FieldError
+from caregiver.forms import ActionForm, all_timezones, timezone_choices
+from caregiver.groups import finder, recurrence, services
+from caregiver.groups.access import meeting_or_404
+from caregiver.groups.forms import AttendForm, FinderForm
+from caregiver.groups.meetings import changes_for
+from caregiver.groups.models import LANGUAGES
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+NEXT_COUNT = 5
+
+
+def viewer_zone_name() -> str:
+    """The timezone times are shown in: the person's own, or the one a visitor picked."""
+    if current_user.is_authenticated:
+        return current_user.timezone
+    chosen = request.args.get("tz", "")
+    return chosen if chosen in all_timezones() else current_app.config["DEFAULT_TIMEZONE"]
+
+
+@bp.route("/")
+def index():
+    form = FinderForm(request.args)
+    form.validate()
+    zone_name = viewer_zone_name()
+    zone = ZoneInfo(zone_name)
+    now = datetime.now(UTC)
+    filters = form.filters() if not form.q.errors else finder.Filters()
+    listings = finder.upcoming(filters, zone, now)
+    shown, page, pages = finder.page_of(listings, request.args.get("page", 1, type=int))
+    meeting_ids = {listing.meeting.id for listing in shown}
+    mine = (
+        services.my_attendance(current_user.id, meeting_ids)
+        if current_user.is_authenticated
+        else set()
+    )
+    return render_template(
+        "groups/meetings.html",
+        form=form,
+        filters=filters,
+        listings=shown,
+        total=len(listings),
+        page=page,
+        pages=pages,
+        args={key: value for key, value in request.args.items() if key != "page" and value},
+        timezone_groups=timezone_choices(),
+        mine=mine,
+        zone_name=zone_name,
+        today=now.astimezone(zone).date(),
+        day_label=finder.day_label,
+    )
+
+
+@bp.route("/<int:meeting_id>")
+def show(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    now = datetime.now(UTC)
+    changes = changes_for([meeting.id]).get(meeting.id, {})
+    rule = recurrence.Rule.of(meeting)
+    upcoming = recurrence.next_occurrences(meeting.id, rule, changes, now, NEXT_COUNT)
+    soon = recurrence.occurrences(meeting.id, rule, changes, now, now + timedelta(days=42))
+    notices = [o for o in soon if o.status != "scheduled"]
+    signed_in = current_user.is_authenticated
+    runs_it = services.facilitates(current_user, meeting.group_id)
+    days = [o.on_day for o in upcoming]
+    people = services.attendees([meeting.id], min(days), max(days)) if days and runs_it else {}
+    return render_template(
+        "groups/meeting.html",
+        meeting=meeting,
+        group=meeting.group,
+        rule_text=recurrence.describe(rule),
+        upcoming=upcoming,
+        notices=notices,
+        mine=services.my_attendance(current_user.id, [meeting.id]) if signed_in else set(),
+        following=services.following(current_user, meeting.group_id),
+        runs_it=runs_it,
+        people=people,
+        show_link=meeting.link_public or signed_in,
+        attend_form=AttendForm(),
+        action_form=ActionForm(),
+        zone=ZoneInfo(viewer_zone_name()),
+        languages=LANGUAGES,
+    )
+
+
+@bp.post("/<int:meeting_id>/attend")
+@login_required
+def attend(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    form = AttendForm()
+    if form.validate():
+        try:
+            services.attend(
+                current_user, meeting, form.on_day.data, form.share_name.data, datetime.now(UTC)
+            )
+        except FieldError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Noted: you plan to be there on {form.on_day.data:%A, %B %-d}.", "success")
+    else:
+        flash("That date could not be read. Try again from the meeting's page.", "error")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/attend/<on_day>/remove")
+@login_required
+def unattend(meeting_id, on_day):
+    meeting = meeting_or_404(meeting_id)
+    form = ActionForm()
+    try:
+        day = date.fromisoformat(on_day)
+    except ValueError:
+        day = None
+    if form.validate() and day is not None:
+        services.unattend(current_user, meeting, day)
+        flash("Taken off your plans.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -1,0 +1,363 @@
+"""Meeting decisions: checking a schedule and a place, saving, copying, changing one date."""
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from caregiver.auth.services import FieldError
+from caregiver.extensions import db
+from caregiver.forms import all_timezones
+from caregiver.groups import recurrence
+from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
+from caregiver.models import utcnow
+
+NAME_MAX = 120
+NOTE_MAX = 300
+# The longest text each field may hold (the column sizes, and a sane cap on notes).
+TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "venue": 120,
+    "address": 200,
+    "city": 80,
+    "region": 80,
+    "postal_code": 20,
+    "country": 80,
+    "location_notes": 1000,
+    "conference_url": 500,
+    "conference_phone": 60,
+    "conference_notes": 1000,
+    "notes": 2000,
+}
+
+
+@dataclass
+class MeetingData:
+    """Everything a facilitator sets on a meeting, as plain values."""
+
+    name: str
+    repeat: str
+    first_day: date
+    start_time: time
+    end_time: time
+    timezone: str
+    weekdays: tuple[int, ...] = ()
+    month_week: int | None = None
+    month_weekday: int | None = None
+    last_day: date | None = None
+    mode: str = "in_person"
+    venue: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    location_notes: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    conference_url: str = ""
+    conference_phone: str = ""
+    conference_notes: str = ""
+    link_public: bool = False
+    open_to_all: bool = True
+    wheelchair: bool = False
+    childcare: bool = False
+    beginners: bool = False
+    language: str = "en"
+    notes: str = ""
+
+    @property
+    def rule(self) -> recurrence.Rule:
+        return recurrence.Rule(
+            repeat=self.repeat,
+            first_day=self.first_day,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            timezone=self.timezone,
+            weekdays=tuple(sorted(set(self.weekdays))),
+            month_week=self.month_week,
+            month_weekday=self.month_weekday,
+            last_day=self.last_day,
+        )
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> "MeetingData":
+        """The settings of a stored meeting (to edit or copy it)."""
+        values = {f.name: getattr(meeting, f.name) for f in fields(cls) if f.name != "weekdays"}
+        return cls(weekdays=tuple(meeting.weekday_list), **values)
+
+
+def _strip(data: MeetingData) -> MeetingData:
+    text = {
+        f.name: " ".join(v.split())
+        for f in fields(data)
+        if isinstance(v := getattr(data, f.name), str)
+    }
+    for name in ("location_notes", "conference_notes", "notes"):
+        text[name] = getattr(data, name).strip()
+    return replace(data, **text)
+
+
+def _check_schedule(data: MeetingData) -> None:
+    if data.repeat not in REPEATS:
+        raise FieldError("repeat", "Choose weekly, monthly or one time.")
+    if data.timezone not in all_timezones():
+        raise FieldError("timezone", "Choose the meeting's timezone from the list.")
+    if data.end_time <= data.start_time:
+        raise FieldError("end_time", "The meeting must end after it starts.")
+    if data.repeat == "weekly" and not data.weekdays:
+        raise FieldError("weekdays", "Choose at least one day of the week.")
+    if data.repeat == "monthly" and (data.month_week is None or data.month_weekday is None):
+        raise FieldError(
+            "month_week", "Choose which week and day of the month, like the first Tuesday."
+        )
+    if data.repeat != "once" and data.last_day and data.last_day < data.first_day:
+        raise FieldError("last_day", "The last date must come after the first.")
+    if not recurrence.ever_occurs(data.rule):
+        field = "month_week" if data.repeat == "monthly" else "last_day"
+        raise FieldError(
+            field, "This schedule never happens between those dates. Check the dates and days."
+        )
+
+
+def _check_place(data: MeetingData) -> None:
+    if data.mode not in MODES:
+        raise FieldError("mode", "Choose in person, online, or both.")
+    if data.mode != "online" and not data.city:
+        raise FieldError("city", "Add the city, so people can find a meeting near them.")
+    if data.mode != "online" and not (data.address or data.venue):
+        raise FieldError("address", "Add the address or the name of the place.")
+    if data.mode != "in_person" and not (data.conference_url or data.conference_phone):
+        raise FieldError("conference_url", "Add the meeting link or a dial-in phone number.")
+    if data.conference_url:
+        parts = urlsplit(data.conference_url)
+        if parts.scheme != "https" or not parts.netloc:
+            raise FieldError("conference_url", "Use a secure link that starts with https://.")
+    if (data.latitude is None) != (data.longitude is None):
+        raise FieldError("latitude", "Give both latitude and longitude, or neither.")
+    if data.latitude is not None and not -90 <= data.latitude <= 90:
+        raise FieldError("latitude", "Latitude is between -90 and 90.")
+    if data.longitude is not None and not -180 <= data.longitude <= 180:
+        raise FieldError("longitude", "Longitude is between -180 and 180.")
+
+
+def _check_lengths(data: MeetingData) -> None:
+    for name, limit in TEXT_LIMITS.items():
+        if len(getattr(data, name)) > limit:
+            raise FieldError(name, f"Keep this to {limit:,} characters or fewer.")
+    if data.language not in LANGUAGES:
+        raise FieldError("language", "Choose the language from the list.")
+
+
+def check_schedule(data: MeetingData) -> MeetingData:
+    """The schedule part checked (for a preview), or FieldError."""
+    data = _strip(data)
+    _check_schedule(data)
+    return data
+
+
+def check_meeting(data: MeetingData) -> MeetingData:
+    """The data cleaned, or FieldError naming the first field that needs fixing."""
+    data = _strip(data)
+    if not data.name:
+        raise FieldError("name", "Give the meeting a name.")
+    _check_lengths(data)
+    _check_schedule(data)
+    _check_place(data)
+    if data.mode == "in_person":
+        data = replace(data, conference_url="", conference_phone="", conference_notes="")
+    return data
+
+
+def _fill(meeting: Meeting, data: MeetingData) -> None:
+    values = asdict(data)
+    values["weekdays"] = ",".join(str(d) for d in sorted(set(data.weekdays)))
+    if data.repeat != "weekly":
+        values["weekdays"] = ""
+    if data.repeat != "monthly":
+        values["month_week"] = values["month_weekday"] = None
+    if data.repeat == "once":
+        values["last_day"] = None
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    meeting.updated_at = utcnow()
+
+
+def create_meeting(group: SupportGroup, data: MeetingData) -> Meeting:
+    """Check and save a new meeting of a group."""
+    return create_meetings(group, [data])[0]
+
+
+def create_meetings(group: SupportGroup, items: list[MeetingData]) -> list[Meeting]:
+    """Check every meeting first, then save them all at once (an import is all or nothing)."""
+    checked = [check_meeting(data) for data in items]
+    created = []
+    for data in checked:
+        meeting = Meeting(group_id=group.id)
+        _fill(meeting, data)
+        db.session.add(meeting)
+        created.append(meeting)
+    db.session.commit()
+    return created
+
+
+def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
+    """Check and save a meeting's new settings; returns what changed that attendees must hear."""
+    data = check_meeting(data)
+    before = MeetingData.of(meeting)
+    _fill(meeting, data)
+    _drop_stale_changes(meeting, data.rule)
+    db.session.commit()
+    return changed_parts(before, data)
+
+
+def _drop_stale_changes(meeting: Meeting, rule: recurrence.Rule) -> None:
+    # A cancellation or move names a date of the old schedule; on a new one it means nothing.
+    for change in db.session.scalars(
+        select(MeetingChange).where(MeetingChange.meeting_id == meeting.id)
+    ):
+        if not recurrence.has_day(rule, change.on_day):
+            db.session.delete(change)
+
+
+def changed_parts(before: MeetingData, after: MeetingData) -> list[str]:
+    """Which parts of a meeting that people plan around changed: "time", "place", "link"."""
+    parts = []
+    if before.rule != after.rule:
+        parts.append("time")
+    place = (
+        "mode",
+        "venue",
+        "address",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "location_notes",
+    )
+    if any(getattr(before, name) != getattr(after, name) for name in place):
+        parts.append("place")
+    link = ("conference_url", "conference_phone", "conference_notes")
+    if any(getattr(before, name) != getattr(after, name) for name in link):
+        parts.append("link")
+    return parts
+
+
+def copy_data(meeting: Meeting) -> MeetingData:
+    """A new meeting's settings started from an existing one."""
+    data = MeetingData.of(meeting)
+    return replace(data, name=f"{meeting.name} (copy)"[:NAME_MAX])
+
+
+def delete_meeting(meeting: Meeting) -> None:
+    """Remove a meeting, its changes and its RSVPs."""
+    db.session.delete(meeting)
+    db.session.commit()
+
+
+# One date ---------------------------------------------------------------------------------------
+
+
+def changes_for(meeting_ids) -> dict[int, dict[date, recurrence.Change]]:
+    """Every one-date change of these meetings (a list or a subquery), by meeting and date."""
+    found: dict[int, dict[date, recurrence.Change]] = {}
+    rows = db.session.scalars(
+        select(MeetingChange).where(MeetingChange.meeting_id.in_(meeting_ids))
+    )
+    for row in rows:
+        found.setdefault(row.meeting_id, {})[row.on_day] = recurrence.Change(
+            row.on_day, row.status, row.new_day, row.new_start, row.new_end, row.note
+        )
+    return found
+
+
+def _check_change_day(meeting: Meeting, on_day: date | None) -> date:
+    if on_day is None:
+        raise FieldError("on_day", "Choose the date to change.")
+    if not recurrence.has_day(recurrence.Rule.of(meeting), on_day):
+        raise FieldError("on_day", f"This meeting has no occurrence on {on_day:%A, %B %-d}.")
+    return on_day
+
+
+def _change_row(meeting: Meeting, on_day: date) -> MeetingChange | None:
+    return db.session.scalar(
+        select(MeetingChange).where(
+            MeetingChange.meeting_id == meeting.id, MeetingChange.on_day == on_day
+        )
+    )
+
+
+def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
+    change = _change_row(meeting, on_day) or MeetingChange(meeting_id=meeting.id, on_day=on_day)
+    for name, value in values.items():
+        setattr(change, name, value)
+    # Calendars read the meeting's stamp to notice that one date changed.
+    meeting.updated_at = utcnow()
+    db.session.add(change)
+    db.session.commit()
+    return change
+
+
+def _check_note(note: str) -> str:
+    note = " ".join((note or "").split())
+    if len(note) > NOTE_MAX:
+        raise FieldError("note", f"Keep the note to {NOTE_MAX} characters or fewer.")
+    return note
+
+
+def cancel_occurrence(meeting: Meeting, on_day: date | None, note: str) -> MeetingChange:
+    """Cancel one date of a meeting, with a note people will see."""
+    on_day = _check_change_day(meeting, on_day)
+    return _save_change(
+        meeting,
+        on_day,
+        status="cancelled",
+        new_day=None,
+        new_start=None,
+        new_end=None,
+        note=_check_note(note),
+    )
+
+
+def move_occurrence(
+    meeting: Meeting,
+    on_day: date | None,
+    new_day: date | None,
+    new_start: time | None,
+    new_end: time | None,
+    note: str,
+) -> MeetingChange:
+    """Move one date of a meeting to another day or time (in the meeting's timezone)."""
+    on_day = _check_change_day(meeting, on_day)
+    new_day = new_day or on_day
+    new_start = new_start or meeting.start_time
+    new_end = new_end or meeting.end_time
+    if new_end <= new_start:
+        raise FieldError("new_end", "The meeting must end after it starts.")
+    zone = ZoneInfo(meeting.timezone)
+    if recurrence.local_moment(new_day, new_start, zone) < datetime.now(zone):
+        raise FieldError("new_day", "Choose a new date and time that has not passed.")
+    if (new_day, new_start, new_end) == (on_day, meeting.start_time, meeting.end_time):
+        raise FieldError("new_day", "Choose a different date or time to move it to.")
+    return _save_change(
+        meeting,
+        on_day,
+        status="moved",
+        new_day=new_day,
+        new_start=new_start,
+        new_end=new_end,
+        note=_check_note(note),
+    )
+
+
+def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
+    """Undo a cancellation or move: the date goes back to the series' own time."""
+    change = _change_row(meeting, on_day)
+    if change is None:
+        return False
+    db.session.delete(change)
+    meeting.updated_at = utcnow()
+    db.session.commit()
+    return True

@@ -1,0 +1,227 @@
+"""Support groups, their meetings, one-occurrence changes, follows, RSVPs and calendar feeds.
+
+Occurrences are never stored: they are computed from a meeting's rule (see ``recurrence``) and
+the changes a facilitator made to single dates.
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caregiver.extensions import db
+from caregiver.models import UTCDateTime, utcnow
+
+GROUP_KINDS = {
+    "family": "Family support group",
+    "parents": "Parents' group",
+    "partners": "Partners' group",
+    "craft": "CRAFT skills group",
+    "grief": "Grief and loss",
+    "other": "Other",
+}
+
+# The languages a group or meeting can be held in: ISO 639-1 code and name.
+LANGUAGES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "pt": "Portuguese",
+    "zh": "Chinese",
+    "vi": "Vietnamese",
+    "ko": "Korean",
+    "tl": "Tagalog",
+    "ar": "Arabic",
+    "ru": "Russian",
+    "pl": "Polish",
+    "de": "German",
+    "it": "Italian",
+    "ht": "Haitian Creole",
+    "hi": "Hindi",
+    "ja": "Japanese",
+    "asl": "American Sign Language",
+}
+
+MODES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
+REPEATS = {"weekly": "Weekly", "monthly": "Monthly", "once": "One time"}
+
+
+class SupportGroup(db.Model):
+    __tablename__ = "support_groups"
+    __table_args__ = (Index("ix_support_groups_listed", "listed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="family")
+    # ISO 639-1 codes, comma-separated ("en,es").
+    languages: Mapped[str] = mapped_column(String(60), default="en")
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Unlisted groups are reachable by their link only: never in lists or feeds.
+    listed: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+
+class GroupFacilitator(db.Model):
+    __tablename__ = "group_facilitators"
+    __table_args__ = (Index("ix_group_facilitators_user", "user_id"),)
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("support_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_group", "group_id"),
+        CheckConstraint("repeat IN ('weekly', 'monthly', 'once')", name="repeat_known"),
+        CheckConstraint("mode IN ('in_person', 'online', 'hybrid')", name="mode_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("support_groups.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    # When: a rule in the meeting's own timezone, so 19:00 stays 19:00 local across DST.
+    repeat: Mapped[str] = mapped_column(String(10), default="weekly")
+    weekdays: Mapped[str] = mapped_column(String(20), default="")  # "0,3": Monday and Thursday
+    month_week: Mapped[int | None] = mapped_column(SmallInteger)  # 1..5, or -1 for the last
+    month_weekday: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday
+    first_day: Mapped[date] = mapped_column(Date)  # the series' first day, or the one-off date
+    last_day: Mapped[date | None] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64))
+
+    # Where.
+    mode: Mapped[str] = mapped_column(String(10), default="in_person")
+    venue: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(80), default="")
+    region: Mapped[str] = mapped_column(String(80), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(80), default="")
+    location_notes: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    conference_url: Mapped[str] = mapped_column(String(500), default="")
+    conference_phone: Mapped[str] = mapped_column(String(60), default="")
+    conference_notes: Mapped[str] = mapped_column(Text, default="")
+    # Open links invite disruption, so a link is for signed-in people unless the facilitator says.
+    link_public: Mapped[bool] = mapped_column(default=False)
+
+    # Who it is for.
+    open_to_all: Mapped[bool] = mapped_column(default=True)
+    wheelchair: Mapped[bool] = mapped_column(default=False)
+    childcare: Mapped[bool] = mapped_column(default=False)
+    beginners: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    group: Mapped[SupportGroup] = relationship(back_populates="meetings")
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return [int(day) for day in self.weekdays.split(",") if day]
+
+    @property
+    def in_person(self) -> bool:
+        return self.mode in ("in_person", "hybrid")
+
+    @property
+    def online(self) -> bool:
+        return self.mode in ("online", "hybrid")
+
+
+class MeetingChange(db.Model):
+    """One occurrence cancelled or moved, named by the local date it was due on."""
+
+    __tablename__ = "meeting_changes"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "on_day", name="uq_meeting_changes_meeting_day"),
+        CheckConstraint("status IN ('cancelled', 'moved')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    on_day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))
+    new_day: Mapped[date | None] = mapped_column(Date)
+    new_start: Mapped[time | None] = mapped_column(Time)
+    new_end: Mapped[time | None] = mapped_column(Time)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GroupFollow(db.Model):
+    __tablename__ = "group_follows"
+    __table_args__ = (Index("ix_group_follows_group", "group_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("support_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    change_mail: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Attendance(db.Model):
+    """ "I'll be there" for one occurrence, named by the local date it was due on."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (
+        UniqueConstraint("user_id", "meeting_id", "on_day", name="uq_meeting_attendance_once"),
+        Index("ix_meeting_attendance_meeting_day", "meeting_id", "on_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    on_day: Mapped[date] = mapped_column(Date)
+    share_name: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CalendarFeed(db.Model):
+    """A person's private calendar link. The token is derived from the salt with the app's key,
+    so it can be shown again, while the database alone holds nothing that opens the feed."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    salt: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

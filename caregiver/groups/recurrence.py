@@ -1,0 +1,206 @@
+"""When a meeting happens: its rule expanded into occurrences, with one-date changes applied.
+
+Pure functions over plain values. The rule is expanded with dateutil's rrule on the meeting's
+local wall clock and each local time is then placed in the meeting's timezone, so a weekly
+19:00 meeting stays at 19:00 local on both sides of a daylight-saving change.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekdays
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+# How far ahead an open-ended series is searched for a first occurrence.
+HORIZON_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Rule:
+    repeat: str  # weekly | monthly | once
+    first_day: date
+    start_time: time
+    end_time: time
+    timezone: str
+    weekdays: tuple[int, ...] = ()  # 0 = Monday
+    month_week: int | None = None  # 1..5, or -1 for the last
+    month_weekday: int | None = None
+    last_day: date | None = None
+
+    @classmethod
+    def of(cls, meeting) -> "Rule":
+        """The rule of a stored meeting."""
+        return cls(
+            repeat=meeting.repeat,
+            first_day=meeting.first_day,
+            start_time=meeting.start_time,
+            end_time=meeting.end_time,
+            timezone=meeting.timezone,
+            weekdays=tuple(meeting.weekday_list),
+            month_week=meeting.month_week,
+            month_weekday=meeting.month_weekday,
+            last_day=meeting.last_day,
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    on_day: date
+    status: str  # cancelled | moved
+    new_day: date | None = None
+    new_start: time | None = None
+    new_end: time | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    meeting_id: int
+    on_day: date  # the local date the series gave it: it names the occurrence
+    start: datetime  # aware, in the meeting's timezone
+    end: datetime
+    status: str = "scheduled"  # scheduled | cancelled | moved
+    note: str = ""
+    moved_from: datetime | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.meeting_id}:{self.on_day.isoformat()}"
+
+
+def describe(rule: Rule) -> str:
+    """The rule in words: "Every Monday and Thursday", "First Tuesday of the month"."""
+    if rule.repeat == "once":
+        return rule.first_day.strftime("%A, %B %-d, %Y")
+    if rule.repeat == "monthly":
+        ordinal = ORDINALS.get(rule.month_week or 1, "first").capitalize()
+        return f"{ordinal} {WEEKDAY_NAMES[rule.month_weekday or 0]} of the month"
+    names = [WEEKDAY_NAMES[day] for day in sorted(rule.weekdays)]
+    if len(names) == 7:
+        return "Every day"
+    if len(names) > 1:
+        return "Every " + ", ".join(names[:-1]) + " and " + names[-1]
+    return "Every " + (names[0] if names else "week")
+
+
+def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """A wall-clock time on a day in a zone, normalized through UTC.
+
+    A time inside a spring-forward gap (02:30 on the change night) comes out as the real
+    instant an hour later on the clock, rather than a moment that never exists.
+    """
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def _rrule(rule: Rule, start_day: date) -> rrule | None:
+    start = datetime.combine(max(rule.first_day, start_day), time())
+    until = datetime.combine(rule.last_day, time(23, 59)) if rule.last_day else None
+    if rule.repeat == "weekly":
+        if not rule.weekdays:
+            return None
+        return rrule(WEEKLY, dtstart=start, until=until, byweekday=rule.weekdays)
+    if rule.repeat == "monthly":
+        if rule.month_weekday is None or not rule.month_week:
+            return None
+        weekday = weekdays[rule.month_weekday](rule.month_week)
+        return rrule(MONTHLY, dtstart=start, until=until, byweekday=weekday)
+    return None
+
+
+def series_days(rule: Rule, first: date, last: date) -> list[date]:
+    """The local dates the series falls on between two dates, both included."""
+    if rule.repeat == "once":
+        return [rule.first_day] if first <= rule.first_day <= last else []
+    recurrence = _rrule(rule, first)
+    if recurrence is None:
+        return []
+    return [
+        moment.date()
+        for moment in recurrence.between(
+            datetime.combine(first, time()), datetime.combine(last, time()), inc=True
+        )
+    ]
+
+
+def has_day(rule: Rule, day: date) -> bool:
+    """Whether the series has an occurrence on this local date."""
+    return series_days(rule, day, day) == [day]
+
+
+def next_day(rule: Rule, after: date) -> date | None:
+    """The series' first date on or after a date, within the search horizon."""
+    days = series_days(rule, after, after + timedelta(days=HORIZON_DAYS))
+    return days[0] if days else None
+
+
+def ever_occurs(rule: Rule) -> bool:
+    """Whether the rule gives at least one date (a fifth Monday in a short range may not)."""
+    if rule.repeat == "once":
+        return True
+    last = rule.last_day or rule.first_day + timedelta(days=HORIZON_DAYS)
+    return bool(series_days(rule, rule.first_day, last))
+
+
+def _occurrence(meeting_id: int, rule: Rule, zone: ZoneInfo, day: date, change: Change | None):
+    start = local_moment(day, rule.start_time, zone)
+    end = local_moment(day, rule.end_time, zone)
+    if change is None:
+        return Occurrence(meeting_id, day, start, end)
+    if change.status == "cancelled":
+        return Occurrence(meeting_id, day, start, end, "cancelled", change.note)
+    new_day = change.new_day or day
+    return Occurrence(
+        meeting_id,
+        day,
+        local_moment(new_day, change.new_start or rule.start_time, zone),
+        local_moment(new_day, change.new_end or rule.end_time, zone),
+        "moved",
+        change.note,
+        moved_from=start,
+    )
+
+
+def occurrences(
+    meeting_id: int,
+    rule: Rule,
+    changes: dict[date, Change],
+    window_start: datetime,
+    window_end: datetime,
+) -> list[Occurrence]:
+    """Occurrences that start within [window_start, window_end), changes applied, by start.
+
+    Cancelled occurrences are kept (marked) so every list can show them crossed out; a moved
+    one appears at its new time, even when its original date is outside the window.
+    """
+    zone = ZoneInfo(rule.timezone)
+    # A day of slack each side: the window is in instants, the series in local dates.
+    first = window_start.astimezone(zone).date() - timedelta(days=1)
+    last = window_end.astimezone(zone).date() + timedelta(days=1)
+    days = set(series_days(rule, first, last))
+    days.update(
+        change.on_day
+        for change in changes.values()
+        if change.status == "moved" and change.new_day and first <= change.new_day <= last
+    )
+    found = []
+    for day in days:
+        occurrence = _occurrence(meeting_id, rule, zone, day, changes.get(day))
+        if window_start <= occurrence.start < window_end:
+            found.append(occurrence)
+    return sorted(found, key=lambda o: o.start)
+
+
+def next_occurrences(
+    meeting_id: int, rule: Rule, changes: dict[date, Change], now: datetime, count: int = 5
+) -> list[Occurrence]:
+    """The next few occurrences from now (cancelled ones included and marked)."""
+    found: list[Occurrence] = []
+    window = timedelta(days=35)
+    start = now
+    while len(found) < count and start < now + timedelta(days=HORIZON_DAYS):
+        found.extend(occurrences(meeting_id, rule, changes, start, start + window))
+        start += window
+    return found[:count]

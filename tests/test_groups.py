@@ -1,0 +1,512 @@
+"""Groups and meetings through the pages: facilitators post, caregivers find and attend."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from group_helpers import WEEKLY_CHICAGO, make_group, make_meeting
+from helpers import count_queries, log_in, submit
+from sqlalchemy import func, select
+
+from caregiver.extensions import db
+from caregiver.groups import meetings as meeting_services
+from caregiver.groups import services
+from caregiver.groups.models import Attendance, Meeting, MeetingChange, SupportGroup
+
+CHICAGO = ZoneInfo("America/Chicago")
+EVERY_DAY = tuple(range(7))
+
+
+def chicago_today() -> date:
+    return datetime.now(CHICAGO).date()
+
+
+def daily(group, **values):
+    """A meeting every day at 19:00 Chicago, started a month ago: always one tomorrow."""
+    values.setdefault("first_day", chicago_today() - timedelta(days=30))
+    return make_meeting(group, weekdays=EVERY_DAY, **values)
+
+
+def meeting_form(**changes):
+    """The new-meeting form filled in as a facilitator would, with ``changes``."""
+    data = {
+        "name": "Thursday family circle",
+        "repeat": "weekly",
+        "weekdays": ["3"],
+        "month_week": "1",
+        "month_weekday": "1",
+        "first_day": chicago_today().isoformat(),
+        "last_day": "",
+        "start_time": "19:00",
+        "end_time": "20:30",
+        "timezone": "America/Chicago",
+        "mode": "in_person",
+        "venue": "Library community room",
+        "address": "12 Elm St",
+        "city": "Springfield",
+        "region": "IL",
+        "postal_code": "62701",
+        "country": "US",
+        "location_notes": "Side door, room 4",
+        "open_to_all": "yes",
+        "language": "en",
+    }
+    data.update(changes)
+    return data
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def facilitator(make_user):
+    return make_user(role="facilitator", name="Dana Facilitator")
+
+
+@pytest.fixture
+def group(facilitator):
+    return make_group(facilitator, description="Parents and partners, all welcome.")
+
+
+# Facilitators post meetings ---------------------------------------------------------------------
+
+
+def test_facilitator_creates_a_group_and_a_meeting_that_families_then_find(client, facilitator):
+    log_in(client, facilitator)
+    response = submit(
+        client,
+        "/groups/new",
+        {"name": "Riverside Families", "kind": "parents", "languages": ["en", "es"],
+         "contact_email": "hello@example.org", "listed": "y"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    group = db.session.scalar(select(SupportGroup))
+    assert (group.slug, group.kind, group.languages) == ("riverside-families", "parents", "en,es")
+    assert response.location.endswith(f"/groups/{group.slug}/meetings/new")
+
+    response = submit(client, response.location, meeting_form())
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    meeting = db.session.scalar(select(Meeting))
+    assert (meeting.weekday_list, meeting.city, meeting.group_id) == ([3], "Springfield", group.id)
+
+    client.post("/auth/logout", data={})
+    visitor = client.application.test_client()
+    page = visitor.get("/meetings/?q=riverside").get_data(as_text=True)
+    assert "Thursday family circle" in page
+    assert "Riverside Families" in visitor.get("/groups/").get_data(as_text=True)
+    show = visitor.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Side door, room 4" in show and "Every Thursday" in show
+    assert "hello@example.org" not in show  # contact email is for signed-in people
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"end_time": "18:00"}, "end_time", "must end after it starts"),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone", "timezone"),
+        ({"repeat": "monthly", "month_week": "5", "month_weekday": "0",
+          "first_day": "2027-02-01", "last_day": "2027-02-27"}, "month_week", "never happens"),
+        ({"mode": "online", "conference_url": "http://meet.example.org/x"}, "conference_url",
+         "https://"),
+        ({"city": ""}, "city", "Add the city"),
+        ({"weekdays": []}, "weekdays", "at least one day"),
+        ({"start_time": "7pm"}, "start_time", "like 08:30"),
+        ({"first_day": "next week"}, "first_day", "like 2026-12-01"),
+        ({"latitude": "north"}, "latitude", "number"),
+        ({"name": ""}, "name", "name"),
+    ],
+)  # fmt: skip
+def test_bad_meeting_input_gets_a_message_saves_nothing_and_keeps_what_was_typed(
+    client, facilitator, group, changes, field, message
+):
+    log_in(client, facilitator)
+    url = f"/groups/{group.slug}/meetings/new"
+    response = submit(client, url, meeting_form(**changes))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page
+    assert f'id="{field}-error"' in page
+    assert count(Meeting) == 0
+    assert "Side door, room 4" in page  # what was typed is still there
+    assert 'value="Library community room"' in page
+
+
+def test_preview_shows_the_next_five_dates_without_saving(client, facilitator, group):
+    log_in(client, facilitator)
+    data = meeting_form(repeat="monthly", month_week="-1", month_weekday="4")
+    response = submit(client, f"/groups/{group.slug}/meetings/new", {**data, "preview": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and count(Meeting) == 0
+    assert page.count("Friday, ") >= 5
+    # The same preview as a fragment, for the page's script.
+    fragment = client.get(
+        "/groups/meetings/preview", query_string={**data, "weekdays": "1", "repeat": "weekly"}
+    ).get_data(as_text=True)
+    assert fragment.count("Tuesday, ") == 5 and "7:00 PM" in fragment
+    broken = client.get("/groups/meetings/preview", query_string={**data, "end_time": "18:00"})
+    assert "must end after it starts" in broken.get_data(as_text=True)
+
+
+def test_edit_and_copy_a_meeting(client, facilitator, group):
+    meeting = make_meeting(group)
+    log_in(client, facilitator)
+    form_page = client.get(f"/groups/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'value="St. Mark&#39;s Hall"' in form_page
+    response = submit(
+        client, f"/groups/meetings/{meeting.id}/edit", meeting_form(name="Renamed group")
+    )
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert (meeting.name, meeting.weekday_list) == ("Renamed group", [3])
+    copy_page = client.get(f"/groups/{group.slug}/meetings/new?copy={meeting.id}")
+    assert "Renamed group (copy)" in copy_page.get_data(as_text=True)
+
+
+def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
+    client, app, facilitator, group, make_user, mailbox
+):
+    meeting = daily(group)
+    follower, attendee, quiet = make_user(), make_user(), make_user()
+    services.follow(follower, group)
+    services.follow(quiet, group, change_mail=False)
+    day1 = chicago_today() + timedelta(days=2)
+    day2 = chicago_today() + timedelta(days=3)
+    services.attend(attendee, meeting, day1, False, datetime.now(UTC))
+    log_in(client, facilitator)
+
+    response = submit(
+        client, f"/groups/meetings/{meeting.id}/cancel",
+        {"on_day": day1.isoformat(), "note": "Closed for the holiday"},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+    assert response.status_code == 302
+    moved_to = day2 + timedelta(days=1)
+    response = submit(
+        client, f"/groups/meetings/{meeting.id}/move",
+        {"on_day": day2.isoformat(), "new_day": day2.isoformat(), "new_start": "18:00",
+         "new_end": "19:00", "note": "Earlier this week"},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+
+    listing = app.test_client().get("/meetings/").get_data(as_text=True)
+    assert "Cancelled</strong>: Closed for the holiday" in listing
+    assert "Moved</strong> from" in listing and "Earlier this week" in listing
+    page = app.test_client().get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "will not take place" in page and "instead" in page
+    assert "Closed for the holiday" in app.test_client().get(f"/groups/{group.slug}").text
+
+    # Followers and the person who planned to come heard; the one who turned mail off did not.
+    assert len(mailbox.to(follower.email)) == 2
+    assert len(mailbox.to(attendee.email)) == 1
+    assert mailbox.to(quiet.email) == []
+    message = mailbox.last_to(attendee.email)
+    assert message["Subject"] == "A schedule change"
+    assert "Closed for the holiday" in message.get_body(("plain",)).get_content()
+    assert moved_to  # the move kept its own day; only the time changed
+
+    response = submit(
+        client, f"/groups/meetings/{meeting.id}/restore/{day1.isoformat()}", {},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert count(MeetingChange) == 1
+
+
+def test_cancelling_a_date_the_series_does_not_have_is_refused(client, facilitator, group):
+    meeting = make_meeting(group)  # Tuesdays only
+    wednesday = chicago_today() + timedelta(days=(2 - chicago_today().weekday()) % 7 + 7)
+    log_in(client, facilitator)
+    response = submit(
+        client, f"/groups/meetings/{meeting.id}/cancel",
+        {"on_day": wednesday.isoformat(), "note": "Keep this note"},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "has no occurrence on" in page and "Keep this note" in page
+    assert count(MeetingChange) == 0
+
+
+def test_editing_the_time_tells_followers_and_drops_changes_of_dates_it_no_longer_has(
+    client, facilitator, group, make_user, mailbox
+):
+    meeting = make_meeting(group)
+    follower = make_user()
+    services.follow(follower, group)
+    tuesday = chicago_today() + timedelta(days=(1 - chicago_today().weekday()) % 7 + 7)
+    meeting_services.cancel_occurrence(meeting, tuesday, "")
+    log_in(client, facilitator)
+    response = submit(client, f"/groups/meetings/{meeting.id}/edit", meeting_form())
+    assert response.status_code == 302
+    assert count(MeetingChange) == 0
+    assert "a new day or time" in mailbox.last_to(follower.email).get_body(("plain",)).get_content()
+
+
+# Access ------------------------------------------------------------------------------------------
+
+
+def _manage_urls(group, meeting):
+    day = meeting_services.recurrence.next_day(
+        meeting_services.recurrence.Rule.of(meeting), chicago_today()
+    )
+    gets = [
+        f"/groups/{group.slug}/manage", f"/groups/{group.slug}/edit",
+        f"/groups/{group.slug}/delete", f"/groups/{group.slug}/message",
+        f"/groups/{group.slug}/meetings/new", f"/groups/{group.slug}/import",
+        f"/groups/meetings/{meeting.id}/edit", f"/groups/meetings/{meeting.id}/delete",
+        f"/groups/meetings/{meeting.id}/dates",
+    ]  # fmt: skip
+    posts = gets + [
+        f"/groups/{group.slug}/facilitators",
+        f"/groups/{group.slug}/facilitators/1/remove",
+        f"/groups/meetings/{meeting.id}/cancel",
+        f"/groups/meetings/{meeting.id}/move",
+        f"/groups/meetings/{meeting.id}/restore/{day.isoformat()}",
+    ]
+    return gets, [p for p in posts if not p.endswith(("/manage", "/dates"))]
+
+
+@pytest.mark.parametrize("role", ["caregiver", "facilitator"])
+def test_people_who_do_not_run_a_group_get_403_or_404_when_unlisted(
+    client, app, facilitator, make_user, role
+):
+    listed = make_group(facilitator, name="Open Door")
+    hidden = make_group(facilitator, name="Quiet Room", listed=False)
+    outsider = make_user(role=role)
+    log_in(client, outsider)
+    token = client.get("/account").get_data(as_text=True)
+    csrf = token.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    for group, status in ((listed, 403), (hidden, 404)):
+        meeting = make_meeting(group)
+        gets, posts = _manage_urls(group, meeting)
+        for url in gets:
+            assert client.get(url).status_code == status, url
+        for url in posts:
+            response = client.post(url, data={"csrf_token": csrf, "on_day": "2027-01-05"})
+            assert response.status_code == status, url
+    assert count(Meeting) == 2 and db.session.scalar(select(func.count(SupportGroup.id))) == 2
+
+
+def test_unlisted_groups_stay_out_of_lists_and_feeds_but_open_by_link(client, facilitator):
+    hidden = make_group(facilitator, name="Quiet Room", listed=False)
+    meeting = daily(hidden, name="Hidden circle")
+    assert "Hidden circle" not in client.get("/meetings/").get_data(as_text=True)
+    assert "Quiet Room" not in client.get("/groups/").get_data(as_text=True)
+    assert "Hidden circle" not in client.get("/meetings.json").get_data(as_text=True)
+    assert client.get(f"/groups/{hidden.slug}").status_code == 200
+    assert client.get(f"/meetings/{meeting.id}").status_code == 200
+
+
+def test_private_link_and_attendee_names_are_for_the_right_eyes_only(
+    app, facilitator, group, make_user
+):
+    meeting = daily(
+        group, mode="online", conference_url="https://meet.example.org/secret-room",
+        conference_phone="+1 555 0100", venue="", address="", city="",
+    )  # fmt: skip
+    day = chicago_today() + timedelta(days=1)
+    sharer, private = make_user(name="Alex Sharer"), make_user(name="Robin Private")
+    services.attend(sharer, meeting, day, True, datetime.now(UTC))
+    services.attend(private, meeting, day, False, datetime.now(UTC))
+
+    visitor = app.test_client()
+    page = visitor.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "secret-room" not in page and "555 0100" not in page
+    assert "Log in" in page
+    for url in ("/meetings/", "/meetings.json", f"/meetings/{meeting.id}.ics", "/groups/"):
+        text = visitor.get(url).get_data(as_text=True)
+        assert "secret-room" not in text and "Alex Sharer" not in text, url
+
+    caregiver = app.test_client()
+    log_in(caregiver, make_user())
+    page = caregiver.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "https://meet.example.org/secret-room" in page
+    assert "Alex Sharer" not in page and "Robin Private" not in page
+
+    runner = app.test_client()
+    log_in(runner, facilitator)
+    page = runner.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "2 plan to come: Alex Sharer" in page
+    assert "Robin Private" not in page
+    assert "Alex Sharer" in runner.get(f"/groups/meetings/{meeting.id}/dates").text
+
+
+# Finding and attending ---------------------------------------------------------------------------
+
+
+def test_finder_filters_by_place_kind_language_text_and_time_of_day(client, make_user):
+    runner = make_user(role="facilitator")
+    parents = make_group(runner, name="Parents Together", kind="parents")
+    grief = make_group(runner, name="After Loss", kind="grief")
+    daily(parents, name="Evening parents", city="Springfield")
+    daily(
+        parents, name="Morning online", mode="online", venue="", address="", city="",
+        conference_url="https://meet.example.org/a", start_time=time(8), end_time=time(9),
+    )  # fmt: skip
+    daily(grief, name="Grupo en español", language="es", city="Shelbyville")
+
+    def names(**query):
+        page = client.get("/meetings/", query_string=query).get_data(as_text=True)
+        return {n for n in ("Evening parents", "Morning online", "Grupo en español") if n in page}
+
+    assert names() == {"Evening parents", "Morning online", "Grupo en español"}
+    assert names(place="online") == {"Morning online"}
+    assert names(place="in_person") == {"Evening parents", "Grupo en español"}
+    assert names(kind="grief") == {"Grupo en español"}
+    assert names(language="es") == {"Grupo en español"}
+    assert names(q="shelby") == {"Grupo en español"}
+    assert names(q="together") == {"Evening parents", "Morning online"}
+    assert names(part="morning", tz="America/Chicago") == {"Morning online"}
+    assert names(q="100%_") == set()
+    tomorrow = (chicago_today() + timedelta(days=1)).weekday()
+    assert names(day=str(tomorrow)) == {"Evening parents", "Morning online", "Grupo en español"}
+    weekend = client.get("/meetings/?when=weekend").get_data(as_text=True)
+    assert "Saturday" in weekend or "Sunday" in weekend or "Today" in weekend
+
+
+def test_finder_shows_times_in_the_viewers_zone_with_the_meeting_clock_beside(
+    client, facilitator, group
+):
+    daily(group, name="Chicago evening")
+    page = client.get("/meetings/?tz=Europe/Berlin").get_data(as_text=True)
+    assert "Europe/Berlin" in page or "Europe/Berlin".replace("_", " ") in page
+    assert "2:00 AM" in page or "1:00 AM" in page
+    assert "7:00 PM Chicago time" in page
+    same_zone = client.get("/meetings/?tz=America/Chicago").get_data(as_text=True)
+    assert "Chicago time)" not in same_zone
+    # An unknown zone falls back to the default rather than failing.
+    assert client.get("/meetings/?tz=Nowhere/Land").status_code == 200
+
+
+def test_finder_pages_through_many_meetings_with_a_constant_number_of_queries(
+    client, facilitator, group
+):
+    daily(group, name="Only one")
+    few = count_queries(client, "/meetings/")
+    for n in range(14):
+        daily(group, name=f"Meeting {n:02}")
+    many = count_queries(client, "/meetings/")
+    assert few == many
+    page1 = client.get("/meetings/").get_data(as_text=True)
+    assert "Page 1 of" in page1 and 'rel="next"' in page1
+    page2 = client.get("/meetings/?page=2").get_data(as_text=True)
+    assert "Page 2 of" in page2 and 'rel="prev"' in page2
+    assert client.get("/meetings/?page=999").status_code == 200
+
+
+def test_attend_and_take_it_back(client, app, facilitator, group, make_user):
+    meeting = daily(group)
+    person = make_user()
+    log_in(client, person)
+    day = chicago_today() + timedelta(days=1)
+    page = f"/meetings/{meeting.id}"
+    response = submit(client, f"{page}/attend", {"on_day": day.isoformat()}, page=page)
+    assert response.status_code == 302
+    assert "You plan to go" in client.get(page).get_data(as_text=True)
+    assert "You plan to go" in client.get("/meetings/").get_data(as_text=True)
+    submit(client, f"{page}/attend", {"on_day": day.isoformat()}, page=page)  # twice: one row
+    assert count(Attendance) == 1
+    # A past date, a date the series lacks and a cancelled date are refused.
+    meeting_services.cancel_occurrence(meeting, day + timedelta(days=1), "")
+    for bad, message in (
+        (day - timedelta(days=5), "already happened"),
+        (day + timedelta(days=1), "cancelled on that date"),
+        (date(2025, 1, 1), "no occurrence"),
+    ):
+        response = submit(
+            client, f"{page}/attend", {"on_day": bad.isoformat()}, page=page, follow_redirects=True
+        )
+        assert message in response.get_data(as_text=True)
+    assert count(Attendance) == 1
+    submit(client, f"{page}/attend/{day.isoformat()}/remove", {}, page=page)
+    assert count(Attendance) == 0
+
+
+def test_follow_unfollow_and_mail_preference(client, facilitator, group, make_user):
+    person = make_user()
+    log_in(client, person)
+    page = f"/groups/{group.slug}"
+    submit(client, f"{page}/follow", {}, page=page)
+    assert services.following(person, group.id).change_mail is True
+    assert "You follow this group" in client.get(page).get_data(as_text=True)
+    submit(client, f"{page}/follow", {"change_mail": "off"}, page=page)
+    assert services.following(person, group.id).change_mail is False
+    submit(client, f"{page}/unfollow", {}, page=page)
+    assert services.following(person, group.id) is None
+    assert client.post("/groups/nope/follow").status_code in (400, 404)
+
+
+# Facilitator tools -------------------------------------------------------------------------------
+
+
+def test_cofacilitators_added_by_email_and_the_last_one_stays(
+    client, facilitator, group, make_user
+):
+    colleague = make_user(role="facilitator", email="colleague@example.org", name="Kim")
+    caregiver = make_user(email="family@example.org")
+    log_in(client, facilitator)
+    page = f"/groups/{group.slug}/manage"
+    url = f"/groups/{group.slug}/facilitators"
+    text = submit(client, url, {"email": "family@example.org"}, page=page, follow_redirects=True)
+    assert "no approved facilitator" in text.get_data(as_text=True)
+    text = submit(client, url, {"email": "Colleague@Example.org"}, page=page, follow_redirects=True)
+    assert "Kim can now run" in text.get_data(as_text=True)
+    assert services.facilitates(colleague, group.id) and not services.facilitates(
+        caregiver, group.id
+    )
+    remove = f"/groups/{group.slug}/facilitators/{facilitator.id}/remove"
+    assert submit(client, remove, {}, page=page).status_code == 302
+    assert not services.facilitates(facilitator, group.id)
+    with pytest.raises(services.FieldError):
+        services.remove_facilitator(group, colleague.id)
+
+
+def test_message_followers_is_discreet_and_rate_limited(
+    client, facilitator, group, make_user, mailbox
+):
+    follower = make_user()
+    services.follow(follower, group)
+    log_in(client, facilitator)
+    url = f"/groups/{group.slug}/message"
+    for n in range(3):
+        response = submit(client, url, {"body": f"Parking lot is closed, use the side door {n}"})
+        assert response.status_code == 302
+    message = mailbox.last_to(follower.email)
+    assert message["Subject"] == "A note from your group"
+    assert "side door 2" in message.get_body(("plain",)).get_content()
+    assert submit(client, url, {"body": "one more"}).status_code == 429
+    assert len(mailbox.to(follower.email)) == 3
+    empty = submit(client, f"/groups/{make_group(facilitator, name='Other').slug}/message", {})
+    assert empty.status_code == 400 and "Write the message" in empty.get_data(as_text=True)
+
+
+def test_delete_meeting_and_group_ask_first(client, facilitator, group):
+    meeting = make_meeting(group)
+    log_in(client, facilitator)
+    assert "can't be undone" in client.get(f"/groups/meetings/{meeting.id}/delete").text
+    assert count(Meeting) == 1
+    submit(client, f"/groups/meetings/{meeting.id}/delete", {})
+    assert count(Meeting) == 0
+    assert "can't be undone" in client.get(f"/groups/{group.slug}/delete").text
+    submit(client, f"/groups/{group.slug}/delete", {})
+    assert count(SupportGroup) == 0
+
+
+def test_facilitator_dashboard_lists_groups_dates_and_counts(app, facilitator, group, make_user):
+    meeting = daily(group, name="Daily check-in group")
+    day = chicago_today() + timedelta(days=1)
+    services.attend(make_user(), meeting, day, False, datetime.now(UTC))
+    client = app.test_client()
+    log_in(client, facilitator)
+    page = client.get("/groups/manage").get_data(as_text=True)
+    assert group.name in page and "Daily check-in group" in page
+    assert f"{day:%a %b %-d}: 1 coming" in page
+
+
+def test_reserved_and_repeated_group_names_get_their_own_links(facilitator):
+    assert make_group(facilitator, name="New").slug == "new-group"
+    assert make_group(facilitator, name="Springfield Families").slug == "springfield-families"
+    assert make_group(facilitator, name="Springfield Families!").slug == "springfield-families-2"
+    assert WEEKLY_CHICAGO.timezone == "America/Chicago"
