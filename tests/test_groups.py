@@ -510,3 +510,18 @@ def test_reserved_and_repeated_group_names_get_their_own_links(facilitator):
     assert make_group(facilitator, name="Springfield Families").slug == "springfield-families"
     assert make_group(facilitator, name="Springfield Families!").slug == "springfield-families-2"
     assert WEEKLY_CHICAGO.timezone == "America/Chicago"
+
+
+def test_dashboard_shows_the_next_meetings_i_plan_to_attend(app, facilitator, group, make_user):
+    meeting = daily(group, name="Daily check-in group")
+    person = make_user()
+    client = app.test_client()
+    log_in(client, person)
+    assert "Meetings tonight" in client.get("/dashboard").text
+    soon, later = (chicago_today() + timedelta(days=n) for n in (2, 3))
+    services.attend(person, meeting, later, False, datetime.now(UTC))
+    services.attend(person, meeting, soon, False, datetime.now(UTC))
+    meeting_services.cancel_occurrence(meeting, later, "Snow day")
+    page = client.get("/dashboard").text
+    assert "Daily check-in group" in page and "Snow day" in page
+    assert page.index(f"{soon:%A, %B %-d}") < page.index(f"{later:%A, %B %-d}")

@@ -13,6 +13,7 @@ from caregiver.groups.access import meeting_or_404
 from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.meetings import changes_for
 from caregiver.groups.models import LANGUAGES
+from caregiver.main import services as main_services
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -124,3 +125,15 @@ def unattend(meeting_id, on_day):
         services.unattend(current_user, meeting, day)
         flash("Taken off your plans.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def meetings_card(user) -> dict:
+    """The dashboard card: the next meetings the person plans to attend."""
+    return {
+        "template": "groups/_dashboard_card.html",
+        "plans": services.plans_of(user.id, datetime.now(UTC)),
+        "zone": ZoneInfo(user.timezone),
+    }
+
+
+main_services.dashboard_cards.append(meetings_card)

@@ -144,6 +144,11 @@ def ever_occurs(rule: Rule) -> bool:
     return bool(series_days(rule, rule.first_day, last))
 
 
+def occurrence_on(meeting_id: int, rule: Rule, day: date, change: Change | None = None):
+    """The occurrence the series gave to a local date, with its change applied."""
+    return _occurrence(meeting_id, rule, ZoneInfo(rule.timezone), day, change)
+
+
 def _occurrence(meeting_id: int, rule: Rule, zone: ZoneInfo, day: date, change: Change | None):
     start = local_moment(day, rule.start_time, zone)
     end = local_moment(day, rule.end_time, zone)

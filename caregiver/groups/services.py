@@ -339,3 +339,26 @@ def attendees(meeting_ids, first: date, last: date) -> dict[tuple[int, date], At
         if share_name:
             entry.names.append(name)
     return found
+
+
+def plans_of(
+    user_id: int, now: datetime, limit: int = 3
+) -> list[tuple[Meeting, recurrence.Occurrence]]:
+    """The next dates the person said they will attend, soonest first (cancelled ones marked)."""
+    rows = db.session.execute(
+        select(Attendance.on_day, Meeting)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.user_id == user_id, Attendance.on_day >= (now - timedelta(days=2)).date())
+        .order_by(Attendance.on_day)
+        .limit(limit * 4)
+    ).all()
+    changes = changes_for([meeting.id for _day, meeting in rows]) if rows else {}
+    found = []
+    for on_day, meeting in rows:
+        change = changes.get(meeting.id, {}).get(on_day)
+        occurrence = recurrence.occurrence_on(
+            meeting.id, recurrence.Rule.of(meeting), on_day, change
+        )
+        if occurrence.end > now:
+            found.append((meeting, occurrence))
+    return sorted(found, key=lambda pair: pair[1].start)[:limit]
