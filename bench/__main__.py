@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench import Row, format_table, journal, progress
+from bench import Row, format_table, journal, meetings, progress
 from caregiver import create_app
 from caregiver.extensions import db
 
@@ -68,7 +68,11 @@ def run_on(database: str, url_for_dir) -> list[Row]:
     ):
         app = make_app(url, Path(tmp) / "instance")
         try:
-            return journal.run(app, database) + progress.run(app, database)
+            return (
+                journal.run(app, database)
+                + progress.run(app, database)
+                + meetings.run(app, database)
+            )
         finally:
             # Close pooled connections so the temporary file or schema can go.
             with app.app_context():

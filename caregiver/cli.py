@@ -11,6 +11,8 @@ from caregiver import crypto
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import ROLES, User
 from caregiver.extensions import db
+from caregiver.groups import services as group_services
+from caregiver.groups.demo import load_demo_groups
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")
@@ -54,7 +56,7 @@ def create_user(email, role, display_name, timezone):
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no accounts yet.")
 def demo_data(if_empty):
-    """Load demo accounts (and, as features land, demo groups and meetings)."""
+    """Load demo accounts, and demo groups and meetings run by the demo facilitator."""
     if current_app.config["CAREGIVER_ENV"] == "production":
         raise click.ClickException("Demo data is for development only.")
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
@@ -70,11 +72,22 @@ def demo_data(if_empty):
                     role=role,
                     verified=True,
                 )
+        _demo_groups()
     demo = [(e, r) for e, _n, r in DEMO_PEOPLE if auth_services.find_by_email(e) is not None]
     if demo:
         click.echo("Demo accounts (development only):")
         for email, role in demo:
             click.echo(f"  {role:<12} {email}  password: {DEMO_PASSWORD}")
+
+
+def _demo_groups() -> None:
+    facilitator = auth_services.find_by_email(DEMO_PEOPLE[0][0])
+    created = load_demo_groups(facilitator, auth_services.find_by_email(DEMO_PEOPLE[1][0]))
+    groups = len(group_services.groups_run_by(facilitator.id))
+    if created:
+        click.echo(f"Demo groups: {groups} groups, {created} meetings.")
+    else:
+        click.echo(f"Demo groups: already loaded ({groups} groups).")
 
 
 @keys_cli.command("generate")

@@ -9,8 +9,9 @@ from helpers import count_queries, log_in, submit
 from sqlalchemy import func, select
 
 from caregiver.extensions import db
+from caregiver.groups import attendance, services
+from caregiver.groups import changes as date_changes
 from caregiver.groups import meetings as meeting_services
-from caregiver.groups import services
 from caregiver.groups.models import Attendance, Meeting, MeetingChange, SupportGroup
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -168,11 +169,11 @@ def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
 ):
     meeting = daily(group)
     follower, attendee, quiet = make_user(), make_user(), make_user()
-    services.follow(follower, group)
-    services.follow(quiet, group, change_mail=False)
+    attendance.follow(follower, group)
+    attendance.follow(quiet, group, change_mail=False)
     day1 = chicago_today() + timedelta(days=2)
     day2 = chicago_today() + timedelta(days=3)
-    services.attend(attendee, meeting, day1, False, datetime.now(UTC))
+    attendance.attend(attendee, meeting, day1, False, datetime.now(UTC))
     log_in(client, facilitator)
 
     response = submit(
@@ -234,9 +235,9 @@ def test_editing_the_time_tells_followers_and_drops_changes_of_dates_it_no_longe
 ):
     meeting = make_meeting(group)
     follower = make_user()
-    services.follow(follower, group)
+    attendance.follow(follower, group)
     tuesday = chicago_today() + timedelta(days=(1 - chicago_today().weekday()) % 7 + 7)
-    meeting_services.cancel_occurrence(meeting, tuesday, "")
+    date_changes.cancel_occurrence(meeting, tuesday, "")
     log_in(client, facilitator)
     response = submit(client, f"/groups/meetings/{meeting.id}/edit", meeting_form())
     assert response.status_code == 302
@@ -308,8 +309,8 @@ def test_private_link_and_attendee_names_are_for_the_right_eyes_only(
     )  # fmt: skip
     day = chicago_today() + timedelta(days=1)
     sharer, private = make_user(name="Alex Sharer"), make_user(name="Robin Private")
-    services.attend(sharer, meeting, day, True, datetime.now(UTC))
-    services.attend(private, meeting, day, False, datetime.now(UTC))
+    attendance.attend(sharer, meeting, day, True, datetime.now(UTC))
+    attendance.attend(private, meeting, day, False, datetime.now(UTC))
 
     visitor = app.test_client()
     page = visitor.get(f"/meetings/{meeting.id}").get_data(as_text=True)
@@ -409,7 +410,7 @@ def test_attend_and_take_it_back(client, app, facilitator, group, make_user):
     submit(client, f"{page}/attend", {"on_day": day.isoformat()}, page=page)  # twice: one row
     assert count(Attendance) == 1
     # A past date, a date the series lacks and a cancelled date are refused.
-    meeting_services.cancel_occurrence(meeting, day + timedelta(days=1), "")
+    date_changes.cancel_occurrence(meeting, day + timedelta(days=1), "")
     for bad, message in (
         (day - timedelta(days=5), "already happened"),
         (day + timedelta(days=1), "cancelled on that date"),
@@ -429,12 +430,12 @@ def test_follow_unfollow_and_mail_preference(client, facilitator, group, make_us
     log_in(client, person)
     page = f"/groups/{group.slug}"
     submit(client, f"{page}/follow", {}, page=page)
-    assert services.following(person, group.id).change_mail is True
+    assert attendance.following(person, group.id).change_mail is True
     assert "You follow this group" in client.get(page).get_data(as_text=True)
     submit(client, f"{page}/follow", {"change_mail": "off"}, page=page)
-    assert services.following(person, group.id).change_mail is False
+    assert attendance.following(person, group.id).change_mail is False
     submit(client, f"{page}/unfollow", {}, page=page)
-    assert services.following(person, group.id) is None
+    assert attendance.following(person, group.id) is None
     assert client.post("/groups/nope/follow").status_code in (400, 404)
 
 
@@ -467,7 +468,7 @@ def test_message_followers_is_discreet_and_rate_limited(
     client, facilitator, group, make_user, mailbox
 ):
     follower = make_user()
-    services.follow(follower, group)
+    attendance.follow(follower, group)
     log_in(client, facilitator)
     url = f"/groups/{group.slug}/message"
     for n in range(3):
@@ -497,7 +498,7 @@ def test_delete_meeting_and_group_ask_first(client, facilitator, group):
 def test_facilitator_dashboard_lists_groups_dates_and_counts(app, facilitator, group, make_user):
     meeting = daily(group, name="Daily check-in group")
     day = chicago_today() + timedelta(days=1)
-    services.attend(make_user(), meeting, day, False, datetime.now(UTC))
+    attendance.attend(make_user(), meeting, day, False, datetime.now(UTC))
     client = app.test_client()
     log_in(client, facilitator)
     page = client.get("/groups/manage").get_data(as_text=True)
@@ -519,9 +520,9 @@ def test_dashboard_shows_the_next_meetings_i_plan_to_attend(app, facilitator, gr
     log_in(client, person)
     assert "Meetings tonight" in client.get("/dashboard").text
     soon, later = (chicago_today() + timedelta(days=n) for n in (2, 3))
-    services.attend(person, meeting, later, False, datetime.now(UTC))
-    services.attend(person, meeting, soon, False, datetime.now(UTC))
-    meeting_services.cancel_occurrence(meeting, later, "Snow day")
+    attendance.attend(person, meeting, later, False, datetime.now(UTC))
+    attendance.attend(person, meeting, soon, False, datetime.now(UTC))
+    date_changes.cancel_occurrence(meeting, later, "Snow day")
     page = client.get("/dashboard").text
     assert "Daily check-in group" in page and "Snow day" in page
     assert page.index(f"{soon:%A, %B %-d}") < page.index(f"{later:%A, %B %-d}")

@@ -17,8 +17,8 @@ from icalendar import Calendar
 
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.groups import meetings as meeting_services
-from caregiver.groups import recurrence, services
+from caregiver.groups import attendance, recurrence
+from caregiver.groups import changes as date_changes
 from caregiver.groups.models import CalendarFeed
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -56,7 +56,7 @@ def expanded(calendar: Calendar, start: datetime, end: datetime) -> list[tuple]:
 
 def ours(meeting, start: datetime, end: datetime) -> list[tuple]:
     """(start, end) in UTC of the meeting's occurrences by our own rules, cancelled left out."""
-    changes = meeting_services.changes_for([meeting.id]).get(meeting.id, {})
+    changes = date_changes.changes_for([meeting.id]).get(meeting.id, {})
     rule = recurrence.Rule.of(meeting)
     return [
         (o.start.astimezone(UTC), o.end.astimezone(UTC))
@@ -168,8 +168,8 @@ def test_a_cancelled_date_is_gone_and_a_moved_one_shows_at_its_new_time(client, 
     # move_occurrence refuses a time that has passed, so the dates follow the real clock.
     cancelled = next_day_of(meeting, local_today() + timedelta(days=14))
     moved = next_day_of(meeting, cancelled + timedelta(days=14))
-    meeting_services.cancel_occurrence(meeting, cancelled, "Closed for the holiday")
-    meeting_services.move_occurrence(
+    date_changes.cancel_occurrence(meeting, cancelled, "Closed for the holiday")
+    date_changes.move_occurrence(
         meeting, moved, moved + timedelta(days=2), time(18), time(19, 30), "Room 4 is painted"
     )
     start = datetime.combine(local_today(), time(), UTC)
@@ -194,7 +194,7 @@ def test_a_cancelled_date_is_gone_and_a_moved_one_shows_at_its_new_time(client, 
 def test_a_cancelled_one_time_meeting_says_so(client, make_user):
     day = local_today() + timedelta(days=20)
     meeting = make_meeting(make_group(make_user(role="facilitator")), repeat="once", first_day=day)
-    meeting_services.cancel_occurrence(meeting, day, "The hall flooded")
+    date_changes.cancel_occurrence(meeting, day, "The hall flooded")
     raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
     (event,) = calendar.walk("VEVENT")
     assert event["STATUS"] == "CANCELLED" and "The hall flooded" in event["DESCRIPTION"]
@@ -205,7 +205,7 @@ def test_a_moved_one_time_meeting_is_one_event_at_its_new_time(client, make_user
     day = local_today() + timedelta(days=20)
     meeting = make_meeting(make_group(make_user(role="facilitator")), repeat="once", first_day=day)
     new_day = day + timedelta(days=1)
-    meeting_services.move_occurrence(meeting, day, new_day, time(10), time(11), "Morning instead")
+    date_changes.move_occurrence(meeting, day, new_day, time(10), time(11), "Morning instead")
     _raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
     (event,) = calendar.walk("VEVENT")
     assert event.start == datetime.combine(new_day, time(10), CHICAGO)
@@ -278,11 +278,11 @@ def test_the_feed_has_followed_groups_and_attended_meetings_and_nothing_else(
     attended = make_meeting(other, name="Attended Thursday", weekdays=(3,), **ONLINE)
     not_mine = make_meeting(other, name="Not mine")
     me, someone = make_user(), make_user()
-    services.follow(me, followed)
+    attendance.follow(me, followed)
     on_day = next_day_of(attended, local_today() + timedelta(days=7))
-    services.attend(me, attended, on_day, False, datetime.now(UTC))
-    services.follow(someone, other)
-    meeting_services.cancel_occurrence(weekly, next_day_of(weekly, date(2027, 1, 1)), "")
+    attendance.attend(me, attended, on_day, False, datetime.now(UTC))
+    attendance.follow(someone, other)
+    date_changes.cancel_occurrence(weekly, next_day_of(weekly, date(2027, 1, 1)), "")
 
     log_in(client, me)
     assert "Right now that's 3 meetings." in client.get("/calendar/").get_data(as_text=True)
@@ -313,8 +313,8 @@ def test_no_names_of_people_appear_in_any_calendar_file(app, client, make_user):
     meeting = make_meeting(make_group(facilitator), **ONLINE)
     attendee = make_user(name="Rosalind Quietname")
     on_day = next_day_of(meeting, local_today() + timedelta(days=1))
-    services.attend(attendee, meeting, on_day, True, datetime.now(UTC))
-    services.follow(attendee, meeting.group)
+    attendance.attend(attendee, meeting, on_day, True, datetime.now(UTC))
+    attendance.follow(attendee, meeting.group)
 
     log_in(client, facilitator)  # the facilitator sees shared names on the meeting's page
     files = [download(client, f"/meetings/{meeting.id}.ics")[0]]

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from caregiver.forms import ActionForm
 from caregiver.groups import calendar_feed, ical
 from caregiver.groups.access import meeting_or_404
-from caregiver.groups.meetings import changes_for
+from caregiver.groups.changes import changes_for
 from caregiver.groups.models import Meeting
 from caregiver.groups.services import slugify
 from caregiver.mail import absolute_url

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from caregiver.extensions import db
-from caregiver.groups import recurrence, services
-from caregiver.groups.meetings import changes_for
+from caregiver.groups import attendance, recurrence, services
+from caregiver.groups.changes import changes_for
 from caregiver.groups.models import GroupFacilitator, Meeting, SupportGroup
 
 SHOWN_DATES = 3
@@ -22,7 +22,7 @@ class MeetingSummary:
     meeting: Meeting
     rule_text: str
     upcoming: list[recurrence.Occurrence]
-    attendees: dict = field(default_factory=dict)  # on_day -> services.Attendees
+    attendees: dict = field(default_factory=dict)  # on_day -> attendance.Attendees
 
 
 @dataclass
@@ -42,7 +42,7 @@ def _summaries(meetings: list[Meeting], now: datetime, with_counts: bool) -> lis
         found.append(MeetingSummary(meeting, recurrence.describe(rule), upcoming))
     days = [o.on_day for summary in found for o in summary.upcoming]
     if with_counts and days:
-        people = services.attendees([m.id for m in meetings], min(days), max(days))
+        people = attendance.attendees([m.id for m in meetings], min(days), max(days))
         for summary in found:
             summary.attendees = {
                 o.on_day: people[(summary.meeting.id, o.on_day)]

@@ -1,18 +1,22 @@
 """Finding meetings: upcoming occurrences of listed groups, filtered, in the viewer's timezone.
 
-The cost is two SQL statements however many meetings there are (meetings with their groups,
-then every change of those meetings); occurrences are expanded in memory.
+The cost is three SQL statements however many meetings there are: the schedules that match,
+every change of those meetings, then the full rows of the meetings on the page shown.
+Occurrences are expanded in memory.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from caregiver.extensions import db
 from caregiver.groups import recurrence
-from caregiver.groups.meetings import changes_for
+from caregiver.groups.changes import changes_for
 from caregiver.groups.models import GROUP_KINDS, Meeting, SupportGroup
 
 DEFAULT_DAYS = 14
@@ -85,9 +89,17 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+# Only what the expansion needs: the full rows are loaded for the one page shown.
+SCHEDULE = (
+    Meeting.id, Meeting.name, Meeting.repeat, Meeting.weekdays, Meeting.month_week,
+    Meeting.month_weekday, Meeting.first_day, Meeting.last_day, Meeting.start_time,
+    Meeting.end_time, Meeting.timezone,
+)  # fmt: skip
+
+
 def _meetings_query(filters: Filters, first: date, last: date):
     query = (
-        select(Meeting, SupportGroup)
+        select(*SCHEDULE)
         .join(SupportGroup, SupportGroup.id == Meeting.group_id)
         .where(
             SupportGroup.listed,
@@ -117,16 +129,35 @@ def _meetings_query(filters: Filters, first: date, last: date):
     return query
 
 
-def _keep(listing: Listing, filters: Filters) -> bool:
-    if filters.day is not None and listing.start.weekday() != filters.day:
+def _keep(start: datetime, filters: Filters) -> bool:
+    if filters.day is not None and start.weekday() != filters.day:
         return False
     if filters.part in DAY_PARTS:
         _label, first_hour, end_hour = DAY_PARTS[filters.part]
-        return first_hour <= listing.start.hour < end_hour
+        return first_hour <= start.hour < end_hour
     return True
 
 
-def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[Listing]:
+@lru_cache(maxsize=256)
+def _weekdays(text: str) -> tuple[int, ...]:
+    return tuple(int(day) for day in text.split(",") if day)
+
+
+def _rule(row) -> recurrence.Rule:
+    return recurrence.Rule(
+        repeat=row.repeat,
+        first_day=row.first_day,
+        start_time=row.start_time,
+        end_time=row.end_time,
+        timezone=row.timezone,
+        weekdays=_weekdays(row.weekdays),
+        month_week=row.month_week,
+        month_weekday=row.month_weekday,
+        last_day=row.last_day,
+    )
+
+
+def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence.Occurrence]:
     """Every occurrence the filters select, soonest first, cancelled ones kept and marked."""
     start, end = window(filters, zone, now)
     # A moved occurrence may come from a date a little outside the window; a week covers it.
@@ -135,23 +166,38 @@ def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[Listing]:
     query = _meetings_query(filters, first, last)
     rows = db.session.execute(query).all()
     changes = changes_for(query.with_only_columns(Meeting.id).scalar_subquery()) if rows else {}
+    by_time = filters.day is not None or filters.part in DAY_PARTS
     found = []
-    for meeting, group in rows:
-        rule = recurrence.Rule.of(meeting)
+    for row in rows:
         for occurrence in recurrence.occurrences(
-            meeting.id, rule, changes.get(meeting.id, {}), start, end
+            row.id, _rule(row), changes.get(row.id, {}), start, end
         ):
-            listing = Listing(
-                occurrence,
-                meeting,
-                group,
-                occurrence.start.astimezone(zone),
-                occurrence.end.astimezone(zone),
-            )
-            if _keep(listing, filters):
-                found.append(listing)
-    found.sort(key=lambda listing: (listing.start, listing.meeting.name, listing.meeting.id))
-    return found
+            if by_time and not _keep(occurrence.start.astimezone(zone), filters):
+                continue
+            found.append((occurrence.start.timestamp(), row.name, row.id, occurrence))
+    found.sort(key=itemgetter(0, 1, 2))
+    return [item[3] for item in found]
+
+
+def listings(occurrences: list[recurrence.Occurrence], zone: ZoneInfo) -> list[Listing]:
+    """The occurrences on one page with their meetings and groups, in one query."""
+    ids = {occurrence.meeting_id for occurrence in occurrences}
+    meetings = {
+        meeting.id: meeting
+        for meeting in db.session.scalars(
+            select(Meeting).where(Meeting.id.in_(ids)).options(joinedload(Meeting.group))
+        )
+    } if ids else {}  # fmt: skip
+    return [
+        Listing(
+            occurrence,
+            meetings[occurrence.meeting_id],
+            meetings[occurrence.meeting_id].group,
+            occurrence.start.astimezone(zone),
+            occurrence.end.astimezone(zone),
+        )
+        for occurrence in occurrences
+    ]
 
 
 def page_of(listings: list, page: int) -> tuple[list, int, int]:

@@ -9,11 +9,12 @@ from markupsafe import Markup
 
 from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.groups import alerts, recurrence, services
+from caregiver.groups import alerts, attendance, recurrence
+from caregiver.groups import changes as date_changes
 from caregiver.groups import meetings as meeting_services
 from caregiver.groups.access import managed_group, managed_meeting
+from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
-from caregiver.groups.meetings import changes_for
 
 bp = Blueprint("meeting_admin", __name__, url_prefix="/groups")
 
@@ -147,7 +148,7 @@ def _render_dates(meeting, cancel_form, move_form, status=200):
     changes = changes_for([meeting.id]).get(meeting.id, {})
     upcoming = recurrence.next_occurrences(meeting.id, rule, changes, now, DATES_SHOWN)
     days = [o.on_day for o in upcoming]
-    people = services.attendees([meeting.id], min(days), max(days)) if days else {}
+    people = attendance.attendees([meeting.id], min(days), max(days)) if days else {}
     return render_template(
         "groups/dates.html",
         meeting=meeting,
@@ -166,7 +167,7 @@ def cancel(meeting_id):
     form = CancelForm()
     if form.validate():
         try:
-            change = meeting_services.cancel_occurrence(meeting, form.on_day.data, form.note.data)
+            change = date_changes.cancel_occurrence(meeting, form.on_day.data, form.note.data)
         except FieldError as error:
             show_field_error(form, error)
         else:
@@ -186,7 +187,7 @@ def move(meeting_id):
     form = MoveForm()
     if form.validate():
         try:
-            change = meeting_services.move_occurrence(
+            change = date_changes.move_occurrence(
                 meeting, form.on_day.data, form.new_day.data, form.new_start.data,
                 form.new_end.data, form.note.data,
             )  # fmt: skip
@@ -220,7 +221,7 @@ def restore(meeting_id, on_day):
         day = date.fromisoformat(on_day)
     except ValueError:
         abort(404)
-    if ActionForm().validate() and meeting_services.restore_occurrence(meeting, day):
+    if ActionForm().validate() and date_changes.restore_occurrence(meeting, day):
         what = f"the {day:%A, %B %-d} meeting is back on at its usual time."
         told = alerts.meeting_changed(meeting, what, {day}, day)
         flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")

@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm, all_timezones, timezone_choices
-from caregiver.groups import finder, recurrence, services
+from caregiver.groups import attendance, finder, recurrence, services
 from caregiver.groups.access import meeting_or_404
+from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import AttendForm, FinderForm
-from caregiver.groups.meetings import changes_for
 from caregiver.groups.models import LANGUAGES
 from caregiver.main import services as main_services
 
@@ -36,11 +36,11 @@ def index():
     zone = ZoneInfo(zone_name)
     now = datetime.now(UTC)
     filters = form.filters() if not form.q.errors else finder.Filters()
-    listings = finder.upcoming(filters, zone, now)
-    shown, page, pages = finder.page_of(listings, request.args.get("page", 1, type=int))
-    meeting_ids = {listing.meeting.id for listing in shown}
+    found = finder.upcoming(filters, zone, now)
+    shown, page, pages = finder.page_of(found, request.args.get("page", 1, type=int))
+    meeting_ids = {occurrence.meeting_id for occurrence in shown}
     mine = (
-        services.my_attendance(current_user.id, meeting_ids)
+        attendance.my_attendance(current_user.id, meeting_ids)
         if current_user.is_authenticated
         else set()
     )
@@ -48,8 +48,8 @@ def index():
         "groups/meetings.html",
         form=form,
         filters=filters,
-        listings=shown,
-        total=len(listings),
+        listings=finder.listings(shown, zone),
+        total=len(found),
         page=page,
         pages=pages,
         args={key: value for key, value in request.args.items() if key != "page" and value},
@@ -73,7 +73,7 @@ def show(meeting_id):
     signed_in = current_user.is_authenticated
     runs_it = services.facilitates(current_user, meeting.group_id)
     days = [o.on_day for o in upcoming]
-    people = services.attendees([meeting.id], min(days), max(days)) if days and runs_it else {}
+    people = attendance.attendees([meeting.id], min(days), max(days)) if days and runs_it else {}
     return render_template(
         "groups/meeting.html",
         meeting=meeting,
@@ -81,8 +81,8 @@ def show(meeting_id):
         rule_text=recurrence.describe(rule),
         upcoming=upcoming,
         notices=notices,
-        mine=services.my_attendance(current_user.id, [meeting.id]) if signed_in else set(),
-        following=services.following(current_user, meeting.group_id),
+        mine=attendance.my_attendance(current_user.id, [meeting.id]) if signed_in else set(),
+        following=attendance.following(current_user, meeting.group_id),
         runs_it=runs_it,
         people=people,
         show_link=meeting.link_public or signed_in,
@@ -100,7 +100,7 @@ def attend(meeting_id):
     form = AttendForm()
     if form.validate():
         try:
-            services.attend(
+            attendance.attend(
                 current_user, meeting, form.on_day.data, form.share_name.data, datetime.now(UTC)
             )
         except FieldError as error:
@@ -122,7 +122,7 @@ def unattend(meeting_id, on_day):
     except ValueError:
         day = None
     if form.validate() and day is not None:
-        services.unattend(current_user, meeting, day)
+        attendance.unattend(current_user, meeting, day)
         flash("Taken off your plans.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
@@ -131,7 +131,7 @@ def meetings_card(user) -> dict:
     """The dashboard card: the next meetings the person plans to attend."""
     return {
         "template": "groups/_dashboard_card.html",
-        "plans": services.plans_of(user.id, datetime.now(UTC)),
+        "plans": attendance.plans_of(user.id, datetime.now(UTC)),
         "zone": ZoneInfo(user.timezone),
     }
 

@@ -1,9 +1,8 @@
 """Meeting decisions: checking a schedule and a place, saving, copying, changing one date."""
 
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date, datetime, time
+from datetime import date, time
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -255,109 +254,3 @@ def delete_meeting(meeting: Meeting) -> None:
     """Remove a meeting, its changes and its RSVPs."""
     db.session.delete(meeting)
     db.session.commit()
-
-
-# One date ---------------------------------------------------------------------------------------
-
-
-def changes_for(meeting_ids) -> dict[int, dict[date, recurrence.Change]]:
-    """Every one-date change of these meetings (a list or a subquery), by meeting and date."""
-    found: dict[int, dict[date, recurrence.Change]] = {}
-    rows = db.session.scalars(
-        select(MeetingChange).where(MeetingChange.meeting_id.in_(meeting_ids))
-    )
-    for row in rows:
-        found.setdefault(row.meeting_id, {})[row.on_day] = recurrence.Change(
-            row.on_day, row.status, row.new_day, row.new_start, row.new_end, row.note
-        )
-    return found
-
-
-def _check_change_day(meeting: Meeting, on_day: date | None) -> date:
-    if on_day is None:
-        raise FieldError("on_day", "Choose the date to change.")
-    if not recurrence.has_day(recurrence.Rule.of(meeting), on_day):
-        raise FieldError("on_day", f"This meeting has no occurrence on {on_day:%A, %B %-d}.")
-    return on_day
-
-
-def _change_row(meeting: Meeting, on_day: date) -> MeetingChange | None:
-    return db.session.scalar(
-        select(MeetingChange).where(
-            MeetingChange.meeting_id == meeting.id, MeetingChange.on_day == on_day
-        )
-    )
-
-
-def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
-    change = _change_row(meeting, on_day) or MeetingChange(meeting_id=meeting.id, on_day=on_day)
-    for name, value in values.items():
-        setattr(change, name, value)
-    # Calendars read the meeting's stamp to notice that one date changed.
-    meeting.updated_at = utcnow()
-    db.session.add(change)
-    db.session.commit()
-    return change
-
-
-def _check_note(note: str) -> str:
-    note = " ".join((note or "").split())
-    if len(note) > NOTE_MAX:
-        raise FieldError("note", f"Keep the note to {NOTE_MAX} characters or fewer.")
-    return note
-
-
-def cancel_occurrence(meeting: Meeting, on_day: date | None, note: str) -> MeetingChange:
-    """Cancel one date of a meeting, with a note people will see."""
-    on_day = _check_change_day(meeting, on_day)
-    return _save_change(
-        meeting,
-        on_day,
-        status="cancelled",
-        new_day=None,
-        new_start=None,
-        new_end=None,
-        note=_check_note(note),
-    )
-
-
-def move_occurrence(
-    meeting: Meeting,
-    on_day: date | None,
-    new_day: date | None,
-    new_start: time | None,
-    new_end: time | None,
-    note: str,
-) -> MeetingChange:
-    """Move one date of a meeting to another day or time (in the meeting's timezone)."""
-    on_day = _check_change_day(meeting, on_day)
-    new_day = new_day or on_day
-    new_start = new_start or meeting.start_time
-    new_end = new_end or meeting.end_time
-    if new_end <= new_start:
-        raise FieldError("new_end", "The meeting must end after it starts.")
-    zone = ZoneInfo(meeting.timezone)
-    if recurrence.local_moment(new_day, new_start, zone) < datetime.now(zone):
-        raise FieldError("new_day", "Choose a new date and time that has not passed.")
-    if (new_day, new_start, new_end) == (on_day, meeting.start_time, meeting.end_time):
-        raise FieldError("new_day", "Choose a different date or time to move it to.")
-    return _save_change(
-        meeting,
-        on_day,
-        status="moved",
-        new_day=new_day,
-        new_start=new_start,
-        new_end=new_end,
-        note=_check_note(note),
-    )
-
-
-def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
-    """Undo a cancellation or move: the date goes back to the series' own time."""
-    change = _change_row(meeting, on_day)
-    if change is None:
-        return False
-    db.session.delete(change)
-    meeting.updated_at = utcnow()
-    db.session.commit()
-    return True

@@ -7,9 +7,11 @@ local wall clock and each local time is then placed in the meeting's timezone, s
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekdays
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from dateutil.rrule import weekdays as weekdays_of
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
@@ -95,34 +97,39 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
-def _rrule(rule: Rule, start_day: date) -> rrule | None:
-    start = datetime.combine(max(rule.first_day, start_day), time())
-    until = datetime.combine(rule.last_day, time(23, 59)) if rule.last_day else None
-    if rule.repeat == "weekly":
-        if not rule.weekdays:
-            return None
-        return rrule(WEEKLY, dtstart=start, until=until, byweekday=rule.weekdays)
-    if rule.repeat == "monthly":
-        if rule.month_weekday is None or not rule.month_week:
-            return None
-        weekday = weekdays[rule.month_weekday](rule.month_week)
-        return rrule(MONTHLY, dtstart=start, until=until, byweekday=weekday)
-    return None
+@lru_cache(maxsize=8192)
+def _pattern_days(
+    repeat: str, weekdays: tuple[int, ...], month_week: int | None, month_weekday: int | None,
+    first: date, last: date,
+) -> tuple[date, ...]:  # fmt: skip
+    # The dates a weekly or monthly pattern gives in a range, whatever the series' own bounds:
+    # thousands of meetings share a few dozen patterns, so each is expanded once per range.
+    start = datetime.combine(first, time())
+    if repeat == "weekly":
+        if not weekdays:
+            return ()
+        recurrence = rrule(WEEKLY, dtstart=start, byweekday=weekdays)
+    else:
+        if month_weekday is None or not month_week:
+            return ()
+        recurrence = rrule(MONTHLY, dtstart=start, byweekday=weekdays_of[month_weekday](month_week))
+    end = datetime.combine(last, time())
+    return tuple(moment.date() for moment in recurrence.between(start, end, inc=True))
 
 
 def series_days(rule: Rule, first: date, last: date) -> list[date]:
     """The local dates the series falls on between two dates, both included."""
     if rule.repeat == "once":
         return [rule.first_day] if first <= rule.first_day <= last else []
-    recurrence = _rrule(rule, first)
-    if recurrence is None:
+    first = max(first, rule.first_day)
+    if rule.last_day:
+        last = min(last, rule.last_day)
+    if first > last:
         return []
-    return [
-        moment.date()
-        for moment in recurrence.between(
-            datetime.combine(first, time()), datetime.combine(last, time()), inc=True
-        )
-    ]
+    days = _pattern_days(
+        rule.repeat, rule.weekdays, rule.month_week, rule.month_weekday, first, last
+    )
+    return list(days)
 
 
 def has_day(rule: Rule, day: date) -> bool:

@@ -3,23 +3,17 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 
 from caregiver.auth.models import User
 from caregiver.auth.services import FieldError, find_by_email
 from caregiver.extensions import db
-from caregiver.groups import recurrence
-from caregiver.groups.meetings import changes_for
 from caregiver.groups.models import (
     GROUP_KINDS,
     LANGUAGES,
-    Attendance,
     GroupFacilitator,
-    GroupFollow,
     Meeting,
     SupportGroup,
 )
@@ -221,144 +215,3 @@ def meetings_of(group_id: int) -> list[Meeting]:
             select(Meeting).where(Meeting.group_id == group_id).order_by(Meeting.name)
         )
     )
-
-
-# Following and RSVPs ----------------------------------------------------------------------------
-
-
-def following(user, group_id: int) -> GroupFollow | None:
-    """The person's follow of a group, if they follow it."""
-    if not user.is_authenticated:
-        return None
-    return db.session.get(GroupFollow, (user.id, group_id))
-
-
-def follow(user: User, group: SupportGroup, change_mail: bool = True) -> None:
-    """Follow a group (again): its meetings go in the person's calendar feed."""
-    row = following(user, group.id) or GroupFollow(user_id=user.id, group_id=group.id)
-    row.change_mail = change_mail
-    db.session.add(row)
-    db.session.commit()
-
-
-def unfollow(user: User, group: SupportGroup) -> None:
-    """Stop following a group."""
-    db.session.execute(
-        delete(GroupFollow).where(GroupFollow.user_id == user.id, GroupFollow.group_id == group.id)
-    )
-    db.session.commit()
-
-
-def follower_count(group_id: int) -> int:
-    """How many people follow a group."""
-    return db.session.scalar(
-        select(func.count()).select_from(GroupFollow).where(GroupFollow.group_id == group_id)
-    )
-
-
-def attend(
-    user: User, meeting: Meeting, on_day: date | None, share_name: bool, now: datetime
-) -> None:
-    """Say "I'll be there" for one occurrence that is still to come and not cancelled."""
-    rule = recurrence.Rule.of(meeting)
-    if on_day is None or not recurrence.has_day(rule, on_day):
-        raise FieldError("on_day", "That meeting has no occurrence on that date.")
-    change = changes_for([meeting.id]).get(meeting.id, {}).get(on_day)
-    if change and change.status == "cancelled":
-        raise FieldError("on_day", "That meeting is cancelled on that date.")
-    found = recurrence.occurrences(
-        meeting.id,
-        rule,
-        {on_day: change} if change else {},
-        now,
-        now + timedelta(days=recurrence.HORIZON_DAYS),
-    )
-    if not any(o.on_day == on_day for o in found):
-        raise FieldError("on_day", "That meeting has already happened.")
-    row = db.session.scalar(
-        select(Attendance).where(
-            Attendance.user_id == user.id,
-            Attendance.meeting_id == meeting.id,
-            Attendance.on_day == on_day,
-        )
-    ) or Attendance(user_id=user.id, meeting_id=meeting.id, on_day=on_day)
-    row.share_name = share_name
-    db.session.add(row)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same tap arrived twice at once: one row is enough
-        db.session.rollback()
-
-
-def unattend(user: User, meeting: Meeting, on_day: date) -> None:
-    """Take back an "I'll be there"."""
-    db.session.execute(
-        delete(Attendance).where(
-            Attendance.user_id == user.id,
-            Attendance.meeting_id == meeting.id,
-            Attendance.on_day == on_day,
-        )
-    )
-    db.session.commit()
-
-
-def my_attendance(user_id: int, meeting_ids) -> set[tuple[int, date]]:
-    """The (meeting, date) pairs the person said they will attend, among these meetings."""
-    rows = db.session.execute(
-        select(Attendance.meeting_id, Attendance.on_day).where(
-            Attendance.user_id == user_id, Attendance.meeting_id.in_(meeting_ids)
-        )
-    )
-    return {(meeting_id, on_day) for meeting_id, on_day in rows}
-
-
-@dataclass
-class Attendees:
-    count: int = 0
-    names: list[str] | None = None
-
-
-def attendees(meeting_ids, first: date, last: date) -> dict[tuple[int, date], Attendees]:
-    """Who plans to come, per (meeting, date): a count, and the names shared with facilitators."""
-    rows = db.session.execute(
-        select(Attendance.meeting_id, Attendance.on_day, Attendance.share_name, User.display_name)
-        .join(User, User.id == Attendance.user_id)
-        .where(
-            and_(
-                Attendance.meeting_id.in_(meeting_ids),
-                Attendance.on_day >= first,
-                Attendance.on_day <= last,
-            )
-        )
-        .order_by(User.display_name)
-    )
-    found: dict[tuple[int, date], Attendees] = {}
-    for meeting_id, on_day, share_name, name in rows:
-        entry = found.setdefault((meeting_id, on_day), Attendees(names=[]))
-        entry.count += 1
-        if share_name:
-            entry.names.append(name)
-    return found
-
-
-def plans_of(
-    user_id: int, now: datetime, limit: int = 3
-) -> list[tuple[Meeting, recurrence.Occurrence]]:
-    """The next dates the person said they will attend, soonest first (cancelled ones marked)."""
-    rows = db.session.execute(
-        select(Attendance.on_day, Meeting)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Attendance.user_id == user_id, Attendance.on_day >= (now - timedelta(days=2)).date())
-        .order_by(Attendance.on_day)
-        .limit(limit * 4)
-    ).all()
-    changes = changes_for([meeting.id for _day, meeting in rows]) if rows else {}
-    found = []
-    for on_day, meeting in rows:
-        change = changes.get(meeting.id, {}).get(on_day)
-        occurrence = recurrence.occurrence_on(
-            meeting.id, recurrence.Rule.of(meeting), on_day, change
-        )
-        if occurrence.end > now:
-            found.append((meeting, occurrence))
-    return sorted(found, key=lambda pair: pair[1].start)[:limit]

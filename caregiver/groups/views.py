@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from caregiver.auth.services import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.groups import alerts, dashboard, services
+from caregiver.groups import alerts, attendance, dashboard, services
 from caregiver.groups.access import group_or_404, managed_group
 from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
@@ -39,7 +39,7 @@ def show(slug):
         "groups/group.html",
         group=group,
         meetings=dashboard.next_of_each(group, now),
-        following=services.following(current_user, group.id),
+        following=attendance.following(current_user, group.id),
         runs_it=services.facilitates(current_user, group.id),
         action_form=ActionForm(),
         kinds=GROUP_KINDS,
@@ -52,7 +52,7 @@ def show(slug):
 def follow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
-        services.follow(current_user, group, change_mail=request.form.get("change_mail") != "off")
+        attendance.follow(current_user, group, change_mail=request.form.get("change_mail") != "off")
         flash(f"You follow {group.name}. Its meetings are in your calendar feed.", "success")
     return redirect(url_for("groups.show", slug=group.slug))
 
@@ -62,7 +62,7 @@ def follow(slug):
 def unfollow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
-        services.unfollow(current_user, group)
+        attendance.unfollow(current_user, group)
         flash(f"You no longer follow {group.name}.", "success")
     return redirect(url_for("groups.show", slug=group.slug))
 
@@ -108,7 +108,7 @@ def manage_group(slug):
         group=group,
         meetings=dashboard.next_of_each(group, now, with_counts=True),
         facilitators=services.facilitators_of(group.id),
-        followers=services.follower_count(group.id),
+        followers=attendance.follower_count(group.id),
         cofacilitator_form=CofacilitatorForm(),
         action_form=ActionForm(),
     )
