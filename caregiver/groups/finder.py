@@ -7,7 +7,6 @@ Occurrences are expanded in memory.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -138,25 +137,6 @@ def _keep(start: datetime, filters: Filters) -> bool:
     return True
 
 
-@lru_cache(maxsize=256)
-def _weekdays(text: str) -> tuple[int, ...]:
-    return tuple(int(day) for day in text.split(",") if day)
-
-
-def _rule(row) -> recurrence.Rule:
-    return recurrence.Rule(
-        repeat=row.repeat,
-        first_day=row.first_day,
-        start_time=row.start_time,
-        end_time=row.end_time,
-        timezone=row.timezone,
-        weekdays=_weekdays(row.weekdays),
-        month_week=row.month_week,
-        month_weekday=row.month_weekday,
-        last_day=row.last_day,
-    )
-
-
 def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence.Occurrence]:
     """Every occurrence the filters select, soonest first, cancelled ones kept and marked."""
     start, end = window(filters, zone, now)
@@ -170,7 +150,7 @@ def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence
     found = []
     for row in rows:
         for occurrence in recurrence.occurrences(
-            row.id, _rule(row), changes.get(row.id, {}), start, end
+            row.id, recurrence.Rule.of(row), changes.get(row.id, {}), start, end
         ):
             if by_time and not _keep(occurrence.start.astimezone(zone), filters):
                 continue

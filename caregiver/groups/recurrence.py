@@ -19,6 +19,12 @@ ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "l
 HORIZON_DAYS = 400
 
 
+@lru_cache(maxsize=256)
+def parse_weekdays(text: str) -> tuple[int, ...]:
+    """Stored weekdays ("0,3") as a tuple of numbers, 0 = Monday."""
+    return tuple(int(day) for day in text.split(",") if day)
+
+
 @dataclass(frozen=True)
 class Rule:
     repeat: str  # weekly | monthly | once
@@ -33,14 +39,14 @@ class Rule:
 
     @classmethod
     def of(cls, meeting) -> "Rule":
-        """The rule of a stored meeting."""
+        """The rule of a stored meeting, or of a row holding its schedule columns."""
         return cls(
             repeat=meeting.repeat,
             first_day=meeting.first_day,
             start_time=meeting.start_time,
             end_time=meeting.end_time,
             timezone=meeting.timezone,
-            weekdays=tuple(meeting.weekday_list),
+            weekdays=parse_weekdays(meeting.weekdays),
             month_week=meeting.month_week,
             month_weekday=meeting.month_weekday,
             last_day=meeting.last_day,
