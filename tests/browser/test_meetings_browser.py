@@ -103,3 +103,44 @@ def test_caregiver_says_they_will_come_and_follows_the_group(page, live_server, 
     check(page, "group-followed")
     page.goto(base + "/meetings/?when=weekend")
     check(page, "meetings-weekend")
+
+
+def test_facilitator_cancels_and_moves_a_date_from_a_phone(page, live_server, check):
+    from group_helpers import make_group, make_meeting
+
+    base = live_server.config["BASE_URL"]
+    today = datetime.now(ZoneInfo("America/Chicago")).date()
+    with live_server.app_context():
+        runner = auth_services.create_user(
+            "lee@example.org", "Lee", PASSWORD, ZONE, role="facilitator", verified=True
+        )
+        meeting = make_meeting(
+            make_group(runner, name="Hillside Families"), weekdays=tuple(range(7)),
+            first_day=today - timedelta(days=3),
+        )  # fmt: skip
+        meeting_id = meeting.id
+    page.emulate_media(color_scheme="dark")
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email address").fill("lee@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(base + f"/groups/meetings/{meeting_id}/dates")
+    check(page, "dates-dark")
+    cards = page.locator("li.occurrence")
+    second, third = cards.nth(1), cards.nth(2)
+    second.get_by_text("Cancel this date").click()
+    second.get_by_label("Note about the cancellation (optional)").fill("Closed for the holiday")
+    second.get_by_role("button", name=re.compile(r"^Cancel ")).click()
+    expect(page.get_by_text(re.compile(r"^Cancelled on .*no one was emailed"))).to_be_visible()
+    expect(page.locator("li.occurrence").nth(1)).to_contain_text("Closed for the holiday")
+    third = page.locator("li.occurrence").nth(2)
+    third.get_by_text("Move this date").click()
+    third.get_by_label("Starts").fill("18:00")
+    third.get_by_label("Ends").fill("19:00")
+    third.get_by_role("button", name="Move").click()
+    expect(page.get_by_text(re.compile(r"^Moved\."))).to_be_visible()
+    check(page, "dates-changed-dark")
+    page.goto(base + f"/meetings/{meeting_id}")
+    expect(page.get_by_text("will not take place")).to_be_visible()
+    expect(page.get_by_text(re.compile("instead"))).to_be_visible()
+    check(page, "meeting-changes-dark")
