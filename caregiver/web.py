@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 from flask_login import current_user
 
-from caregiver import mail
+from caregiver import guidance, mail
 from caregiver.extensions import login_manager
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -49,13 +49,17 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.groups.meeting_admin_views import bp as meeting_admin_bp
     from caregiver.groups.meeting_views import bp as meetings_bp
     from caregiver.groups.views import bp as groups_bp
+    from caregiver.guidance.planner_views import bp as planner_bp
+    from caregiver.guidance.views import bp as guidance_bp
     from caregiver.journal.views import bp as journal_bp
     from caregiver.main.views import bp as main_bp
 
     blueprints = (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp)
     features = (goals_bp, boundaries_bp, progress_bp, meetings_bp, meeting_admin_bp)
-    for blueprint in (*blueprints, *features, calendars_bp, feeds_bp):
+    extras = (calendars_bp, feeds_bp, guidance_bp, planner_bp)
+    for blueprint in (*blueprints, *features, *extras):
         app.register_blueprint(blueprint)
+    guidance.init_app(app)
 
 
 def init_templates(app: Flask) -> None:
@@ -88,6 +92,7 @@ NAV_SECTIONS = {
     "calendars": "meetings",
     "feeds": "meetings",
     "meeting_admin": "meetings",
+    "planner": "guidance",
 }
 
 

@@ -62,7 +62,8 @@ def highlight(text: str, pattern: re.Pattern) -> Parts:
     return parts
 
 
-def _snippet(body: str, pattern: re.Pattern) -> Parts:
+def snippet(body: str, pattern: re.Pattern) -> Parts:
+    """A short run of text around the first match, cut at word boundaries."""
     match = pattern.search(body)
     start = max(0, match.start() - SNIPPET_BEFORE) if match else 0
     end = min(len(body), (match.end() if match else 0) + SNIPPET_AFTER)
@@ -107,7 +108,7 @@ def search(user_id: int, query: str) -> Results:
                 Hit(
                     entry,
                     highlight(entry.title, anything),
-                    _snippet(entry.body, anything),
+                    snippet(entry.body, anything),
                     [(tag_id, highlight(name, anything)) for tag_id, name in entry.tags],
                 )
             )

@@ -1,0 +1,87 @@
+"""Conversation planner forms: they check the answers and the script alone (presence, length)."""
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from caregiver.guidance.planner import Answers
+
+ANSWER_MAX = 400
+SCRIPT_MAX = 5_000
+
+
+def _too_long(limit: int) -> Length:
+    return Length(
+        max=limit,
+        message=f"Please keep this to {limit:,} characters or fewer. Your words are still here.",
+    )
+
+
+def _answer(label, description, required=None):
+    checks = [DataRequired(required)] if required else []
+    return TextAreaField(
+        label,
+        [*checks, _too_long(ANSWER_MAX)],
+        description=description,
+        render_kw={"rows": 2, "autocomplete": "off", "spellcheck": "true"},
+    )
+
+
+class PlanForm(FlaskForm):
+    noticed = _answer(
+        "1. What I noticed",
+        "One thing they did that you saw or heard. Talk about the action, not the person, "
+        "and skip words like “always” and “never”. For example: you missed dinner with us "
+        "three times this week.",
+        required="Write one thing you noticed.",
+    )
+    feel = _answer(
+        "2. How I feel",
+        "Name your feeling. One word is enough. Some people feel scared, worried, sad, tired, "
+        "hurt, alone or hopeful.",
+        required="Write how you feel. One word is enough.",
+    )
+    would_like = _answer(
+        "3. What I would like",
+        "Say what you want to happen, not what you don't want. Keep it small and clear. "
+        "For example: come to dinner with us on Sunday.",
+        required="Write what you would like to happen.",
+    )
+    offer = _answer(
+        "4. How I can help (optional)",
+        "Something you can do to make it easier. For example: drive you to the appointment.",
+    )
+    when_where = _answer(
+        "5. When and where to talk (optional)",
+        "Pick a calm time: not during a fight, and not when they are high or sick from "
+        "withdrawal. For example: Sunday morning, on a walk.",
+    )
+    if_badly = _answer(
+        "6. What I will do if it goes badly (optional)",
+        "A way to stay calm and safe. For example: I will stop, leave the room and try again "
+        "another day.",
+    )
+
+    def answers(self) -> Answers:
+        """The checked answers as plain values for the script."""
+        return Answers(
+            noticed=self.noticed.data or "",
+            feel=self.feel.data or "",
+            would_like=self.would_like.data or "",
+            offer=self.offer.data or "",
+            when_where=self.when_where.data or "",
+            if_badly=self.if_badly.data or "",
+        )
+
+
+class ScriptForm(FlaskForm):
+    script = TextAreaField(
+        "Your script",
+        [
+            DataRequired("The script is empty. Write what you want to say, then save."),
+            _too_long(SCRIPT_MAX),
+        ],
+        description="Change anything you like so it sounds like you. "
+        "Reading it out loud a few times helps.",
+        render_kw={"rows": 14, "autocomplete": "off", "spellcheck": "true"},
+    )

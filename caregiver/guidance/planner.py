@@ -1,0 +1,191 @@
+"""Turning a caregiver's answers into a short, kind script built from I-statements.
+
+Plain values in, plain text out: no requests, no database. The rules are forgiving on purpose:
+people type "scared", "I feel scared" or "I'm scared", and each becomes "I feel scared".
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from caregiver.journal.services import EntryData
+
+ENTRY_TITLE = "Conversation plan"
+ENTRY_TAG = "conversation"
+OPENING = "I care about you, and there is something I would like to talk about."
+SAFETY = "If anyone is in danger, I will call 911."
+
+# "I'm" typed on a phone often arrives with a curly apostrophe.
+_APOS = "['’]"
+_I_WORD = re.compile(rf"^i(?:{_APOS}(?:m|ve|d|ll))?\b", re.IGNORECASE)
+_LEADS = {
+    "noticed": rf"i(?:\s+have|{_APOS}ve)?\s+(?:noticed|notice)(?:\s+that)?",
+    "feel": (
+        rf"(?:i\s+|i{_APOS}m\s+|i\s+am\s+|i{_APOS}ve\s+been\s+|i\s+have\s+been\s+)?"
+        r"(?:really\s+|often\s+)?(?:feel|felt|feeling)"
+        rf"|i\s+am|i{_APOS}m"
+    ),
+    "would_like": (
+        rf"i(?:\s+would|{_APOS}d)\s+(?:really\s+)?(?:like|love)"
+        r"|i\s+(?:really\s+)?(?:want|wish|hope)"
+    ),
+    "offer": (
+        rf"i\s+(?:can|could|will|would\s+like\s+to|want\s+to)|i{_APOS}ll"
+        rf"|i\s+am\s+(?:happy|willing|glad)\s+to|i{_APOS}m\s+(?:happy|willing|glad)\s+to"
+    ),
+    "if_badly": r"if\s+it\s+goes\s+(?:badly|wrong)",
+}
+# Words that start a noun phrase: "I can offer a ride", "I would like a calm talk".
+_NOUN_STARTS = {"a", "an", "the", "some", "my", "our", "more", "any", "every", "one", "two"}
+# First words that may safely lose their capital letter ("You missed…" → "I noticed you missed…").
+_COMMON_STARTS = {
+    "you", "your", "the", "a", "an", "that", "this", "these", "those", "there", "we", "our",
+    "my", "it", "last", "on", "in", "at", "yesterday", "today", "lately", "recently", "when",
+    "some", "sometimes", "most", "money", "things", "how", "after", "before", "every", "twice",
+}  # fmt: skip
+_FEEL_LINKS = re.compile(r"\b(when|because|about|that|like|if|since)\b", re.IGNORECASE)
+
+
+@dataclass
+class Answers:
+    """What the person wrote in the planner (the last three may be empty)."""
+
+    noticed: str
+    feel: str
+    would_like: str
+    offer: str = ""
+    when_where: str = ""
+    if_badly: str = ""
+
+
+def tidy(text: str | None) -> str:
+    """One line of text: surrounding space trimmed, runs of spaces and line breaks made single."""
+    return " ".join((text or "").split())
+
+
+def _strip_lead(text: str, key: str) -> tuple[str, bool]:
+    """The answer without words the sentence adds itself, and whether any were removed."""
+    rest = re.sub(rf"^(?:{_LEADS[key]})\b[\s,:]*", "", text, count=1, flags=re.IGNORECASE)
+    if rest == text or not rest.strip(" .,!?"):
+        return text, False
+    return rest, True
+
+
+def _trim_end(text: str) -> str:
+    return text.rstrip(" .,;:")
+
+
+def _sentence(text: str) -> str:
+    text = _trim_end(text)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(("!", "?")) else f"{text}."
+
+
+def _lower_first(text: str, only_common: bool = False) -> str:
+    word = re.split(r"[\s,.;:!?]", text, maxsplit=1)[0]
+    if _I_WORD.match(word) or not word[:1].isupper():
+        return text
+    if word[1:] and not word[1:].islower():
+        return text  # "ER", "OK": leave short forms as typed
+    if only_common and word.casefold() not in _COMMON_STARTS:
+        return text  # maybe a name: "Dad" or "Sam" keeps its capital
+    return text[:1].lower() + text[1:]
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0].casefold()
+
+
+def _own_words(answer: str, key: str) -> tuple[str, bool]:
+    """The tidied answer without its lead words; True when it is already an I-statement."""
+    text = tidy(answer)
+    rest, stripped = _strip_lead(text, key)
+    return rest, not stripped and bool(_I_WORD.match(text))
+
+
+def noticed_sentence(answer: str) -> str:
+    """'You missed dinner' becomes 'I noticed you missed dinner.'"""
+    rest, as_typed = _own_words(answer, "noticed")
+    if not rest or as_typed:  # "I saw you leave at 2 a.m." stays as it is
+        return _sentence(rest) if rest else ""
+    return _sentence("I noticed " + _lower_first(rest, only_common=True))
+
+
+def feel_sentence(answer: str) -> str:
+    """'scared' or 'I'm scared' becomes 'I feel scared when that happens.'"""
+    rest, as_typed = _own_words(answer, "feel")
+    if not rest or as_typed:
+        return _sentence(rest) if rest else ""
+    rest = _trim_end(_lower_first(rest))
+    if rest.endswith(("!", "?")) or _FEEL_LINKS.search(rest) or len(rest.split()) > 5:
+        return _sentence("I feel " + rest)
+    return _sentence(f"I feel {rest} when that happens")
+
+
+def would_like_sentence(answer: str) -> str:
+    """'Come to dinner on Sunday' becomes 'I would like you to come to dinner on Sunday.'"""
+    rest, as_typed = _own_words(answer, "would_like")
+    if not rest or as_typed:
+        return _sentence(rest) if rest else ""
+    rest = _lower_first(rest)
+    if _first_word(rest) == "that" and len(rest.split()) > 1:
+        rest = rest.split(" ", 1)[1]
+    first = _first_word(rest)
+    if first in {"you", "we", "they"} and not rest.casefold().startswith("you to "):
+        return _sentence("I would like it if " + rest)
+    if first == "to":
+        return _sentence("I would like you " + rest)
+    if first in _NOUN_STARTS or first in {"you", "for", "us", "it"}:
+        return _sentence("I would like " + rest)
+    return _sentence("I would like you to " + rest)
+
+
+def offer_sentence(answer: str) -> str:
+    """'Drive you to the appointment' becomes 'I can drive you to the appointment.'"""
+    rest, as_typed = _own_words(answer, "offer")
+    if not rest or as_typed:
+        return _sentence(rest) if rest else ""
+    rest = _lower_first(rest)
+    if _first_word(rest) in _NOUN_STARTS:
+        return _sentence("I can offer " + rest)
+    return _sentence("I can " + rest)
+
+
+def build_script(answers: Answers) -> str:
+    """The script as plain text: short paragraphs of I-statements, empty answers left out."""
+    when_where = tidy(answers.when_where)
+    if_badly, _ = _strip_lead(tidy(answers.if_badly), "if_badly")
+    paragraphs = [
+        _sentence("When and where: " + when_where) if when_where else "",
+        OPENING,
+        _join(noticed_sentence(answers.noticed), feel_sentence(answers.feel)),
+        _join(
+            would_like_sentence(answers.would_like),
+            offer_sentence(answers.offer),
+            "What do you think?",
+        ),
+        _join(_sentence("If it goes badly: " + if_badly) if if_badly else "", SAFETY),
+    ]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)
+
+
+def entry_title() -> str:
+    """The title a saved plan gets in the journal."""
+    return ENTRY_TITLE
+
+
+def journal_entry(script: str, timezone: str, now: datetime | None = None) -> EntryData:
+    """A private journal entry holding the script, dated now on the person's own clock."""
+    moment = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone))
+    return EntryData(
+        body=script,
+        entry_date=moment.date(),
+        entry_time=moment.time().replace(second=0, microsecond=0),
+        title=entry_title(),
+        tags=[ENTRY_TAG],
+    )

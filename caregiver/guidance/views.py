@@ -1,0 +1,134 @@
+"""The guidance library: topics, articles, search, and each person's read marks and bookmarks."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.forms import ActionForm
+from caregiver.guidance import library, services
+from caregiver.main import services as main_services
+
+bp = Blueprint("guidance", __name__, url_prefix="/guidance")
+
+MARK_MESSAGES = {
+    ("read", True): "Marked as read.",
+    ("read", False): "Marked as not read yet.",
+    ("bookmark", True): "Saved to your bookmarks.",
+    ("bookmark", False): "Removed from your bookmarks.",
+}
+
+
+def _articles() -> dict[str, library.Article]:
+    return library.library(Path(current_app.config["GUIDANCE_CONTENT_DIR"]))
+
+
+def _marks() -> services.Marks:
+    return services.marks_of(current_user.id if current_user.is_authenticated else None)
+
+
+@bp.route("/")
+def index():
+    articles, marks = _articles(), _marks()
+    return render_template(
+        "guidance/index.html",
+        start_here=[articles[slug] for slug in library.START_HERE],
+        topics=library.by_topic(articles),
+        topic_names=library.TOPICS,
+        bookmarks=[a for a in articles.values() if a.slug in marks.bookmarked],
+        marks=marks,
+        total=len(articles),
+        read_count=len(marks.read & articles.keys()),
+    )
+
+
+@bp.route("/topics/<topic>")
+def topic(topic):
+    found = library.by_topic(_articles()).get(topic)
+    if found is None:
+        return _not_found("There is no topic by that name.")
+    name, about = library.TOPICS[topic]
+    return render_template(
+        "guidance/topic.html", name=name, about=about, articles=found, marks=_marks()
+    )
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "")
+    message = None
+    if not query.strip():
+        message = "Type a word or two to search the guidance, such as “naloxone” or “boundaries”."
+    elif len(query) > library.QUERY_MAX:
+        message = f"That search is too long. Try a few words, up to {library.QUERY_MAX} letters."
+    hits = [] if message else library.search(_articles(), query)
+    return render_template(
+        "guidance/search.html",
+        query=query[: library.QUERY_MAX * 2],
+        hits=hits,
+        message=message,
+        marks=_marks(),
+        start_here=[_articles()[slug] for slug in library.START_HERE],
+    )
+
+
+@bp.route("/<slug>")
+def article(slug):
+    articles = _articles()
+    found = articles.get(slug)
+    if found is None:
+        return _not_found("We couldn't find that article. It may have moved.")
+    return render_template(
+        "guidance/article.html",
+        article=found,
+        related=[articles[s] for s in found.related],
+        marks=_marks(),
+        path_step=_path_step(articles, slug),
+        start_steps=len(library.START_HERE),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/<slug>/<any(read, bookmark):mark>", methods=["POST"])
+@login_required
+def set_mark(slug, mark):
+    if slug not in _articles() or not ActionForm().validate_on_submit():
+        abort(404 if slug not in _articles() else 400)
+    turn_on = request.form.get("on") == "1"
+    services.set_mark(current_user.id, slug, mark, turn_on)
+    flash(MARK_MESSAGES[mark, turn_on], "success")
+    return redirect(url_for("guidance.article", slug=slug, _anchor="your-marks"))
+
+
+def _path_step(articles, slug):
+    """Where an article sits on the "start here" path: (number, next article or None)."""
+    if slug not in library.START_HERE:
+        return None
+    number = library.START_HERE.index(slug) + 1
+    following = library.START_HERE[number] if number < len(library.START_HERE) else None
+    return number, articles[following] if following else None
+
+
+def _not_found(message: str):
+    articles = _articles()
+    start_here = [articles[slug] for slug in library.START_HERE]
+    return render_template("guidance/not_found.html", message=message, start_here=start_here), 404
+
+
+def reading_card(user) -> dict | None:
+    """The dashboard card with the next article on the "start here" path."""
+    articles = _articles()
+    upcoming = services.next_to_read(services.marks_of(user.id), articles)
+    if upcoming is None:
+        return None
+    number = library.START_HERE.index(upcoming.slug) + 1
+    steps = len(library.START_HERE)
+    return {
+        "template": "guidance/_reading_card.html",
+        "article": upcoming,
+        "number": number,
+        "steps": steps,
+    }
+
+
+main_services.dashboard_cards.append(reading_card)
