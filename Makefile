@@ -26,8 +26,11 @@ run: $(VENV)/.installed
 	$(FLASK) demo-data --if-empty
 	@echo ""
 	@echo "  Caregiver is running at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	@echo "  Mail is printed here and saved in instance/mail/."
+	@echo "  Mail is printed here and saved in instance/mail/. Reminders are sent by the"
+	@echo "  scheduler running beside the web server."
 	@echo ""
+	@PORT=$(PORT) $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

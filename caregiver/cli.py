@@ -1,4 +1,5 @@
-"""Flask commands: ``user create``, ``demo-data``, ``keys``, ``journal purge-deleted``."""
+"""Flask commands: ``user create``, ``demo-data``, ``keys``, ``journal purge-deleted``,
+``reminders run-once`` and ``scheduler``."""
 
 import sys
 
@@ -17,6 +18,7 @@ from caregiver.groups.demo import load_demo_groups
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")
 journal_cli = AppGroup("journal", help="Journal housekeeping.")
+reminders_cli = AppGroup("reminders", help="Reminder emails and the outbox.")
 
 DEMO_PASSWORD = "demo-only-password-2026"  # noqa: S105 - published on purpose, demo accounts only
 DEMO_PEOPLE = [
@@ -136,6 +138,35 @@ def purge_deleted():
     click.echo(f"Erased {count} entr{'y' if count == 1 else 'ies'} deleted over 30 days ago.")
 
 
+@reminders_cli.command("run-once")
+def reminders_run_once():
+    """Plan what is due now and deliver what is ready, once; print the counts."""
+    from caregiver.reminders import jobs
+
+    current_app.config["BASE_URL"] = jobs.link_base(current_app)
+    result = jobs.run_once()
+    planned, sent = result.planning, result.delivery
+    click.echo(
+        f"Planned {planned.planned} (already planned {planned.already}, stale {planned.stale}). "
+        f"Sent {sent.sent}, to retry {sent.retried}, failed {sent.failed}, skipped {sent.skipped}."
+    )
+    for reason, count in sorted(sent.skip_reasons.items()):
+        click.echo(f"  skipped ({reason}): {count}")
+
+
+@click.command("scheduler")
+def scheduler():
+    """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
+    from caregiver.reminders import jobs
+
+    jobs.link_base(current_app)  # refuse to start in production without BASE_URL
+    click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
+    try:
+        jobs.build_scheduler(current_app._get_current_object()).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (user_cli, demo_data, keys_cli, journal_cli):
+    for command in (user_cli, demo_data, keys_cli, journal_cli, reminders_cli, scheduler):
         app.cli.add_command(command)

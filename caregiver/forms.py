@@ -4,8 +4,9 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TimeField
+from wtforms import SelectField, SelectMultipleField, TimeField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 # Shown first so most people find theirs without scrolling through 400 names.
 COMMON_TIMEZONES = [
@@ -45,6 +46,13 @@ def timezone_choices() -> dict[str, list[tuple[str, str]]]:
         "Common": COMMON_TIMEZONES,
         "All timezones": [(z, z.replace("_", " ")) for z in all_timezones()],
     }
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (large tap targets, no ctrl-click)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class TimezoneField(SelectField):

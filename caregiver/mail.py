@@ -1,20 +1,22 @@
 """Building messages (text + HTML from paired templates) and sending them.
 
-Callers build a ``Message`` and call ``send(message)``. Today that delivers at once (SMTP when
-``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``); the outbox can later take
-over ``send`` without its callers changing.
+Callers build a ``Message`` and call ``send(message)``, which delivers at once (SMTP when
+``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``). The outbox's deliverer keeps
+one ``connection()`` open for a whole batch.
 """
 
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +49,13 @@ class Message:
 def absolute_url(endpoint: str, **values) -> str:
     """A full link for mail: ``BASE_URL`` when set, else the current request's host."""
     base = current_app.config["BASE_URL"]
-    if base:
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    if has_request_context():
         return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    # Outside a request (the scheduler sending reminders) the URL map builds the path itself.
+    adapter = current_app.url_map.bind("", script_name=current_app.config["APPLICATION_ROOT"])
+    return base + adapter.build(endpoint, values)
 
 
 def render_message(name: str, to: str, **context) -> Message:
@@ -69,28 +75,42 @@ def render_message(name: str, to: str, **context) -> Message:
 
 def send(message: Message) -> None:
     """Deliver a message through the configured transport."""
+    with connection() as deliver:
+        deliver(message.to_email(current_app.config["MAIL_FROM"]))
+
+
+@contextmanager
+def connection() -> Iterator[Callable[[EmailMessage], None]]:
+    """One open transport for many messages; yields the function that sends one.
+
+    SMTP errors reach the caller as raised by smtplib (the outbox tells 4xx from 5xx).
+    """
     config = current_app.config
-    email = message.to_email(config["MAIL_FROM"])
-    if config["SMTP_HOST"]:
-        _send_smtp(email, config)
-    else:
-        _write_to_folder(email, Path(config["MAIL_DIR"]))
+    if not config["SMTP_HOST"]:
+        yield lambda email: _write_to_folder(email, Path(config["MAIL_DIR"]))
+        return
+    with _open_smtp(config) as client:
+        yield client.send_message
 
 
-def _send_smtp(email: EmailMessage, config) -> None:
+def _open_smtp(config) -> smtplib.SMTP:
     host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
     security = config["SMTP_SECURITY"]
-    context = ssl.create_default_context()
+    # Loading the system's certificates costs tens of milliseconds: only when they are used.
+    context = ssl.create_default_context() if security != "none" else None
     if security == "ssl":
         client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:
         client = smtplib.SMTP(host, port, timeout=timeout)
-    with client:
+    try:
         if security == "starttls":
             client.starttls(context=context)
         if config["SMTP_USERNAME"]:
             client.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        client.send_message(email)
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 def _write_to_folder(email: EmailMessage, folder: Path) -> None:

@@ -53,10 +53,11 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.guidance.views import bp as guidance_bp
     from caregiver.journal.views import bp as journal_bp
     from caregiver.main.views import bp as main_bp
+    from caregiver.reminders.views import bp as reminders_bp
 
     blueprints = (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp)
     features = (goals_bp, boundaries_bp, progress_bp, meetings_bp, meeting_admin_bp)
-    extras = (calendars_bp, feeds_bp, guidance_bp, planner_bp)
+    extras = (calendars_bp, feeds_bp, guidance_bp, planner_bp, reminders_bp)
     for blueprint in (*blueprints, *features, *extras):
         app.register_blueprint(blueprint)
     guidance.init_app(app)
@@ -93,6 +94,7 @@ NAV_SECTIONS = {
     "feeds": "meetings",
     "meeting_admin": "meetings",
     "planner": "guidance",
+    "reminders": "main",
 }
 
 

@@ -90,17 +90,22 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def app_env(smtp_port) -> dict[str, str]:
+    """The environment a test app (or a process the test starts) runs with."""
+    return {
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "CAREGIVER_ENCRYPTION_KEYS": KEY_A,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SMTP_SECURITY": "none",
+        "MAIL_FROM": "Caregiver <no-reply@caregiver.example>",
+    }
+
+
 def make_test_app(database_url, tmp_path, smtp_port, **overrides):
     config = {
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "ENV_VARS": {
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "CAREGIVER_ENCRYPTION_KEYS": KEY_A,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(smtp_port),
-            "SMTP_SECURITY": "none",
-            "MAIL_FROM": "Caregiver <no-reply@caregiver.example>",
-        },
+        "ENV_VARS": app_env(smtp_port),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,

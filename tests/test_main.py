@@ -61,7 +61,7 @@ def test_crisis_file_without_required_parts_is_refused(tmp_path):
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": "never"}
 
 
 def test_healthz_reports_a_broken_database(tmp_path, smtp_server):
@@ -71,7 +71,7 @@ def test_healthz_reports_a_broken_database(tmp_path, smtp_server):
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "error", "database": "error"}
+    assert response.get_json() == {"status": "error", "database": "error", "scheduler": "unknown"}
 
 
 def test_friendly_404_405_413_pages(client):

@@ -6,10 +6,13 @@ from helpers import PASSWORD, log_in, make_test_app, submit
 
 from caregiver.extensions import db
 
+# RFC 8058 one-click unsubscribe: mail providers POST without a token; the signed link is the proof.
+CSRF_EXEMPT = {"reminders.unsubscribe"}
+
 
 def post_routes(app):
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods:
+        if "POST" not in rule.methods or rule.endpoint in CSRF_EXEMPT:
             continue
         values = {}
         for name, converter in rule._converters.items():
@@ -34,6 +37,8 @@ def test_every_post_route_refuses_a_request_without_csrf_token(app, make_user):
             assert response.status_code == 400, path
             assert "expired or was sent from somewhere else" in response.get_data(as_text=True)
     assert signed_in.get("/dashboard").status_code == 200  # logout without a token did nothing
+    # The one exempt route still refuses anything but a valid signed link.
+    assert anonymous.post("/unsubscribe/token").status_code == 400
 
 
 def test_security_headers(client):

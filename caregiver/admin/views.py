@@ -1,10 +1,12 @@
-"""Admin pages: approving facilitators."""
+"""Admin pages: approving facilitators, and the health of outgoing mail."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from caregiver.admin import services
 from caregiver.forms import ActionForm
+from caregiver.reminders import jobs, outbox
+from caregiver.reminders import services as reminder_services
 from caregiver.security import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -14,7 +16,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @admin_required
 def index():
     return render_template(
-        "admin/index.html", requests=services.pending_requests(), action_form=ActionForm()
+        "admin/index.html",
+        requests=services.pending_requests(),
+        action_form=ActionForm(),
+        scheduler=jobs.scheduler_state(),
+        mail=reminder_services.outbox_health(),
     )
 
 
@@ -33,3 +39,31 @@ def decide(request_id, decision):
                 "success",
             )
     return redirect(url_for("admin.index"))
+
+
+@bp.route("/outbox")
+@admin_required
+def outbox_page():
+    page = request.args.get("page", "1")
+    health = reminder_services.outbox_health(int(page) if page.isdigit() else 1)
+    return render_template(
+        "admin/outbox.html",
+        mail=health,
+        page=int(page) if page.isdigit() else 1,
+        scheduler=jobs.scheduler_state(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@admin_required
+def retry_message(message_id):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if outbox.retry_now(message_id):
+        flash(
+            "The message is back in the queue; the scheduler sends it on its next round.", "success"
+        )
+    else:
+        flash("That message is no longer waiting for a retry.", "info")
+    return redirect(url_for("admin.outbox_page"))

@@ -62,6 +62,10 @@ class RegisterForm(FlaskForm):
     timezone = TimezoneField(
         description="Reminders and dates follow this timezone.", render_kw={"data-prefill": ""}
     )
+    daily_nudge = BooleanField(
+        "Email me a gentle daily check-in at 8:00 PM",
+        description="Optional. You can change the time or turn it off any time.",
+    )
 
 
 class LoginForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Accounts: registration, verification, log-in sessions, passwords, email changes."""
 
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -76,17 +76,25 @@ def create_user(
     return user
 
 
-def register(email: str, display_name: str, password: str, timezone: str) -> None:
+def register(
+    email: str, display_name: str, password: str, timezone: str, daily_nudge: bool = False
+) -> None:
     """Start a registration; answers the same way whether or not the address is known.
 
     A known address gets a "you already have an account" mail instead of a new account, so
-    nobody can learn from the page who has an account here.
+    nobody can learn from the page who has an account here (nor change that account's mail).
+    ``daily_nudge`` turns on the evening journal nudge the sign-up page offers; it waits, like
+    every reminder, until the address is confirmed.
     """
     email = normalize_email(email)
     _check_password(password)
     existing = find_by_email(email)
     if existing is None:
         user = create_user(email, display_name, password, timezone)
+        if daily_nudge:
+            from caregiver.reminders import services as reminder_services
+
+            reminder_services.set_journal_nudge(user, True, time(20, 0), frozenset(range(7)))
         send_verification(user)
         return
     security.hash_password(password)  # same work either way, so timing tells nothing
@@ -126,6 +134,9 @@ def verify_email(token: str) -> User:
         user.email = email
     user.email_verified_at = utcnow()
     db.session.commit()
+    from caregiver.reminders import services as reminder_services
+
+    reminder_services.address_confirmed(user.id)  # a newly confirmed address is worth a try
     return user
 
 
@@ -291,9 +302,14 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
 
 def update_profile(user: User, display_name: str, timezone: str) -> None:
     """Change the name shown to others and the timezone used for every date and time."""
+    moved = user.timezone != timezone
     user.display_name = display_name.strip()
     user.timezone = timezone
     db.session.commit()
+    if moved:
+        from caregiver.reminders import services as reminder_services
+
+        reminder_services.timezone_changed(user)
 
 
 def delete_account(user: User, password: str) -> None:

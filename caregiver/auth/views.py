@@ -42,7 +42,11 @@ def register():
     if form.validate_on_submit():
         try:
             services.register(
-                form.email.data, form.display_name.data, form.password.data, form.timezone.data
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                form.timezone.data,
+                daily_nudge=form.daily_nudge.data,
             )
         except services.FieldError as error:
             getattr(form, error.field).errors.append(error.message)

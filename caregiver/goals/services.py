@@ -16,6 +16,7 @@ from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
 from caregiver.journal.services import clean_text, today_for
 from caregiver.models import utcnow
+from caregiver.reminders import services as reminder_services
 
 TITLE_MAX = 200
 NOTE_MAX = 2000
@@ -203,12 +204,14 @@ def create_goal(user, data: GoalData) -> Goal:
     data = check_goal(data)
     goal = Goal(user_id=user.id, per_week=data.per_week, start_day=today(user), title_sealed=b"")
     save_sealed(goal, partial(_fill_goal, data=data))
+    reminder_services.goal_changed(goal.user_id, goal.id)
     return goal
 
 
 def update_goal(goal: Goal, data: GoalData) -> None:
     """Change a goal's name, cadence or reminder."""
     save_sealed(goal, partial(_fill_goal, data=check_goal(data)))
+    reminder_services.goal_changed(goal.user_id, goal.id)
 
 
 def _fill_goal(goal: Goal, data: GoalData) -> None:
@@ -228,6 +231,7 @@ def archive_goal(goal: Goal, day: date) -> None:
     goal.archived_at = utcnow()
     goal.archived_day = max(day, goal.start_day)
     db.session.commit()
+    reminder_services.goal_changed(goal.user_id, goal.id)
 
 
 def restore_goal(goal: Goal) -> None:
@@ -235,12 +239,15 @@ def restore_goal(goal: Goal) -> None:
     goal.archived_at = None
     goal.archived_day = None
     db.session.commit()
+    reminder_services.goal_changed(goal.user_id, goal.id)
 
 
 def delete_goal(goal: Goal) -> None:
     """Delete a goal and every check-in it has."""
+    user_id, goal_id = goal.user_id, goal.id
     db.session.delete(goal)
     db.session.commit()
+    reminder_services.goal_changed(user_id, goal_id)
 
 
 def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: date) -> None:

@@ -7,15 +7,13 @@ from wtforms import (
     FloatField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from caregiver.forms import TimeOfDayField, TimezoneField
+from caregiver.forms import CheckboxesField, TimeOfDayField, TimezoneField
 from caregiver.groups import finder
 from caregiver.groups.meetings import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
@@ -31,13 +29,6 @@ def options(pairs) -> list[SelectChoice]:
 WEEKDAY_CHOICES = options((str(n), name) for n, name in enumerate(WEEKDAY_NAMES))
 ORDINAL_CHOICES = options((str(n), word.capitalize()) for n, word in ORDINALS.items())
 LANGUAGE_CHOICES = options(LANGUAGES.items())
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (large tap targets, no ctrl-click)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LenientDateField(DateField):

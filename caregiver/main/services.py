@@ -17,14 +17,17 @@ dashboard_cards: list[Callable] = []
 
 
 def health() -> dict[str, str]:
-    """The state of each part the app needs: "ok" or "error"."""
+    """The state of each part: the database ("ok" or "error") and the reminder scheduler
+    ("ok", "stale" when it missed three minutes of ticks, "never" when none has run)."""
+    from caregiver.reminders import jobs
+
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
+        state, _last = jobs.scheduler_state()
+        return {"database": "ok", "scheduler": state}
     except SQLAlchemyError:
         db.session.rollback()
-        database = "error"
-    return {"database": database}
+        return {"database": "error", "scheduler": "unknown"}
 
 
 @lru_cache(maxsize=4)

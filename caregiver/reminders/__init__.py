@@ -1,0 +1,1 @@
+"""Reminder emails: preferences, the planner, the outbox and its deliverer, the scheduler."""

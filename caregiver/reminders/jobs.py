@@ -1,0 +1,133 @@
+"""The scheduler's jobs (plan, deliver, clean up), its heartbeat, and the process that runs them.
+
+The scheduler is its own process (`flask --app caregiver scheduler`), never part of a web
+worker. Every job is safe to run twice and in two processes at once, so running a second
+scheduler, or restarting one mid-batch, sends nothing twice (see outbox.py for the one bound).
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import delete
+
+from caregiver.config import ConfigError
+from caregiver.extensions import db
+from caregiver.models import utcnow
+from caregiver.reminders import outbox, planner
+from caregiver.reminders.models import SENT, SKIPPED, OutboxMessage, SchedulerHeartbeat
+
+HEARTBEAT = "scheduler"
+HEARTBEAT_STALE = timedelta(minutes=3)
+KEEP_SENT = timedelta(days=30)
+MAX_BATCHES = 1000
+
+
+@dataclass
+class RunOnce:
+    planning: planner.Planning
+    delivery: outbox.Delivery
+
+
+def deliver_all(now: datetime | None = None, worker: str | None = None) -> outbox.Delivery:
+    """Deliver batch after batch until nothing is ready; the summed counts."""
+    total = outbox.Delivery()
+    worker = worker or outbox.worker_name()
+    for _ in range(MAX_BATCHES):
+        batch = outbox.deliver(now, worker)
+        total.sent += batch.sent
+        total.retried += batch.retried
+        total.failed += batch.failed
+        total.skipped += batch.skipped
+        for reason, count in batch.skip_reasons.items():
+            total.skip_reasons[reason] = total.skip_reasons.get(reason, 0) + count
+        if not (batch.sent or batch.retried or batch.failed or batch.skipped):
+            break
+    return total
+
+
+def run_once(now: datetime | None = None) -> RunOnce:
+    """Plan what is due, then deliver what is ready (the `reminders run-once` command)."""
+    return RunOnce(planner.plan(now), deliver_all(now))
+
+
+def beat(now: datetime | None = None, name: str = HEARTBEAT) -> None:
+    """Record that the scheduler is alive."""
+    row = db.session.get(SchedulerHeartbeat, name)
+    if row is None:
+        db.session.add(SchedulerHeartbeat(name=name, beat_at=now or utcnow()))
+    else:
+        row.beat_at = now or utcnow()
+    db.session.commit()
+
+
+def scheduler_state(now: datetime | None = None) -> tuple[str, datetime | None]:
+    """("ok" | "stale" | "never", last beat) for /healthz and the admin page."""
+    row = db.session.get(SchedulerHeartbeat, HEARTBEAT)
+    if row is None:
+        return "never", None
+    late = (now or utcnow()) - row.beat_at
+    return ("stale" if late > HEARTBEAT_STALE else "ok"), row.beat_at
+
+
+def cleanup(now: datetime | None = None) -> dict[str, int]:
+    """Daily: erase journal entries deleted over 30 days ago, and old sent or skipped mail rows."""
+    from caregiver.journal import services as journal_services
+
+    now = now or utcnow()
+    purged = journal_services.purge_deleted(now)
+    old = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_((SENT, SKIPPED)), OutboxMessage.created_at < now - KEEP_SENT
+        )
+    )
+    db.session.commit()
+    return {"journal_entries": purged, "outbox_rows": old.rowcount or 0}
+
+
+def link_base(app: Flask) -> str:
+    """Where links in mail point: BASE_URL, or in development this machine's own server."""
+    if app.config["BASE_URL"]:
+        return app.config["BASE_URL"]
+    if app.config["CAREGIVER_ENV"] == "production":
+        raise ConfigError("Set BASE_URL (such as https://caregiver.example.org) for mail links.")
+    return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+
+
+def _job(app: Flask, work):
+    def run():
+        with app.app_context():
+            current_app.config["BASE_URL"] = link_base(app)
+            try:
+                work()
+                beat()
+            finally:
+                db.session.remove()
+
+    run.__name__ = work.__name__
+    return run
+
+
+def build_scheduler(app: Flask):
+    """A BlockingScheduler in UTC with the three jobs; the caller starts it."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+    # Plan and deliver at once on start, to catch up after downtime, then on their intervals.
+    start = datetime.now(UTC)
+    scheduler.add_job(
+        _job(app, planner.plan), "interval", minutes=1, id="plan", next_run_time=start
+    )
+    scheduler.add_job(
+        _job(app, deliver_all),
+        "interval",
+        seconds=30,
+        id="deliver",
+        next_run_time=start + timedelta(seconds=2),  # after the first planning
+    )
+    scheduler.add_job(_job(app, cleanup), "cron", hour=3, minute=17, id="cleanup")
+    return scheduler

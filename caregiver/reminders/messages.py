@@ -1,0 +1,122 @@
+"""Rendering an outbox row into mail at the moment it is sent, from what is true then.
+
+Every reminder is checked again first: the person still exists and is verified, their address
+is not bouncing, they still want this kind, the goal is still active, and it is not stale.
+Subjects are discreet on purpose (shared inboxes, lock screens); no private text is ever read.
+"""
+
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from caregiver import mail, security
+from caregiver.auth.models import User
+from caregiver.extensions import db
+from caregiver.goals.models import Goal
+from caregiver.reminders import schedule
+from caregiver.reminders.models import (
+    REMINDER_KINDS,
+    OutboxMessage,
+    ReminderPreference,
+    ReminderSettings,
+)
+from caregiver.reminders.outbox import Skip
+
+UNSUBSCRIBE_PURPOSE = "unsubscribe"
+UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # a link in an old mail still works for over a year
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    """A signed token that turns off one kind of mail for one person, without logging in."""
+    return security.make_token(UNSUBSCRIBE_PURPOSE, {"u": user_id, "k": kind})
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """The person and kind a token names; TokenError when it is not one of ours."""
+    payload = security.read_token(UNSUBSCRIBE_PURPOSE, token, UNSUBSCRIBE_MAX_AGE)
+    if not isinstance(payload.get("u"), int) or payload.get("k") not in REMINDER_KINDS:
+        raise security.TokenError("invalid")
+    return payload["u"], payload["k"]
+
+
+def unsubscribe_headers(user_id: int, kind: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: an https link for a POST, and a mailto fallback."""
+    token = unsubscribe_token(user_id, kind)
+    link = mail.absolute_url("reminders.unsubscribe", token=token)
+    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >")
+    mailto = f"mailto:unsubscribe@{domain}?subject={quote('unsubscribe ' + token)}"
+    return {
+        "List-Unsubscribe": f"<{link}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def render(row: OutboxMessage, now: datetime) -> mail.Message:
+    """The message for ``row``, or Skip with the reason it should not go out."""
+    person = db.session.get(User, row.user_id)
+    if person is None:
+        raise Skip("person deleted")
+    if person.email_verified_at is None:
+        raise Skip("address not verified")
+    settings = db.session.get(ReminderSettings, person.id)
+    if settings is not None and settings.bounced_at is not None:
+        raise Skip("address bouncing")
+    preference = db.session.scalar(
+        select(ReminderPreference).where(
+            ReminderPreference.user_id == person.id,
+            ReminderPreference.kind == row.kind,
+            ReminderPreference.object_id == row.object_id,
+        )
+    )
+    if preference is None:
+        raise Skip("turned off")
+    if schedule.is_stale(row.due_at, now, ZoneInfo(person.timezone)):
+        raise Skip("stale")
+    renderer = RENDERERS.get(row.kind)
+    if renderer is None:
+        raise Skip("unknown kind")
+    message = renderer(person, row, preference, now)
+    message.headers.update(unsubscribe_headers(person.id, row.kind))
+    return message
+
+
+def _local(person: User, moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(person.timezone))
+
+
+def _part_of_day(local: datetime) -> str:
+    if local.hour < 12:
+        return "morning"
+    return "afternoon" if local.hour < 17 else "evening"
+
+
+def _journal(person: User, row, preference, now: datetime) -> mail.Message:
+    local = _local(person, row.due_at)
+    return mail.render_message(
+        "reminder_journal",
+        person.email,
+        person=person,
+        part_of_day=_part_of_day(local),
+        chosen_time=local.strftime("%-I:%M %p"),
+        unsubscribe=unsubscribe_token(person.id, row.kind),
+    )
+
+
+def _goal(person: User, row, preference, now: datetime) -> mail.Message:
+    goal = db.session.get(Goal, row.object_id)
+    if goal is None or goal.user_id != person.id or goal.archived_at is not None:
+        raise Skip("goal not active")
+    local = _local(person, row.due_at)
+    return mail.render_message(
+        "reminder_goal",
+        person.email,
+        person=person,
+        chosen_time=local.strftime("%-I:%M %p"),
+        unsubscribe=unsubscribe_token(person.id, row.kind),
+    )
+
+
+RENDERERS = {"journal": _journal, "goal": _goal}

@@ -1,0 +1,129 @@
+"""Reminder preferences (what each person asked for, and when it is next due), the outbox (one
+row per message, delivered by the scheduler), and the scheduler's heartbeat.
+
+No message body is stored: a row names the person, the kind and the object, and the message is
+rendered when it is sent, from what is true then.
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from caregiver.extensions import db
+from caregiver.models import UTCDateTime, utcnow
+
+# Kinds of mail a person can turn on or off, in the order the account page lists them.
+REMINDER_KINDS = {
+    "journal": "Daily journal nudge",
+    "goal": "Self-care goal reminders",
+    "meeting_day_before": "Meeting reminders the day before",
+    "meeting_hour_before": "Meeting reminders an hour before",
+    "weekly_summary": "Weekly summary",
+}
+EVERY_DAY = "0,1,2,3,4,5,6"  # Monday = 0, as Python's date.weekday()
+
+# Outbox priorities: lower goes first. Account-security mail never waits behind reminders.
+PRIORITY_SECURITY = 0
+PRIORITY_REMINDER = 5
+
+PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
+
+
+class ReminderSettings(db.Model):
+    """A person's mail settings that apply to every kind: quiet hours, and a bouncing address."""
+
+    __tablename__ = "reminder_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    quiet_hours: Mapped[bool] = mapped_column(default=True)
+    quiet_from: Mapped[time] = mapped_column(Time, default=time(22, 0))
+    quiet_until: Mapped[time] = mapped_column(Time, default=time(7, 0))
+    # Set when the mail server refused the address outright (SMTP 5xx on RCPT).
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    bounce_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ReminderPreference(db.Model):
+    """One kind of reminder a person turned on, and the next instant (UTC) it falls due.
+
+    ``object_id`` is the goal for goal reminders and 0 otherwise (0, not NULL, so the unique
+    constraint holds on every database).
+    """
+
+    __tablename__ = "reminder_preferences"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "object_id", name="uq_reminder_preferences_one"),
+        # The planner asks only for what is due: this index is all it reads.
+        Index(
+            "ix_reminder_preferences_due",
+            "next_due_at",
+            sqlite_where=text("next_due_at IS NOT NULL"),
+            postgresql_where=text("next_due_at IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(default=0)
+    local_time: Mapped[time | None] = mapped_column(Time)
+    weekdays: Mapped[str] = mapped_column(String(20), default=EVERY_DAY)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class OutboxMessage(db.Model):
+    """A message to send once: its idempotency key makes a second planning of it a no-op."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_ready",
+            "priority",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_outbox_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int] = mapped_column(default=0)
+    local_date: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITY_REMINDER)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(200))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    skip_reason: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SchedulerHeartbeat(db.Model):
+    """The last tick of each scheduler process, shown in /healthz and /admin."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,286 @@
+"""The outbox: one row per message, written once (by its idempotency key), delivered by whoever
+claims it first, retried with backoff, never sent twice by two senders.
+
+Delivery is at least once with a bound: a row is marked sent right after the server accepted it
+(SMTP 250), one row at a time. A sender killed between the server's 250 and that commit leaves
+its one in-flight row to be sent again when the lease expires: at most one duplicate per crashed
+sender, never a lost message. The fixed Message-ID lets mail clients fold such a repeat.
+"""
+
+import random
+import smtplib
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+
+from caregiver import mail
+from caregiver.extensions import db
+from caregiver.models import utcnow
+from caregiver.reminders.models import (
+    FAILED,
+    PENDING,
+    PRIORITY_REMINDER,
+    SENT,
+    SKIPPED,
+    OutboxMessage,
+    ReminderSettings,
+)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+BATCH = 100
+
+
+@dataclass
+class Delivery:
+    """What one deliver run did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+
+class Skip(Exception):  # noqa: N818 - reads as "raise Skip(reason)"
+    """The message should not be sent any more (the person left, turned it off, ...)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def idempotency_key(kind: str, user_id: int, object_id: int, local_date: date | None) -> str:
+    """The one key a message can have: the same reminder planned twice is the same row."""
+    return f"{kind}:{user_id}:{object_id}:{local_date.isoformat() if local_date else '-'}"
+
+
+def enqueue(
+    kind: str,
+    user_id: int,
+    *,
+    object_id: int = 0,
+    local_date: date | None = None,
+    due_at: datetime | None = None,
+    priority: int = PRIORITY_REMINDER,
+    status: str = PENDING,
+    skip_reason: str | None = None,
+    key: str | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Add a message unless its key is already there; True when this call added it."""
+    now = now or utcnow()
+    values = {
+        "idempotency_key": key or idempotency_key(kind, user_id, object_id, local_date),
+        "user_id": user_id,
+        "kind": kind,
+        "object_id": object_id,
+        "local_date": local_date,
+        "due_at": due_at or now,
+        "priority": priority,
+        "status": status,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "message_id": make_msgid(domain=_mail_domain()),
+        "skip_reason": skip_reason,
+        "created_at": now,
+    }
+    insert = _dialect_insert()(OutboxMessage).values(**values)
+    result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["idempotency_key"]))
+    return result.rowcount == 1
+
+
+def _dialect_insert():
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _mail_domain() -> str:
+    sender = current_app.config["MAIL_FROM"]
+    return sender.rsplit("@", 1)[-1].strip(" >") or "caregiver"
+
+
+def claim(now: datetime, worker: str, limit: int = BATCH) -> list[int]:
+    """Lease up to ``limit`` ready rows to ``worker``; nobody else sends them while it lasts.
+
+    One conditional UPDATE: on PostgreSQL its subquery skips rows another sender has locked
+    (FOR UPDATE SKIP LOCKED); on SQLite it runs under BEGIN IMMEDIATE, which takes the database's
+    write lock before anything is read, so two senders cannot both see a row as free.
+    """
+    postgres = db.engine.dialect.name == "postgresql"
+    ready = (
+        sa.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now),
+        )
+        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if postgres:
+        ready = ready.with_for_update(skip_locked=True)
+    lease = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ready.scalar_subquery()))
+        .values(locked_until=now + LEASE, locked_by=worker)
+        .returning(OutboxMessage.id)
+    )
+    with db.engine.connect() as connection:
+        if not postgres:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        claimed = connection.execute(lease).scalars().all()
+        connection.commit()
+    return sorted(claimed)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """About a minute after the first failure, doubling up to an hour, with jitter."""
+    base = min(FIRST_RETRY * (2 ** max(0, attempts - 1)), LONGEST_RETRY)
+    return base * random.uniform(0.8, 1.2)  # noqa: S311 - spreading retries, not a secret
+
+
+def worker_name() -> str:
+    """A name for this sender in leases: host, process and a random part."""
+    return f"{socket.gethostname()[:30]}:{uuid.uuid4().hex[:8]}"
+
+
+def deliver(now: datetime | None = None, worker: str | None = None, limit: int = BATCH) -> Delivery:
+    """Claim a batch, send it over one connection, and record each row's outcome at once."""
+    from caregiver.reminders import messages  # rendering needs every feature's services
+
+    now = now or utcnow()
+    worker = worker or worker_name()
+    done = Delivery()
+    ids = claim(now, worker, limit)
+    if not ids:
+        return done
+    rows = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ).all()
+    pending = list(rows)
+    try:
+        with mail.connection() as send:
+            while pending:
+                row = pending[0]
+                _deliver_one(row, send, messages, now, done)
+                pending.pop(0)
+    except (OSError, smtplib.SMTPException) as error:
+        # The connection failed or broke: the row in hand counts an attempt, the rest wait.
+        if pending:
+            _retry(pending[0], _error_text(error), now, done)
+        for row in pending[1:]:
+            _release(row, now)
+        db.session.commit()
+    return done
+
+
+def _deliver_one(row: OutboxMessage, send, messages, now: datetime, done: Delivery) -> None:
+    try:
+        message = messages.render(row, now)
+    except Skip as skip:
+        _finish(row, SKIPPED, now, skip_reason=skip.reason)
+        done.skipped += 1
+        done.skip_reasons[skip.reason] = done.skip_reasons.get(skip.reason, 0) + 1
+        return
+    message.headers["Message-ID"] = row.message_id
+    email = message.to_email(current_app.config["MAIL_FROM"])
+    try:
+        send(email)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()))
+        _refused(row, code, text, now, done, recipient=True)
+        return
+    except smtplib.SMTPResponseException as error:  # a disconnect is not one: it propagates
+        _refused(row, error.smtp_code, error.smtp_error, now, done, recipient=False)
+        return
+    row.attempts += 1
+    _finish(row, SENT, now)
+    done.sent += 1
+
+
+def _refused(row, code: int, text, now: datetime, done: Delivery, recipient: bool) -> None:
+    reason = f"{code} {_decoded(text)}"[:200]
+    if code >= 500:
+        row.attempts += 1
+        row.last_error = reason
+        _finish(row, FAILED, now)
+        if recipient:
+            _mark_bouncing(row.user_id, reason, now)
+            db.session.commit()
+        done.failed += 1
+    else:
+        _retry(row, reason, now, done)
+        db.session.commit()
+
+
+def _finish(row: OutboxMessage, status: str, now: datetime, skip_reason: str | None = None):
+    row.status = status
+    row.locked_until = None
+    row.skip_reason = skip_reason
+    if status == SENT:
+        row.sent_at = now
+        row.last_error = None
+    db.session.commit()
+
+
+def _retry(row: OutboxMessage, reason: str, now: datetime, done: Delivery) -> None:
+    row.attempts += 1
+    row.last_error = reason[:200]
+    row.locked_until = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = FAILED
+        done.failed += 1
+    else:
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        done.retried += 1
+
+
+def _release(row: OutboxMessage, now: datetime) -> None:
+    """Give back a row that was never tried, to go out after a short wait."""
+    row.locked_until = None
+    row.next_attempt_at = now + retry_delay(1)
+
+
+def _mark_bouncing(user_id: int, reason: str, now: datetime) -> None:
+    settings = db.session.get(ReminderSettings, user_id)
+    if settings is None:
+        settings = ReminderSettings(user_id=user_id)
+        db.session.add(settings)
+    settings.bounced_at = now
+    settings.bounce_reason = reason
+
+
+def _decoded(text) -> str:
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+
+
+def _error_text(error: Exception) -> str:
+    code = getattr(error, "smtp_code", None)
+    name = type(error).__name__
+    return f"{code} {name}" if code else f"{name}: {error}"[:200]
+
+
+def retry_now(message_id: int) -> bool:
+    """Put a failed row back in the queue (the admin's retry button); False if not failed."""
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None or row.status != FAILED:
+        return False
+    row.status = PENDING
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    row.locked_until = None
+    db.session.commit()
+    return True

@@ -1,0 +1,84 @@
+"""The planner: turn every preference that has fallen due into one outbox row, then move its due
+instant on to the next local day it applies.
+
+It reads only preferences with ``next_due_at <= now`` (an index), never every person. Planning
+is safe to repeat and to run in two processes at once: the outbox row's idempotency key (kind,
+person, object, local date) admits one row per reminder per local day, whoever writes first.
+After downtime, what fell due in the last few hours still goes out; older reminders are written
+as skipped ("stale") so the record shows them, and a daily reminder from an earlier local day is
+not sent on the next one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from caregiver.auth.models import User
+from caregiver.extensions import db
+from caregiver.models import utcnow
+from caregiver.reminders import outbox, schedule, services
+from caregiver.reminders.models import PENDING, SKIPPED, ReminderPreference
+
+BATCH = 500
+
+
+@dataclass
+class Planning:
+    """What one planning run did."""
+
+    planned: int = 0
+    already: int = 0
+    stale: int = 0
+
+
+def plan(now: datetime | None = None, batch: int = BATCH) -> Planning:
+    """Write an outbox row for every reminder due by ``now``; returns the counts."""
+    now = now or utcnow()
+    done = Planning()
+    while True:
+        due = select(ReminderPreference, User.timezone).join(
+            User, User.id == ReminderPreference.user_id
+        )
+        due = due.where(ReminderPreference.next_due_at <= now)
+        due = due.order_by(ReminderPreference.next_due_at, ReminderPreference.id).limit(batch)
+        if db.engine.dialect.name == "postgresql":
+            due = due.with_for_update(of=ReminderPreference, skip_locked=True)
+        rows = db.session.execute(due).all()
+        if not rows:
+            break
+        for preference, timezone in rows:
+            _plan_one(preference, timezone, now, done)
+        db.session.commit()
+        if len(rows) < batch:
+            break
+    return done
+
+
+def _plan_one(preference: ReminderPreference, timezone: str, now: datetime, done) -> None:
+    zone = ZoneInfo(timezone)
+    due_at = preference.next_due_at
+    local_day = due_at.astimezone(zone).date()
+    stale = schedule.is_stale(due_at, now, zone)
+    added = outbox.enqueue(
+        preference.kind,
+        preference.user_id,
+        object_id=preference.object_id,
+        local_date=local_day,
+        due_at=due_at,
+        status=SKIPPED if stale else PENDING,
+        skip_reason="stale" if stale else None,
+        now=now,
+    )
+    if not added:
+        done.already += 1
+    elif stale:
+        done.stale += 1
+    else:
+        done.planned += 1
+    following = services.due_after(preference, timezone, due_at, local_day + timedelta(days=1))
+    if following is not None and schedule.is_stale(following, now, zone):
+        # Long downtime: jump to what is still worth sending rather than one row per lost day.
+        following = services.due_after(preference, timezone, now - schedule.NEW_DAY_GRACE)
+    preference.next_due_at = following

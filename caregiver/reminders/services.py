@@ -1,0 +1,221 @@
+"""Reminder preferences: turning kinds on and off, and keeping each one's next due instant true.
+
+``next_due_at`` is recomputed from the local time and the person's timezone on every change
+(a new time, new weekdays, a move to another timezone) and after every planning, so the planner
+only ever reads what is due.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+
+from caregiver.auth.models import User
+from caregiver.extensions import db
+from caregiver.goals.models import Goal
+from caregiver.models import utcnow
+from caregiver.reminders import schedule
+from caregiver.reminders.models import EVERY_DAY, ReminderPreference, ReminderSettings
+
+DEFAULT_JOURNAL_TIME = time(20, 0)
+GOAL_SWITCH = 0  # the goal row with object 0 is the "goal reminders on" switch itself
+
+
+@dataclass(frozen=True)
+class JournalNudge:
+    on: bool
+    at: time
+    weekdays: frozenset[int]
+
+
+def settings_of(user_id: int) -> ReminderSettings:
+    """The person's mail settings (defaults, unsaved, when they never changed them)."""
+    found = db.session.get(ReminderSettings, user_id)
+    return found or ReminderSettings(
+        user_id=user_id, quiet_hours=True, quiet_from=time(22, 0), quiet_until=time(7, 0)
+    )
+
+
+def preference(user_id: int, kind: str, object_id: int = 0) -> ReminderPreference | None:
+    """One of the person's preferences, if they turned it on."""
+    return db.session.scalar(
+        select(ReminderPreference).where(
+            ReminderPreference.user_id == user_id,
+            ReminderPreference.kind == kind,
+            ReminderPreference.object_id == object_id,
+        )
+    )
+
+
+def journal_nudge(user_id: int) -> JournalNudge:
+    """The daily journal nudge as the account page shows it (off: the suggested defaults)."""
+    row = preference(user_id, "journal")
+    if row is None:
+        return JournalNudge(False, DEFAULT_JOURNAL_TIME, schedule.parse_weekdays(EVERY_DAY))
+    return JournalNudge(True, row.local_time, schedule.parse_weekdays(row.weekdays))
+
+
+def _upsert(user, kind: str, object_id: int, at: time | None, weekdays: str, now: datetime):
+    row = preference(user.id, kind, object_id)
+    if row is None:
+        row = ReminderPreference(user_id=user.id, kind=kind, object_id=object_id)
+        db.session.add(row)
+    row.local_time, row.weekdays = at, weekdays
+    row.next_due_at = due_after(row, user.timezone, now)
+    return row
+
+
+def due_after(row: ReminderPreference, timezone: str, after: datetime, from_day=None):
+    """When ``row`` next falls due after ``after`` (None for a switch with no time of its own)."""
+    if row.local_time is None:
+        return None
+    weekdays = schedule.parse_weekdays(row.weekdays)
+    return schedule.next_due(row.local_time, weekdays, ZoneInfo(timezone), after, from_day)
+
+
+def set_journal_nudge(user, on: bool, at: time, weekdays: frozenset[int], now=None) -> None:
+    """Turn the daily journal nudge on at ``at`` on ``weekdays``, or off."""
+    if on and weekdays:
+        days = ",".join(str(d) for d in sorted(weekdays))
+        _upsert(user, "journal", 0, at, days, now or utcnow())
+    else:
+        _remove(user.id, "journal")
+    db.session.commit()
+
+
+def goal_reminders_on(user_id: int) -> bool:
+    return preference(user_id, "goal", GOAL_SWITCH) is not None
+
+
+def set_goal_reminders(user, on: bool, now=None) -> None:
+    """Turn reminders on for every active goal that has a reminder time, or all of them off."""
+    _remove(user.id, "goal")
+    if on:
+        now = now or utcnow()
+        _upsert(user, "goal", GOAL_SWITCH, None, EVERY_DAY, now)
+        goals = db.session.scalars(
+            select(Goal).where(
+                Goal.user_id == user.id,
+                Goal.archived_at.is_(None),
+                Goal.reminder_time.is_not(None),
+            )
+        )
+        for goal in goals:
+            _upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now)
+    db.session.commit()
+
+
+def goal_changed(user_id: int, goal_id: int, now=None) -> None:
+    """Follow a goal's reminder time, archiving or deletion, if goal reminders are on."""
+    if not goal_reminders_on(user_id):
+        return
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.archived_at is not None or goal.reminder_time is None:
+        db.session.execute(
+            delete(ReminderPreference).where(
+                ReminderPreference.user_id == user_id,
+                ReminderPreference.kind == "goal",
+                ReminderPreference.object_id == goal_id,
+            )
+        )
+    else:
+        user = db.session.get(User, user_id)
+        _upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now or utcnow())
+    db.session.commit()
+
+
+def turn_off(user_id: int, kind: str) -> int:
+    """Stop one kind of mail for a person (the unsubscribe link); how many rows it removed."""
+    removed = _remove(user_id, kind)
+    db.session.commit()
+    return removed
+
+
+def _remove(user_id: int, kind: str) -> int:
+    result = db.session.execute(
+        delete(ReminderPreference).where(
+            ReminderPreference.user_id == user_id, ReminderPreference.kind == kind
+        )
+    )
+    return result.rowcount or 0
+
+
+def timezone_changed(user, now=None) -> None:
+    """Recompute every due instant after a person moves to another timezone."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(ReminderPreference).where(ReminderPreference.user_id == user.id)
+    )
+    for row in rows:
+        row.next_due_at = due_after(row, user.timezone, now)
+    db.session.commit()
+
+
+def set_quiet_hours(user_id: int, on: bool, start: time, end: time) -> None:
+    """Quiet hours: no reminder mail between ``start`` and ``end``, unless chosen for then."""
+    row = db.session.get(ReminderSettings, user_id)
+    if row is None:
+        row = ReminderSettings(user_id=user_id)
+        db.session.add(row)
+    row.quiet_hours, row.quiet_from, row.quiet_until = on, start, end
+    db.session.commit()
+
+
+def address_confirmed(user_id: int) -> None:
+    """A confirmed address ends a bounce pause: reminders go out to it again."""
+    row = db.session.get(ReminderSettings, user_id)
+    if row is not None and row.bounced_at is not None:
+        row.bounced_at = row.bounce_reason = None
+        db.session.commit()
+
+
+def why_no_mail(user) -> str | None:
+    """Why reminders cannot reach this person now, in words for the account page."""
+    if user.email_verified_at is None:
+        return "Reminders start once you confirm your email address."
+    settings = db.session.get(ReminderSettings, user.id)
+    if settings is not None and settings.bounced_at is not None:
+        return (
+            "Our last email to your address was refused by your mail provider, so reminders "
+            "are paused. Change your email on your account page; once you confirm the new "
+            "address, they start again."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    """What the admin page shows about mail: rows by status, and the failed ones."""
+
+    counts: dict[str, int]
+    failed: list
+    pages: int
+
+
+FAILED_PER_PAGE = 50
+
+
+def outbox_health(page: int = 1) -> OutboxHealth:
+    """Counts by status, and one page of failed rows (newest first) with their recipients."""
+    from sqlalchemy import func
+
+    from caregiver.reminders.models import FAILED, OutboxMessage
+
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    total_failed = counts.get(FAILED, 0)
+    pages = max(1, -(-total_failed // FAILED_PER_PAGE))
+    page = min(max(page, 1), pages)
+    failed = db.session.execute(
+        select(OutboxMessage, User.email)
+        .join(User, User.id == OutboxMessage.user_id)
+        .where(OutboxMessage.status == FAILED)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(FAILED_PER_PAGE)
+        .offset((page - 1) * FAILED_PER_PAGE)
+    ).all()
+    return OutboxHealth(counts, failed, pages)

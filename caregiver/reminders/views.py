@@ -1,0 +1,66 @@
+"""Reminder settings on the account page, and one-click unsubscribe links from the mail."""
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from caregiver.extensions import csrf
+from caregiver.reminders import services
+from caregiver.reminders.forms import ReminderSettingsForm
+from caregiver.reminders.messages import read_unsubscribe_token
+from caregiver.reminders.models import REMINDER_KINDS
+from caregiver.security import TokenError
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = current_user._get_current_object()
+    nudge, goals_on = services.journal_nudge(user.id), services.goal_reminders_on(user.id)
+    quiet = services.settings_of(user.id)
+    form = ReminderSettingsForm()
+    if request.method == "GET":
+        form.fill_from(nudge, goals_on, quiet)
+    elif form.validate_on_submit():
+        journal = services.JournalNudge(
+            bool(form.journal_on.data), form.journal_at.data or nudge.at, form.weekdays()
+        )
+        # Only what changed is saved, so a due instant the planner is about to use stays put.
+        if journal != nudge and (journal.on or nudge.on):
+            services.set_journal_nudge(user, journal.on, journal.at, journal.weekdays)
+        if bool(form.goal_on.data) != goals_on:
+            services.set_goal_reminders(user, bool(form.goal_on.data))
+        services.set_quiet_hours(user.id, *form.quiet_hours(quiet))
+        flash("Your reminder settings are saved.", "success")
+        return redirect(url_for("reminders.settings"))
+    page = render_template(
+        "reminders/settings.html",
+        form=form,
+        kinds=REMINDER_KINDS,
+        problem=services.why_no_mail(user),
+    )
+    return page, 400 if form.errors else 200
+
+
+# RFC 8058: a mail provider's "Unsubscribe" button POSTs here with no cookies and no CSRF token.
+# The signed token in the link is the proof, and stopping mail is all it can do.
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token):
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except TokenError as error:
+        return _unsubscribe_page(400, state="invalid", reason=error.reason)
+    if request.method == "POST":
+        services.turn_off(user_id, kind)  # a second press finds nothing to remove: still done
+        return _unsubscribe_page(200, state="done", kind=REMINDER_KINDS[kind])
+    return _unsubscribe_page(200, state="confirm", kind=REMINDER_KINDS[kind])
+
+
+def _unsubscribe_page(status: int, **context):
+    response = make_response(render_template("reminders/unsubscribe.html", **context), status)
+    # The page answers to a link that works without logging in: keep it out of shared caches
+    # and out of the browser's history cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,148 @@
+"""Real processes: two schedulers at once send each reminder once, and a sender killed in the
+middle of a batch loses nothing and repeats at most the one message it had in flight."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from helpers import Inbox, app_env, free_port
+
+from caregiver.auth.models import User
+from caregiver.extensions import db
+from caregiver.reminders.models import SENT, OutboxMessage, ReminderPreference
+
+ROOT = Path(__file__).resolve().parents[1]
+FLASK = [sys.executable, "-m", "flask", "--app", "caregiver"]
+
+
+def add_due_reminders(count: int, prefix: str) -> list[str]:
+    """``count`` verified people, each with a journal nudge due a minute ago (fast, in bulk)."""
+    now = datetime.now(UTC)
+    emails = [f"{prefix}{n}@example.org" for n in range(count)]
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "email": email,
+                "display_name": f"Person {n}",
+                "password_hash": "not-a-real-hash",
+                "timezone": "UTC",
+                "role": "caregiver",
+                "email_verified_at": now,
+                "created_at": now,
+            }
+            for n, email in enumerate(emails)
+        ],
+    )
+    ids = db.session.scalars(sa.select(User.id).where(User.email.in_(emails))).all()
+    due = now - timedelta(minutes=1)
+    db.session.execute(
+        sa.insert(ReminderPreference),
+        [
+            {
+                "user_id": user_id,
+                "kind": "journal",
+                "object_id": 0,
+                "local_time": due.time().replace(second=0, microsecond=0),
+                "weekdays": "0,1,2,3,4,5,6",
+                "next_due_at": due,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for user_id in ids
+        ],
+    )
+    db.session.commit()
+    return emails
+
+
+def process_env(database_url: str, smtp_port: int) -> dict:
+    return {
+        **os.environ,
+        **app_env(smtp_port),
+        "DATABASE_URL": database_url,
+        "BASE_URL": "https://caregiver.example",
+    }
+
+
+def start(args, env, log_path):
+    log = open(log_path, "w")  # noqa: SIM115 - closed by the caller through the process
+    return subprocess.Popen(  # noqa: S603 - fixed command
+        [*FLASK, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    ), log
+
+
+def test_two_schedulers_at_once_send_500_reminders_exactly_once(
+    app, database_url, mailbox, smtp_server, tmp_path
+):
+    controller, _inbox = smtp_server
+    emails = add_due_reminders(500, "two")
+    env = process_env(database_url, controller.port)
+    runs = [start(["reminders", "run-once"], env, tmp_path / f"run{n}.log") for n in range(2)]
+    for process, log in runs:
+        assert process.wait(timeout=300) == 0, (tmp_path / "run0.log").read_text()
+        log.close()
+    received = Counter(rcpt for rcpts, _message in mailbox.messages for rcpt in rcpts)
+    assert received == {email: 1 for email in emails}
+    assert len({message["Message-ID"] for _r, message in mailbox.messages}) == 500
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == SENT)) == 500
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes a moment over each message, so a batch is caught mid-way."""
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.02)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_smtp():
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+def test_a_sender_killed_mid_batch_loses_nothing_and_repeats_at_most_one(
+    app, database_url, slow_smtp, tmp_path
+):
+    controller, inbox = slow_smtp
+    emails = add_due_reminders(150, "kill")
+    env = process_env(database_url, controller.port)
+    process, log = start(["scheduler"], env, tmp_path / "scheduler.log")
+    try:
+        deadline = time.monotonic() + 120
+        while len(inbox.messages) < 40:  # wait until it is well into its first batch
+            assert process.poll() is None, (tmp_path / "scheduler.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler sent nothing"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
+    assert len(inbox.messages) < len(emails), "the batch finished before the kill"
+    # A restarted sender finds the dead one's leased rows once its lease has run out.
+    with app.app_context():
+        db.session.execute(sa.update(OutboxMessage).values(locked_until=None))
+        db.session.commit()
+    rerun, rerun_log = start(["reminders", "run-once"], env, tmp_path / "rerun.log")
+    assert rerun.wait(timeout=300) == 0, (tmp_path / "rerun.log").read_text()
+    rerun_log.close()
+    received = Counter(rcpt for rcpts, _message in inbox.messages for rcpt in rcpts)
+    assert set(received) == set(emails), "a reminder was lost"
+    assert sum(received.values()) - len(emails) <= 1, f"more than one repeat: {received}"

@@ -1,0 +1,490 @@
+"""Reminder emails end to end: the planner and the deliverer driven through an injected clock,
+a real SMTP server receiving the mail, on SQLite and PostgreSQL."""
+
+import smtplib
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from helpers import PASSWORD, Inbox, free_port, link_in, log_in, raw_values, submit
+
+from caregiver.extensions import db
+from caregiver.goals import services as goal_services
+from caregiver.reminders import jobs, outbox, planner, schedule, services
+from caregiver.reminders.models import (
+    FAILED,
+    PENDING,
+    SENT,
+    SKIPPED,
+    OutboxMessage,
+    ReminderPreference,
+    ReminderSettings,
+)
+
+EVERY_DAY = frozenset(range(7))
+PICKUP = timedelta(seconds=30)  # the scheduler ticks every 30 s at most
+DISCREET_SUBJECTS = {
+    "Your morning check-in",
+    "Your afternoon check-in",
+    "Your evening check-in",
+}
+WORDS_NEVER_IN_MAIL = ("addict", "opioid", "heroin", "drug", "overdose", "relapse", "loved one")
+
+
+@pytest.fixture
+def reminders_app(app):
+    app.config["BASE_URL"] = "https://caregiver.example"
+    return app
+
+
+def sent_rows():
+    return db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.status == SENT).order_by(OutboxMessage.id)
+    ).all()
+
+
+def drive(start: datetime, end: datetime) -> int:
+    """Run the scheduler's work at each moment something falls due, up to ``end``; ticks run."""
+    now, ticks = start, 0
+    while True:
+        due = db.session.scalar(sa.select(sa.func.min(ReminderPreference.next_due_at)))
+        if due is None or due > end:
+            return ticks
+        now = max(now, due + PICKUP)
+        jobs.run_once(now)
+        ticks += 1
+
+
+def person_with_nudge(make_user, zone: str, at: time, email: str, start: datetime):
+    person = make_user(email=email)
+    person.timezone = zone
+    db.session.commit()
+    services.set_journal_nudge(person, True, at, EVERY_DAY, now=start)
+    return person
+
+
+# Time math ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "expected_local", "expected_offset_hours"),
+    [
+        # Spring forward: a time in the gap moves to the first minute after it.
+        ("America/Los_Angeles", date(2026, 3, 8), time(2, 30), time(3, 0), -7),
+        ("Europe/London", date(2026, 3, 29), time(1, 30), time(2, 0), 1),
+        ("Australia/Lord_Howe", date(2026, 10, 4), time(2, 15), time(2, 30), 11),
+        ("Australia/Lord_Howe", date(2026, 10, 4), time(2, 30), time(2, 30), 11),
+        # Fall back: a time that happens twice is the first one.
+        ("America/Los_Angeles", date(2026, 11, 1), time(1, 30), time(1, 30), -7),
+        ("Europe/London", date(2026, 10, 25), time(1, 30), time(1, 30), 1),
+        ("Australia/Lord_Howe", date(2026, 4, 5), time(1, 45), time(1, 45), 11),
+        ("Asia/Kolkata", date(2026, 3, 8), time(2, 30), time(2, 30), 5.5),
+    ],
+)
+def test_local_instant_across_daylight_saving(zone, day, at, expected_local, expected_offset_hours):
+    instant = schedule.local_instant(day, at, ZoneInfo(zone))
+    local = instant.astimezone(ZoneInfo(zone))
+    assert (local.date(), local.time()) == (day, expected_local)
+    assert local.utcoffset() == timedelta(hours=expected_offset_hours)
+
+
+def test_next_due_keeps_to_the_chosen_weekdays_and_skips_a_planned_day():
+    zone = ZoneInfo("America/Chicago")
+    monday_noon = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)  # Monday 12:00 in Chicago
+    wednesday_friday = frozenset({2, 4})
+    due = schedule.next_due(time(20, 0), wednesday_friday, zone, monday_noon)
+    assert due.astimezone(zone) == datetime(2026, 11, 25, 20, 0, tzinfo=zone)
+    later_today = schedule.next_due(time(20, 0), EVERY_DAY, zone, monday_noon)
+    assert later_today.astimezone(zone).date() == date(2026, 11, 23)
+    tomorrow = schedule.next_due(time(20, 0), EVERY_DAY, zone, monday_noon, date(2026, 11, 24))
+    assert tomorrow.astimezone(zone).date() == date(2026, 11, 24)
+    assert schedule.next_due(time(20, 0), frozenset(), zone, monday_noon) is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [(time(21, 59), False), (time(22, 0), True), (time(3, 0), True), (time(7, 0), False)],
+)
+def test_quiet_hours_run_past_midnight(moment, quiet):
+    assert schedule.in_quiet_hours(moment, time(22, 0), time(7, 0)) is quiet
+    assert schedule.in_quiet_hours(moment, time(9, 0), time(9, 0)) is False
+
+
+def test_stale_means_six_hours_late_or_an_hour_late_on_a_new_day():
+    zone = ZoneInfo("Europe/London")
+    due = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+    assert not schedule.is_stale(due, due + timedelta(hours=3, minutes=59), zone)
+    assert schedule.is_stale(due, due + timedelta(hours=4, minutes=1), zone)  # past midnight
+    late_night = datetime(2026, 11, 23, 23, 50, tzinfo=UTC)
+    assert not schedule.is_stale(late_night, late_night + timedelta(minutes=20), zone)
+    morning = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    assert schedule.is_stale(morning, morning + timedelta(hours=6, seconds=1), zone)
+
+
+# Acceptance: exactly one nudge per local day across DST, at the right local time -----------------
+
+ZONES = ("America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata")
+TIMES = (time(1, 30), time(2, 30), time(20, 0))
+# Local days on which a chosen time does not exist, and the minute it goes out instead.
+SHIFTED = {
+    ("America/Los_Angeles", date(2026, 3, 8), time(2, 30)): time(3, 0),
+    ("Europe/London", date(2026, 3, 29), time(1, 30)): time(2, 0),
+}
+# Four days around each 2026 daylight-saving change of these zones (Kolkata has none).
+WINDOWS = {
+    "los-angeles-spring": datetime(2026, 3, 6, tzinfo=UTC),
+    "london-spring": datetime(2026, 3, 27, tzinfo=UTC),
+    "lord-howe-autumn": datetime(2026, 4, 3, tzinfo=UTC),
+    "lord-howe-spring": datetime(2026, 10, 2, tzinfo=UTC),
+    "london-autumn": datetime(2026, 10, 23, tzinfo=UTC),
+    "los-angeles-autumn": datetime(2026, 10, 30, tzinfo=UTC),
+}
+
+
+@pytest.mark.parametrize("start", WINDOWS.values(), ids=WINDOWS.keys())
+def test_one_nudge_per_local_day_at_the_chosen_time_across_dst(
+    reminders_app, make_user, mailbox, start
+):
+    end = start + timedelta(days=5)
+    people = {}
+    for zone in ZONES:
+        for at in TIMES:
+            email = f"{zone.split('/')[1].lower()}-{at:%H%M}@example.org"
+            people[email] = (zone, at, person_with_nudge(make_user, zone, at, email, start))
+    drive(start, end)
+
+    by_person_day = defaultdict(list)
+    for row in sent_rows():
+        by_person_day[row.user_id, row.local_date].append(row)
+    received = Counter(message["Message-ID"] for _rcpts, message in mailbox.messages)
+    assert len(received) == len(mailbox.messages), "a message arrived twice"
+    for email, (zone, at, person) in people.items():
+        tz = ZoneInfo(zone)
+        first = (start.astimezone(tz) + timedelta(days=1)).date()
+        last = (end.astimezone(tz) - timedelta(days=1)).date()
+        day = first
+        while day <= last:
+            rows = by_person_day[person.id, day]
+            assert len(rows) == 1, f"{email} got {len(rows)} nudges on {day}"
+            sent_local = (rows[0].sent_at - PICKUP).astimezone(tz)
+            expected = SHIFTED.get((zone, day, at), at)
+            assert (sent_local.date(), sent_local.time()) == (day, expected), (email, day)
+            assert received[rows[0].message_id] == 1
+            day += timedelta(days=1)
+        assert len(mailbox.to(email)) == sum(1 for (uid, _day) in by_person_day if uid == person.id)
+
+
+# The outbox: idempotent planning, retries, failures, stale reminders ------------------------------
+
+
+def test_planning_twice_writes_one_row_and_sends_one_mail(reminders_app, make_user, mailbox):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person = person_with_nudge(make_user, "Europe/London", time(20, 0), "once@example.org", start)
+    preference = services.preference(person.id, "journal")
+    due = preference.next_due_at
+    first = planner.plan(due + PICKUP)
+    preference.next_due_at = due  # as if a second scheduler read it before the first moved it
+    db.session.commit()
+    second = planner.plan(due + PICKUP)
+    assert (first.planned, second.planned, second.already) == (1, 0, 1)
+    jobs.deliver_all(due + PICKUP)
+    jobs.deliver_all(due + 2 * PICKUP)
+    assert len(mailbox.to("once@example.org")) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_after_downtime_a_stale_reminder_is_skipped_and_the_next_one_planned(
+    reminders_app, make_user, mailbox
+):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person = person_with_nudge(make_user, "Europe/London", time(9, 0), "late@example.org", start)
+    due = services.preference(person.id, "journal").next_due_at  # Tuesday 09:00
+    result = jobs.run_once(due + timedelta(hours=7))
+    assert (result.planning.stale, result.delivery.sent) == (1, 0)
+    row = db.session.scalar(sa.select(OutboxMessage))
+    assert (row.status, row.skip_reason) == (SKIPPED, "stale")
+    following = services.preference(person.id, "journal").next_due_at
+    assert following.astimezone(ZoneInfo("Europe/London")) == datetime(
+        2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/London")
+    )
+    assert mailbox.to("late@example.org") == []
+
+
+class FlakyInbox(Inbox):
+    """An SMTP peer that refuses some recipients for good (550) or for now (451)."""
+
+    def __init__(self):
+        super().__init__()
+        self.refuse, self.defer = set(), set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        if address in self.defer:
+            self.defer.discard(address)
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+# The real connect, taken before any test's guard replaces it.
+REAL_CONNECT = smtplib.SMTP.connect
+
+
+@pytest.fixture
+def own_smtp(reminders_app, monkeypatch):
+    """A second SMTP server of the test's own, on its own port, which it may start when it likes."""
+    port = free_port()
+    inbox = FlakyInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    guard = smtplib.SMTP.connect  # the suite's guard against reaching other mail servers
+
+    def connect(self, host="localhost", to_port=0, source_address=None):
+        if (host, to_port) == ("127.0.0.1", port):
+            return REAL_CONNECT(self, host, to_port, source_address)
+        return guard(self, host, to_port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
+    reminders_app.config["SMTP_PORT"] = port
+    yield controller, inbox
+    if controller._thread is not None:
+        controller.stop()
+    else:
+        controller.loop.close()  # never started: close the event loop it made
+
+
+def test_smtp_down_for_the_first_attempts_then_every_mail_arrives_once(
+    reminders_app, make_user, own_smtp
+):
+    controller, inbox = own_smtp
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    for n in range(12):
+        person_with_nudge(make_user, "Asia/Kolkata", time(20, 0), f"p{n}@example.org", start)
+    due = db.session.scalar(sa.select(sa.func.min(ReminderPreference.next_due_at)))
+    now = due + PICKUP
+    first = jobs.run_once(now)
+    assert (first.planning.planned, first.delivery.sent) == (12, 0)
+    assert first.delivery.retried == 1  # the row in hand; the others were never tried
+    # The server stays down for an hour of retries.
+    for _ in range(12):
+        now += timedelta(minutes=5)
+        jobs.deliver_all(now)
+    rows = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert all(row.status == PENDING for row in rows) and inbox.messages == []
+    controller.start()
+    now += outbox.LONGEST_RETRY * 1.3
+    jobs.deliver_all(now)
+    jobs.deliver_all(now + timedelta(minutes=1))
+    recipients = Counter(rcpt for rcpts, _message in inbox.messages for rcpt in rcpts)
+    assert recipients == {f"p{n}@example.org": 1 for n in range(12)}
+    assert {row.status for row in db.session.scalars(sa.select(OutboxMessage))} == {SENT}
+
+
+def test_a_4xx_is_retried_and_a_5xx_on_rcpt_fails_and_marks_the_address(
+    reminders_app, make_user, own_smtp
+):
+    controller, inbox = own_smtp
+    controller.start()
+    inbox.defer.add("later@example.org")
+    inbox.refuse.add("gone@example.org")
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    later = person_with_nudge(make_user, "UTC", time(20, 0), "later@example.org", start)
+    gone = person_with_nudge(make_user, "UTC", time(20, 0), "gone@example.org", start)
+    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    first = jobs.run_once(now)
+    assert (first.delivery.sent, first.delivery.retried, first.delivery.failed) == (0, 1, 1)
+    failed = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == gone.id))
+    assert failed.status == FAILED and failed.last_error.startswith("550")
+    assert db.session.get(ReminderSettings, gone.id).bounced_at == now
+    assert "refused" in services.why_no_mail(gone)
+    jobs.deliver_all(now + timedelta(minutes=3))
+    assert [rcpts for rcpts, _m in inbox.messages] == [["later@example.org"]]
+    retried = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == later.id))
+    assert (retried.status, retried.attempts) == (SENT, 2)
+    # A bouncing address gets no more reminders until it is fixed.
+    jobs.run_once(now + timedelta(days=1))
+    assert Counter(r for rcpts, _m in inbox.messages for r in rcpts)["gone@example.org"] == 0
+    assert (
+        outbox.retry_now(failed.id) and db.session.get(OutboxMessage, failed.id).status == PENDING
+    )
+
+
+def test_after_eight_failed_attempts_a_row_fails_for_good(reminders_app, make_user, own_smtp):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person_with_nudge(make_user, "UTC", time(20, 0), "never@example.org", start)
+    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    planner.plan(now)
+    for _ in range(outbox.MAX_ATTEMPTS):
+        jobs.deliver_all(now)
+        now += outbox.LONGEST_RETRY * 1.3
+    row = db.session.scalar(sa.select(OutboxMessage))
+    assert (row.status, row.attempts) == (FAILED, outbox.MAX_ATTEMPTS)
+
+
+def test_an_expired_lease_puts_a_crashed_senders_rows_back(reminders_app, make_user, mailbox):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person_with_nudge(make_user, "UTC", time(20, 0), "lease@example.org", start)
+    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    planner.plan(now)
+    assert len(outbox.claim(now, "crashed-sender")) == 1  # claimed, then the sender died
+    assert outbox.claim(now, "another") == []
+    assert jobs.deliver_all(now + outbox.LEASE / 2).sent == 0
+    assert jobs.deliver_all(now + outbox.LEASE + timedelta(seconds=1)).sent == 1
+    assert len(mailbox.to("lease@example.org")) == 1
+
+
+# What the mail says, and unsubscribing ------------------------------------------------------------
+
+
+def test_received_mail_is_discreet_and_unsubscribes_in_one_click(reminders_app, make_user, mailbox):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person = person_with_nudge(make_user, "Europe/London", time(20, 0), "ann@example.org", start)
+    goal = goal_services.create_goal(
+        person, goal_services.GoalData("Walk by the harbor SECRETGOAL", 7, time(8, 0))
+    )
+    services.set_goal_reminders(person, True, now=start)
+    drive(start, start + timedelta(days=1))
+    messages = mailbox.to("ann@example.org")
+    assert len(messages) == 2  # the 20:00 nudge today, the 08:00 goal reminder tomorrow
+    for message in messages:
+        subject = str(message["Subject"])
+        assert subject in DISCREET_SUBJECTS or subject == "A reminder you set for 8:00 AM"
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        for word in (*WORDS_NEVER_IN_MAIL, "SECRETGOAL"):
+            assert word not in f"{subject}\n{text}\n{html}".lower().replace("secretgoal", "")
+            assert "SECRETGOAL" not in text + html
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        links = [part.strip(" <>") for part in message["List-Unsubscribe"].split(",")]
+        assert links[0].startswith("https://caregiver.example/unsubscribe/")
+        assert links[1].startswith("mailto:unsubscribe@caregiver.example?subject=unsubscribe")
+        assert "https://caregiver.example/journal/new" in text or "/goals/" in text
+    assert b"SECRETGOAL" not in raw_values(db.engine)
+
+    nudge = next(m for m in messages if "check-in" in str(m["Subject"]))
+    one_click = urlsplit(nudge["List-Unsubscribe"].split(",")[0].strip(" <>")).path
+    client = reminders_app.test_client()
+    response = client.post(one_click, data="List-Unsubscribe=One-Click",
+                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert response.status_code == 200
+    assert services.preference(person.id, "journal") is None
+    assert services.goal_reminders_on(person.id)  # only that kind is turned off
+    before = len(mailbox.to("ann@example.org"))
+    drive(start + timedelta(days=1), start + timedelta(days=3))
+    later = mailbox.to("ann@example.org")[before:]
+    assert later and all("check-in" not in str(m["Subject"]) for m in later)
+    assert goal.id
+
+
+def test_rows_for_mail_no_longer_wanted_are_skipped_with_a_reason(
+    reminders_app, make_user, mailbox
+):
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person = make_user(email="goals@example.org")
+    goal = goal_services.create_goal(person, goal_services.GoalData("Stretch", 7, time(20, 0)))
+    services.set_goal_reminders(person, True, now=start)
+    unverified = make_user(email="new@example.org", verified=False)
+    services.set_journal_nudge(unverified, True, time(20, 0), EVERY_DAY, now=start)
+    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC) + timedelta(hours=6)  # Chicago 20:00
+    planner.plan(now)
+    goal_services.archive_goal(goal, date(2026, 11, 23))
+    assert services.preference(person.id, "goal", goal.id) is None  # archiving stops it
+    result = jobs.deliver_all(now)
+    assert result.sent == 0
+    assert result.skip_reasons == {"turned off": 1, "address not verified": 1}
+    assert mailbox.messages == []
+
+
+def test_moving_timezone_moves_the_next_nudge(reminders_app, make_user):
+    from caregiver.auth import services as auth_services
+
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    person = person_with_nudge(make_user, "America/Chicago", time(20, 0), "m@example.org", start)
+    auth_services.update_profile(person, person.display_name, "Asia/Tokyo")
+    due = services.preference(person.id, "journal").next_due_at
+    assert due.astimezone(ZoneInfo("Asia/Tokyo")).time() == time(20, 0)
+
+
+# The scheduler process's pieces -------------------------------------------------------------------
+
+
+def test_run_once_command_prints_counts_and_health_shows_the_scheduler(
+    reminders_app, make_user, mailbox, runner, client
+):
+    person = make_user(email="cli@example.org")
+    services.set_journal_nudge(person, True, time(20, 0), EVERY_DAY)
+    services.preference(person.id, "journal").next_due_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["reminders", "run-once"])
+    assert result.exit_code == 0, result.output
+    assert "Planned 1" in result.output and "Sent 1" in result.output
+    assert len(mailbox.to("cli@example.org")) == 1
+    assert client.get("/healthz").get_json()["scheduler"] == "never"
+    jobs.beat()
+    assert client.get("/healthz").get_json()["scheduler"] == "ok"
+    jobs.beat(datetime.now(UTC) - timedelta(minutes=4))
+    assert client.get("/healthz").get_json()["scheduler"] == "stale"
+
+
+def test_the_scheduler_is_configured_as_the_process_needs(reminders_app):
+    scheduler = jobs.build_scheduler(reminders_app)
+    assert str(scheduler.timezone) == "UTC"
+    jobs_by_id = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs_by_id) == {"plan", "deliver", "cleanup"}
+    defaults = scheduler._job_defaults
+    assert defaults == {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+
+
+def test_cleanup_erases_old_sent_rows_and_keeps_failed_ones(reminders_app, make_user):
+    person = make_user()
+    old = datetime.now(UTC) - timedelta(days=40)
+    outbox.enqueue("journal", person.id, local_date=date(2026, 1, 1), now=old)
+    outbox.enqueue("journal", person.id, local_date=date(2026, 1, 2), now=old)
+    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    rows[0].status, rows[1].status = SENT, FAILED
+    db.session.commit()
+    assert jobs.cleanup()["outbox_rows"] == 1
+    assert [row.status for row in db.session.scalars(sa.select(OutboxMessage))] == [FAILED]
+
+
+def test_admins_see_failed_mail_and_put_it_back_in_the_queue(reminders_app, make_user):
+    person = make_user(email="bounce@example.org")
+    outbox.enqueue("journal", person.id, local_date=date(2026, 11, 23))
+    row = db.session.scalar(sa.select(OutboxMessage))
+    row.status, row.attempts, row.last_error = FAILED, 1, "550 5.1.1 No such mailbox"
+    db.session.commit()
+    client = reminders_app.test_client()
+    log_in(client, make_user(role="caregiver"))
+    assert client.get("/admin/outbox").status_code == 403
+    admin = reminders_app.test_client()
+    log_in(admin, make_user(role="admin"))
+    page = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "bounce@example.org" in page and "550 5.1.1 No such mailbox" in page
+    assert "Scheduler has not run yet" in admin.get("/admin/").get_data(as_text=True)
+    response = submit(admin, f"/admin/outbox/{row.id}/retry", page="/admin/outbox")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, row.id).status == PENDING
+    assert "No failed messages" in admin.get("/admin/outbox").get_data(as_text=True)
+
+
+def test_confirming_a_new_address_ends_a_bounce_pause(reminders_app, make_user, mailbox):
+    person = make_user(email="old@example.org")
+    db.session.add(ReminderSettings(user_id=person.id, bounced_at=datetime.now(UTC)))
+    db.session.commit()
+    client = reminders_app.test_client()
+    log_in(client, person)
+    assert "refused by your mail provider" in client.get("/account/reminders").get_data(
+        as_text=True
+    )
+    submit(client, "/account/email", {"email": "new@example.org", "password": PASSWORD},
+           page="/account")  # fmt: skip
+    verify = link_in(mailbox.last_to("new@example.org"), "/auth/verify/")
+    submit(client, verify, page=verify)
+    db.session.expire_all()
+    assert db.session.get(ReminderSettings, person.id).bounced_at is None
+    assert "refused" not in client.get("/account/reminders").get_data(as_text=True)
