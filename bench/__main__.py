@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench import Row, format_table, journal, meetings, progress
+from bench import Row, format_table, journal, meetings, progress, reminders
 from caregiver import create_app
 from caregiver.extensions import db
 
@@ -72,6 +72,7 @@ def run_on(database: str, url_for_dir) -> list[Row]:
                 journal.run(app, database)
                 + progress.run(app, database)
                 + meetings.run(app, database)
+                + reminders.run(app, database)
             )
         finally:
             # Close pooled connections so the temporary file or schema can go.

@@ -36,8 +36,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLite leaves foreign keys off (so ON DELETE CASCADE would not run) and fails at once on a
     # locked database; other workers or the scheduler may hold a write lock for a moment.
+    # Write-ahead logging lets readers and one writer work at once, and with synchronous=NORMAL
+    # a commit costs no disk flush yet survives any crash of the process (the outbox records
+    # each sent message in its own commit, so that cost matters).
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -6,19 +6,31 @@ one ``connection()`` open for a whole batch.
 """
 
 import logging
+import secrets
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
 
 log = logging.getLogger(__name__)
+# Bodies as quoted-printable UTF-8: plain ASCII stays readable in the raw message.
+UTF8 = Charset("utf-8")
+UTF8.body_encoding = QP
+# The classic policy, with the line endings SMTP needs (smtplib sends bytes as they are).
+# Headers here are short ASCII lines (RFC 2047-encoded when not), so they are not re-folded.
+WIRE = compat32.clone(linesep="\r\n", max_line_length=None)
 
 
 @dataclass
@@ -29,21 +41,34 @@ class Message:
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
-    def to_email(self, sender: str) -> EmailMessage:
-        """The message as a MIME email, text first with an HTML alternative."""
-        email = EmailMessage()
+    def to_email(self, sender: str) -> MIMEBase:
+        """The message as a MIME email, text first with an HTML alternative.
+
+        Built with the classic ``email.mime`` classes: they produce the same wire format as
+        ``EmailMessage`` several times faster, which counts when the outbox sends thousands.
+        """
+        text = MIMEText(self.text, "plain", UTF8)
+        if self.html:
+            # A random boundary given up front spares the generator its search through the text.
+            email = MIMEMultipart("alternative", boundary=f"=_caregiver_{secrets.token_hex(12)}")
+            email.attach(text)
+            email.attach(MIMEText(self.html, "html", UTF8))
+        else:
+            email = text
         email["From"] = sender
         email["To"] = self.to
-        email["Subject"] = self.subject
+        email["Subject"] = _header(self.subject)
         email["Date"] = format_datetime(datetime.now(UTC))
         email["Message-ID"] = self.headers.get("Message-ID") or make_msgid(domain="caregiver")
         for name, value in self.headers.items():
             if name != "Message-ID":
-                email[name] = value
-        email.set_content(self.text)
-        if self.html:
-            email.add_alternative(self.html, subtype="html")
+                email[name] = _header(value)
         return email
+
+
+def _header(value: str) -> str | Header:
+    """A header value, encoded (RFC 2047) only when it is not plain ASCII."""
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -76,21 +101,29 @@ def render_message(name: str, to: str, **context) -> Message:
 def send(message: Message) -> None:
     """Deliver a message through the configured transport."""
     with connection() as deliver:
-        deliver(message.to_email(current_app.config["MAIL_FROM"]))
+        deliver(message)
 
 
 @contextmanager
-def connection() -> Iterator[Callable[[EmailMessage], None]]:
+def connection() -> Iterator[Callable[[Message], None]]:
     """One open transport for many messages; yields the function that sends one.
 
     SMTP errors reach the caller as raised by smtplib (the outbox tells 4xx from 5xx).
     """
     config = current_app.config
+    sender = config["MAIL_FROM"]
     if not config["SMTP_HOST"]:
-        yield lambda email: _write_to_folder(email, Path(config["MAIL_DIR"]))
+        folder = Path(config["MAIL_DIR"])
+        yield lambda message: _write_to_folder(message, message.to_email(sender), folder)
         return
+    envelope_from = parseaddr(sender)[1]
     with _open_smtp(config) as client:
-        yield client.send_message
+
+        def deliver(message: Message) -> None:
+            email = message.to_email(sender)
+            client.sendmail(envelope_from, [message.to], email.as_bytes(policy=WIRE))
+
+        yield deliver
 
 
 def _open_smtp(config) -> smtplib.SMTP:
@@ -113,16 +146,14 @@ def _open_smtp(config) -> smtplib.SMTP:
     return client
 
 
-def _write_to_folder(email: EmailMessage, folder: Path) -> None:
+def _write_to_folder(message: Message, email: MIMEBase, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"{stamp}.eml"
-    path.write_bytes(bytes(email))
+    path.write_bytes(email.as_bytes())
     # Development only: the console shows where the mail went and its text part, so a
     # newcomer can click the verification link without an SMTP server.
-    body = email.get_body(preferencelist=("plain",))
     print(
-        f"\n--- mail to {email['To']}: {email['Subject']} (saved to {path})\n"
-        f"{body.get_content() if body else ''}---",
+        f"\n--- mail to {message.to}: {message.subject} (saved to {path})\n{message.text}---",
         flush=True,
     )

@@ -17,12 +17,7 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
 from caregiver.reminders import schedule
-from caregiver.reminders.models import (
-    REMINDER_KINDS,
-    OutboxMessage,
-    ReminderPreference,
-    ReminderSettings,
-)
+from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
 from caregiver.reminders.outbox import Skip
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
@@ -42,9 +37,8 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     return payload["u"], payload["k"]
 
 
-def unsubscribe_headers(user_id: int, kind: str) -> dict[str, str]:
+def unsubscribe_headers(token: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: an https link for a POST, and a mailto fallback."""
-    token = unsubscribe_token(user_id, kind)
     link = mail.absolute_url("reminders.unsubscribe", token=token)
     domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >")
     mailto = f"mailto:unsubscribe@{domain}?subject={quote('unsubscribe ' + token)}"
@@ -54,36 +48,57 @@ def unsubscribe_headers(user_id: int, kind: str) -> dict[str, str]:
     }
 
 
-def render(row: OutboxMessage, now: datetime) -> mail.Message:
-    """The message for ``row``, or Skip with the reason it should not go out."""
-    person = db.session.get(User, row.user_id)
-    if person is None:
-        raise Skip("person deleted")
-    if person.email_verified_at is None:
-        raise Skip("address not verified")
-    settings = db.session.get(ReminderSettings, person.id)
-    if settings is not None and settings.bounced_at is not None:
-        raise Skip("address bouncing")
-    preference = db.session.scalar(
-        select(ReminderPreference).where(
-            ReminderPreference.user_id == person.id,
-            ReminderPreference.kind == row.kind,
-            ReminderPreference.object_id == row.object_id,
+class Batch:
+    """Renders a claimed batch: what every row needs is read in a few queries up front."""
+
+    def __init__(self, rows, now: datetime):
+        self.now = now
+        user_ids = {row.user_id for row in rows}
+        # Plain rows, not tracked objects, so the deliverer's commit after each message
+        # does not expire (and reload) the whole batch.
+        self.people = {
+            person.id: person
+            for person in db.session.execute(
+                select(
+                    User.id, User.email, User.display_name, User.timezone, User.email_verified_at
+                ).where(User.id.in_(user_ids))
+            )
+        }
+        self.bouncing = set(
+            db.session.scalars(
+                select(ReminderSettings.user_id).where(
+                    ReminderSettings.user_id.in_(user_ids), ReminderSettings.bounced_at.is_not(None)
+                )
+            )
         )
-    )
-    if preference is None:
-        raise Skip("turned off")
-    if schedule.is_stale(row.due_at, now, ZoneInfo(person.timezone)):
-        raise Skip("stale")
-    renderer = RENDERERS.get(row.kind)
-    if renderer is None:
-        raise Skip("unknown kind")
-    message = renderer(person, row, preference, now)
-    message.headers.update(unsubscribe_headers(person.id, row.kind))
-    return message
+        wanted = select(
+            ReminderPreference.user_id, ReminderPreference.kind, ReminderPreference.object_id
+        ).where(ReminderPreference.user_id.in_(user_ids))
+        self.wanted = {tuple(row) for row in db.session.execute(wanted)}
+
+    def render(self, row) -> mail.Message:
+        """The message for ``row``, or Skip with the reason it should not go out."""
+        person = self.people.get(row.user_id)
+        if person is None:
+            raise Skip("person deleted")
+        if person.email_verified_at is None:
+            raise Skip("address not verified")
+        if person.id in self.bouncing:
+            raise Skip("address bouncing")
+        if (person.id, row.kind, row.object_id) not in self.wanted:
+            raise Skip("turned off")
+        if schedule.is_stale(row.due_at, self.now, ZoneInfo(person.timezone)):
+            raise Skip("stale")
+        renderer = RENDERERS.get(row.kind)
+        if renderer is None:
+            raise Skip("unknown kind")
+        token = unsubscribe_token(person.id, row.kind)
+        message = renderer(person, row, token)
+        message.headers.update(unsubscribe_headers(token))
+        return message
 
 
-def _local(person: User, moment: datetime) -> datetime:
+def _local(person, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(person.timezone))
 
 
@@ -93,7 +108,7 @@ def _part_of_day(local: datetime) -> str:
     return "afternoon" if local.hour < 17 else "evening"
 
 
-def _journal(person: User, row, preference, now: datetime) -> mail.Message:
+def _journal(person, row, unsubscribe: str) -> mail.Message:
     local = _local(person, row.due_at)
     return mail.render_message(
         "reminder_journal",
@@ -101,11 +116,11 @@ def _journal(person: User, row, preference, now: datetime) -> mail.Message:
         person=person,
         part_of_day=_part_of_day(local),
         chosen_time=local.strftime("%-I:%M %p"),
-        unsubscribe=unsubscribe_token(person.id, row.kind),
+        unsubscribe=unsubscribe,
     )
 
 
-def _goal(person: User, row, preference, now: datetime) -> mail.Message:
+def _goal(person, row, unsubscribe: str) -> mail.Message:
     goal = db.session.get(Goal, row.object_id)
     if goal is None or goal.user_id != person.id or goal.archived_at is not None:
         raise Skip("goal not active")
@@ -115,7 +130,7 @@ def _goal(person: User, row, preference, now: datetime) -> mail.Message:
         person.email,
         person=person,
         chosen_time=local.strftime("%-I:%M %p"),
-        unsubscribe=unsubscribe_token(person.id, row.kind),
+        unsubscribe=unsubscribe,
     )
 
 

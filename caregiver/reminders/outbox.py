@@ -62,7 +62,7 @@ def idempotency_key(kind: str, user_id: int, object_id: int, local_date: date | 
     return f"{kind}:{user_id}:{object_id}:{local_date.isoformat() if local_date else '-'}"
 
 
-def enqueue(
+def message_row(
     kind: str,
     user_id: int,
     *,
@@ -74,10 +74,10 @@ def enqueue(
     skip_reason: str | None = None,
     key: str | None = None,
     now: datetime | None = None,
-) -> bool:
-    """Add a message unless its key is already there; True when this call added it."""
+) -> dict:
+    """The values of one outbox row, ready for ``add``."""
     now = now or utcnow()
-    values = {
+    return {
         "idempotency_key": key or idempotency_key(kind, user_id, object_id, local_date),
         "user_id": user_id,
         "kind": kind,
@@ -92,9 +92,21 @@ def enqueue(
         "skip_reason": skip_reason,
         "created_at": now,
     }
-    insert = _dialect_insert()(OutboxMessage).values(**values)
-    result = db.session.execute(insert.on_conflict_do_nothing(index_elements=["idempotency_key"]))
-    return result.rowcount == 1
+
+
+def add(rows: list[dict]) -> set[str]:
+    """Insert the rows whose keys are new, in one statement; the keys it added."""
+    if not rows:
+        return set()
+    table = OutboxMessage.__table__
+    insert = _dialect_insert()(table).values(rows)
+    insert = insert.on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return set(db.session.scalars(insert.returning(table.c.idempotency_key)))
+
+
+def enqueue(kind: str, user_id: int, **values) -> bool:
+    """Add one message unless its key is already there; True when this call added it."""
+    return bool(add([message_row(kind, user_id, **values)]))
 
 
 def _dialect_insert():
@@ -165,40 +177,48 @@ def deliver(now: datetime | None = None, worker: str | None = None, limit: int =
     ids = claim(now, worker, limit)
     if not ids:
         return done
-    rows = db.session.scalars(
-        sa.select(OutboxMessage)
+    # Plain rows, not tracked objects: each row's outcome is its own small UPDATE and commit.
+    pending = db.session.execute(
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.user_id,
+            OutboxMessage.kind,
+            OutboxMessage.object_id,
+            OutboxMessage.due_at,
+            OutboxMessage.attempts,
+            OutboxMessage.message_id,
+        )
         .where(OutboxMessage.id.in_(ids))
         .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
     ).all()
-    pending = list(rows)
+    batch = messages.Batch(pending, now)
     try:
         with mail.connection() as send:
             while pending:
-                row = pending[0]
-                _deliver_one(row, send, messages, now, done)
+                _deliver_one(pending[0], batch, send, now, done)
                 pending.pop(0)
     except (OSError, smtplib.SMTPException) as error:
         # The connection failed or broke: the row in hand counts an attempt, the rest wait.
+        db.session.rollback()
         if pending:
             _retry(pending[0], _error_text(error), now, done)
-        for row in pending[1:]:
-            _release(row, now)
-        db.session.commit()
+        _record(
+            [row.id for row in pending[1:]], locked_until=None, next_attempt_at=now + retry_delay(1)
+        )
     return done
 
 
-def _deliver_one(row: OutboxMessage, send, messages, now: datetime, done: Delivery) -> None:
+def _deliver_one(row, batch, send, now: datetime, done: Delivery) -> None:
     try:
-        message = messages.render(row, now)
+        message = batch.render(row)
     except Skip as skip:
-        _finish(row, SKIPPED, now, skip_reason=skip.reason)
+        _record([row.id], status=SKIPPED, skip_reason=skip.reason, locked_until=None)
         done.skipped += 1
         done.skip_reasons[skip.reason] = done.skip_reasons.get(skip.reason, 0) + 1
         return
     message.headers["Message-ID"] = row.message_id
-    email = message.to_email(current_app.config["MAIL_FROM"])
     try:
-        send(email)
+        send(message)
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()))
         _refused(row, code, text, now, done, recipient=True)
@@ -206,52 +226,63 @@ def _deliver_one(row: OutboxMessage, send, messages, now: datetime, done: Delive
     except smtplib.SMTPResponseException as error:  # a disconnect is not one: it propagates
         _refused(row, error.smtp_code, error.smtp_error, now, done, recipient=False)
         return
-    row.attempts += 1
-    _finish(row, SENT, now)
+    _record_sent(row, now)
     done.sent += 1
+
+
+def _record(ids: list[int], **values) -> None:
+    """Write an outcome and commit it at once: a sent message is never forgotten."""
+    if ids:
+        table = OutboxMessage.__table__
+        db.session.execute(table.update().where(table.c.id.in_(ids)).values(**values))
+    db.session.commit()
+
+
+def _record_sent(row, now: datetime) -> None:
+    """The hot path, one prepared statement: this message went out."""
+    db.session.connection().execute(
+        _SENT, {"row_id": row.id, "attempts": row.attempts + 1, "sent_at": now}
+    )
+    db.session.commit()
+
+
+_table = OutboxMessage.__table__
+_SENT = (
+    _table.update()
+    .where(_table.c.id == sa.bindparam("row_id"))
+    .values(
+        status=SENT,
+        attempts=sa.bindparam("attempts"),
+        sent_at=sa.bindparam("sent_at"),
+        last_error=None,
+        locked_until=None,
+    )
+)
 
 
 def _refused(row, code: int, text, now: datetime, done: Delivery, recipient: bool) -> None:
     reason = f"{code} {_decoded(text)}"[:200]
-    if code >= 500:
-        row.attempts += 1
-        row.last_error = reason
-        _finish(row, FAILED, now)
-        if recipient:
-            _mark_bouncing(row.user_id, reason, now)
-            db.session.commit()
-        done.failed += 1
-    else:
+    if code < 500:
         _retry(row, reason, now, done)
-        db.session.commit()
+        return
+    if recipient:
+        _mark_bouncing(row.user_id, reason, now)
+    _record(
+        [row.id], status=FAILED, attempts=row.attempts + 1, last_error=reason, locked_until=None
+    )
+    done.failed += 1
 
 
-def _finish(row: OutboxMessage, status: str, now: datetime, skip_reason: str | None = None):
-    row.status = status
-    row.locked_until = None
-    row.skip_reason = skip_reason
-    if status == SENT:
-        row.sent_at = now
-        row.last_error = None
-    db.session.commit()
-
-
-def _retry(row: OutboxMessage, reason: str, now: datetime, done: Delivery) -> None:
-    row.attempts += 1
-    row.last_error = reason[:200]
-    row.locked_until = None
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = FAILED
+def _retry(row, reason: str, now: datetime, done: Delivery) -> None:
+    attempts = row.attempts + 1
+    values = {"attempts": attempts, "last_error": reason[:200], "locked_until": None}
+    if attempts >= MAX_ATTEMPTS:
+        values["status"] = FAILED
         done.failed += 1
     else:
-        row.next_attempt_at = now + retry_delay(row.attempts)
+        values["next_attempt_at"] = now + retry_delay(attempts)
         done.retried += 1
-
-
-def _release(row: OutboxMessage, now: datetime) -> None:
-    """Give back a row that was never tried, to go out after a short wait."""
-    row.locked_until = None
-    row.next_attempt_at = now + retry_delay(1)
+    _record([row.id], **values)
 
 
 def _mark_bouncing(user_id: int, reason: str, now: datetime) -> None:

@@ -48,20 +48,28 @@ def plan(now: datetime | None = None, batch: int = BATCH) -> Planning:
         rows = db.session.execute(due).all()
         if not rows:
             break
-        for preference, timezone in rows:
-            _plan_one(preference, timezone, now, done)
+        planned = [_plan_one(preference, timezone, now) for preference, timezone in rows]
+        added = outbox.add(planned)
+        for row in planned:
+            if row["idempotency_key"] not in added:
+                done.already += 1
+            elif row["status"] == SKIPPED:
+                done.stale += 1
+            else:
+                done.planned += 1
         db.session.commit()
         if len(rows) < batch:
             break
     return done
 
 
-def _plan_one(preference: ReminderPreference, timezone: str, now: datetime, done) -> None:
+def _plan_one(preference: ReminderPreference, timezone: str, now: datetime) -> dict:
+    """The outbox row for a due preference; moves the preference on to its next due instant."""
     zone = ZoneInfo(timezone)
     due_at = preference.next_due_at
     local_day = due_at.astimezone(zone).date()
     stale = schedule.is_stale(due_at, now, zone)
-    added = outbox.enqueue(
+    row = outbox.message_row(
         preference.kind,
         preference.user_id,
         object_id=preference.object_id,
@@ -71,14 +79,9 @@ def _plan_one(preference: ReminderPreference, timezone: str, now: datetime, done
         skip_reason="stale" if stale else None,
         now=now,
     )
-    if not added:
-        done.already += 1
-    elif stale:
-        done.stale += 1
-    else:
-        done.planned += 1
     following = services.due_after(preference, timezone, due_at, local_day + timedelta(days=1))
     if following is not None and schedule.is_stale(following, now, zone):
         # Long downtime: jump to what is still worth sending rather than one row per lost day.
         following = services.due_after(preference, timezone, now - schedule.NEW_DAY_GRACE)
     preference.next_due_at = following
+    return row
