@@ -62,12 +62,14 @@ def smtp_sink() -> Iterator[int]:
         sink.wait(timeout=10)
 
 
-def _people(count: int) -> None:
-    """``count`` verified people with a journal nudge due a minute ago, inserted in bulk."""
+def add_due_reminders(count: int, prefix: str = "bench-reminder-") -> list[str]:
+    """``count`` verified people, each with a journal nudge due a minute ago, inserted in bulk;
+    their addresses. (The tests of concurrent senders build their load with it too.)"""
     now = datetime.now(UTC)
     due = now - timedelta(minutes=1)
+    emails = [f"{prefix}{n}@example.org" for n in range(count)]
     for start in range(0, count, 1000):
-        emails = [f"bench-reminder-{n}@example.org" for n in range(start, min(count, start + 1000))]
+        chunk = emails[start : start + 1000]
         db.session.execute(
             sa.insert(User),
             [
@@ -80,10 +82,10 @@ def _people(count: int) -> None:
                     "email_verified_at": now,
                     "created_at": now,
                 }
-                for email in emails
+                for email in chunk
             ],
         )
-        ids = db.session.scalars(sa.select(User.id).where(User.email.in_(emails))).all()
+        ids = db.session.scalars(sa.select(User.id).where(User.email.in_(chunk))).all()
         db.session.execute(
             sa.insert(ReminderPreference),
             [
@@ -101,6 +103,7 @@ def _people(count: int) -> None:
             ],
         )
     db.session.commit()
+    return emails
 
 
 def _plain_loop(port: int, count: int) -> float:
@@ -130,7 +133,7 @@ def run(app: Flask, database: str) -> list[Row]:
             MAIL_FROM="Caregiver <no-reply@caregiver.example>",
             BASE_URL="https://caregiver.example",
         )
-        _people(COUNT)
+        add_due_reminders(COUNT)
         print(f"bench: {COUNT:,} reminders due; sending ...", flush=True)
         loop_s = _plain_loop(port, COUNT)
         start = time.perf_counter()

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,53 +14,12 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from helpers import Inbox, app_env, free_port
 
-from caregiver.auth.models import User
+from bench.reminders import add_due_reminders
 from caregiver.extensions import db
-from caregiver.reminders.models import SENT, OutboxMessage, ReminderPreference
+from caregiver.reminders.models import SENT, OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = [sys.executable, "-m", "flask", "--app", "caregiver"]
-
-
-def add_due_reminders(count: int, prefix: str) -> list[str]:
-    """``count`` verified people, each with a journal nudge due a minute ago (fast, in bulk)."""
-    now = datetime.now(UTC)
-    emails = [f"{prefix}{n}@example.org" for n in range(count)]
-    db.session.execute(
-        sa.insert(User),
-        [
-            {
-                "email": email,
-                "display_name": f"Person {n}",
-                "password_hash": "not-a-real-hash",
-                "timezone": "UTC",
-                "role": "caregiver",
-                "email_verified_at": now,
-                "created_at": now,
-            }
-            for n, email in enumerate(emails)
-        ],
-    )
-    ids = db.session.scalars(sa.select(User.id).where(User.email.in_(emails))).all()
-    due = now - timedelta(minutes=1)
-    db.session.execute(
-        sa.insert(ReminderPreference),
-        [
-            {
-                "user_id": user_id,
-                "kind": "journal",
-                "object_id": 0,
-                "local_time": due.time().replace(second=0, microsecond=0),
-                "weekdays": "0,1,2,3,4,5,6",
-                "next_due_at": due,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for user_id in ids
-        ],
-    )
-    db.session.commit()
-    return emails
 
 
 def process_env(database_url: str, smtp_port: int) -> dict:
