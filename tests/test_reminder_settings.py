@@ -13,7 +13,7 @@ from caregiver.goals import services as goals
 from caregiver.models import utcnow
 from caregiver.reminders import services
 from caregiver.reminders.messages import unsubscribe_token
-from caregiver.reminders.models import ReminderPreference, ReminderSettings
+from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
 
 ZONE = ZoneInfo("America/Chicago")  # the test people's timezone
 PAGE = "/account/reminders"
@@ -53,11 +53,9 @@ def test_the_page_starts_with_everything_off_and_says_how_mail_looks(client, log
     response = client.get(PAGE)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    for text in ("Daily journal nudge", "Self-care goal reminders", "Quiet hours"):
+    for text in (*REMINDER_KINDS.values(), "Quiet hours"):
         assert text in page
     assert "Your evening check-in" in page and "never mention what Caregiver is about" in page
-    # Kinds that do not exist yet are not offered.
-    assert "Weekly summary" not in page and "Meeting reminders" not in page
     assert 'name="journal_on" type="checkbox" value="y">' in page  # off
     assert 'value="20:00"' in page and page.count('name="journal_days"') == 7
     assert page.count('name="journal_days" type="checkbox" value=') == 7
@@ -100,6 +98,17 @@ def test_goal_reminders_follow_each_goals_own_time(client, login):
     assert 'checked id="goal_on"' in client.get(PAGE).get_data(as_text=True)
     save(client, quiet_on="y")
     assert rows(user.id, "goal") == []
+
+
+def test_the_sunday_summary_is_turned_on_and_off(client, login):
+    user = login()
+    save(client, weekly_on="y", quiet_on="y", quiet_from="22:00", quiet_until="07:00")
+    (summary,) = rows(user.id, "weekly_summary")
+    assert (summary.local_time, summary.weekdays) == (time(18, 0), "6")
+    assert summary.next_due_at > utcnow()
+    assert 'checked id="weekly_on"' in client.get(PAGE).get_data(as_text=True)
+    save(client, quiet_on="y", quiet_from="22:00", quiet_until="07:00")
+    assert rows(user.id, "weekly_summary") == []
 
 
 def saved_quiet_hours(user_id):

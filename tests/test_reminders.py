@@ -488,3 +488,154 @@ def test_confirming_a_new_address_ends_a_bounce_pause(reminders_app, make_user, 
     db.session.expire_all()
     assert db.session.get(ReminderSettings, person.id).bounced_at is None
     assert "refused" not in client.get("/account/reminders").get_data(as_text=True)
+
+
+def test_the_sunday_summary_counts_the_week_and_quotes_nothing(reminders_app, make_user, mailbox):
+    from group_helpers import make_group, make_meeting
+
+    from caregiver.groups import attendance
+    from caregiver.journal import services as journal_services
+
+    start = datetime(2026, 11, 9, 12, 0, tzinfo=UTC)  # a Monday
+    person = make_user(email="week@example.org")
+    for day in (date(2026, 11, 10), date(2026, 11, 10), date(2026, 11, 12)):
+        journal_services.create_entry(
+            person,
+            journal_services.EntryData(
+                body="SECRETJOURNAL words", entry_date=day, entry_time=time(9, 0)
+            ),
+        )
+    goal = goal_services.create_goal(person, goal_services.GoalData("SECRETGOAL", 7))
+    for day in (date(2026, 11, 10), date(2026, 11, 11)):
+        goal_services.check_in_goal(goal, day, "done", "", date(2026, 11, 23))
+    meeting = make_meeting(make_group(make_user(role="facilitator")), name="SECRETMEETING")
+    attendance.attend(person, meeting, date(2026, 11, 17), False, start)
+    services.set_weekly_summary(person, True, now=start)
+    due = services.preference(person.id, "weekly_summary").next_due_at
+    assert due.astimezone(ZoneInfo("America/Chicago")) == datetime(
+        2026, 11, 15, 18, 0, tzinfo=ZoneInfo("America/Chicago")
+    )
+    drive(start, start + timedelta(days=7))
+    (message,) = mailbox.to("week@example.org")
+    text = message.get_body(("plain",)).get_content()
+    assert str(message["Subject"]) == "Your week in review"
+    assert "Journal: 3 entries on 2 days." in text
+    assert "Self-care goals marked done: 2." in text
+    assert "Tuesday, Nov 17 at 7:00 PM" in text
+    for secret in ("SECRETJOURNAL", "SECRETGOAL", "SECRETMEETING"):
+        assert secret not in message.as_string()
+
+
+def test_quiet_hours_move_the_summary_but_not_a_time_the_person_chose(reminders_app, make_user):
+    person = make_user(email="quiet@example.org")
+    services.set_quiet_hours(person.id, True, time(17, 0), time(19, 30))
+    services.set_weekly_summary(person, True)
+    services.set_journal_nudge(person, True, time(18, 0), EVERY_DAY)
+    assert services.preference(person.id, "weekly_summary").local_time == time(19, 30)
+    assert services.preference(person.id, "journal").local_time == time(18, 0)
+    services.set_quiet_hours(person.id, False, time(17, 0), time(19, 30))
+    assert services.preference(person.id, "weekly_summary").local_time == time(18, 0)
+
+
+# Meeting reminders ------------------------------------------------------------------------------
+
+
+def meeting_setup(make_user):
+    from group_helpers import make_group, make_meeting
+
+    group = make_group(make_user(role="facilitator"))
+    return group, make_meeting(group)  # Tuesdays 19:00 America/Chicago
+
+
+def test_meeting_reminders_for_a_follower_and_for_one_rsvp(reminders_app, make_user, mailbox):
+    from caregiver.groups import attendance
+    from caregiver.groups import changes as date_changes
+    from caregiver.reminders import meeting_services
+
+    group, meeting = meeting_setup(make_user)
+    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    follower = make_user(email="follows@example.org")
+    follower.timezone = "America/New_York"
+    db.session.commit()
+    attendance.follow(follower, group)
+    rsvp = make_user(email="rsvp@example.org")  # Chicago
+    attendance.attend(rsvp, meeting, date(2026, 12, 1), False, start)
+    date_changes.cancel_occurrence(meeting, date(2026, 12, 8), "Holiday")
+    date_changes.move_occurrence(
+        meeting, date(2026, 12, 15), date(2026, 12, 16), time(18, 0), time(19, 30), ""
+    )
+    meeting_services.set_meeting_reminders(
+        follower, {"meeting_day_before", "meeting_hour_before"}, now=start
+    )
+    meeting_services.set_meeting_reminders(rsvp, {"meeting_hour_before"}, now=start)
+    drive(start, datetime(2026, 12, 20, tzinfo=UTC))
+
+    eastern, central = ZoneInfo("America/New_York"), ZoneInfo("America/Chicago")
+    sent = {
+        (row.user_id, row.kind, row.local_date): (row.sent_at - PICKUP).astimezone(eastern)
+        for row in sent_rows()
+    }
+    before, soon, f = "meeting_day_before", "meeting_hour_before", follower.id
+
+    def at(zone, month, day, hour):
+        return datetime(2026, month, day, hour, 0, tzinfo=zone)
+
+    assert sent == {
+        (f, before, date(2026, 11, 24)): at(eastern, 11, 23, 20),
+        (f, soon, date(2026, 11, 24)): at(eastern, 11, 24, 19),
+        (f, before, date(2026, 12, 1)): at(eastern, 11, 30, 20),
+        (f, soon, date(2026, 12, 1)): at(eastern, 12, 1, 19),
+        # Dec 8 is cancelled; Dec 15 moved to Wednesday Dec 16 at 18:00 Chicago time.
+        (f, before, date(2026, 12, 15)): at(eastern, 12, 15, 19),
+        (f, soon, date(2026, 12, 15)): at(eastern, 12, 16, 18),
+        (rsvp.id, soon, date(2026, 12, 1)): at(central, 12, 1, 18),
+    }
+    follower_mail = mailbox.to("follows@example.org")
+    subjects = Counter(str(message["Subject"]) for message in follower_mail)
+    assert subjects == {"Reminder: Tuesday family group": 4, "Reminder: Wednesday family group": 2}
+    text = follower_mail[0].get_body(("plain",)).get_content()
+    assert "Tuesday, Nov 24 at 8:00 PM your time (7:00 PM CST where it meets)" in text
+    assert "St. Mark's Hall, Springfield" in text and f"/meetings/{meeting.id}" in text
+    assert meeting.name not in text and group.name not in text
+    moved = [m for m in follower_mail if "Wednesday" in str(m["Subject"])][0]
+    assert "This date was moved" in moved.get_body(("plain",)).get_content()
+
+
+def test_rsvps_cancellations_and_moves_keep_the_next_reminder_true(reminders_app, make_user):
+    from caregiver.groups import attendance
+    from caregiver.groups import changes as date_changes
+    from caregiver.reminders import meeting_services
+
+    _group, meeting = meeting_setup(make_user)
+    person = make_user()  # Chicago
+    meeting_services.set_meeting_reminders(person, {"meeting_hour_before"})
+    soon = datetime.now(UTC).date() + timedelta(days=60)
+    later = soon + timedelta(days=(1 - soon.weekday()) % 7)  # a Tuesday two months ahead
+    attendance.attend(person, meeting, later, False, datetime.now(UTC))
+    row = services.preference(person.id, "meeting_hour_before", meeting.id)
+    central = ZoneInfo("America/Chicago")
+    assert row.next_due_at == datetime.combine(later, time(18, 0), tzinfo=central)
+    date_changes.move_occurrence(meeting, later, later, time(20, 0), time(21, 0), "")
+    db.session.expire_all()
+    row = services.preference(person.id, "meeting_hour_before", meeting.id)
+    assert row.next_due_at == datetime.combine(later, time(19, 0), tzinfo=central)
+    date_changes.cancel_occurrence(meeting, later, "")
+    db.session.expire_all()
+    assert services.preference(person.id, "meeting_hour_before", meeting.id).next_due_at is None
+    date_changes.restore_occurrence(meeting, later)
+    attendance.unattend(person, meeting, later)
+    assert services.preference(person.id, "meeting_hour_before", meeting.id) is None
+
+
+def test_quiet_hours_move_a_meeting_reminder_or_drop_it(reminders_app, make_user):
+    from caregiver.reminders import meetings as meeting_reminders
+
+    quiet = ReminderSettings(quiet_hours=True, quiet_from=time(22, 0), quiet_until=time(7, 0))
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2026, 11, 25, 2, 0, tzinfo=berlin)  # 19:00 in Chicago
+    day_before = meeting_reminders.reminder_instant(start, "meeting_day_before", berlin, quiet)
+    assert day_before == datetime(2026, 11, 24, 7, 0, tzinfo=berlin)
+    assert meeting_reminders.reminder_instant(start, "meeting_hour_before", berlin, quiet) is None
+    evening = datetime(2026, 11, 25, 19, 0, tzinfo=berlin)
+    hour_before = meeting_reminders.reminder_instant(evening, "meeting_hour_before", berlin, quiet)
+    assert hour_before == datetime(2026, 11, 25, 18, 0, tzinfo=berlin)

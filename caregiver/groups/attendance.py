@@ -27,6 +27,7 @@ def follow(user: User, group: SupportGroup, change_mail: bool = True) -> None:
     row.change_mail = change_mail
     db.session.add(row)
     db.session.commit()
+    _reminders_follow(user, _meetings(group))
 
 
 def unfollow(user: User, group: SupportGroup) -> None:
@@ -35,6 +36,7 @@ def unfollow(user: User, group: SupportGroup) -> None:
         delete(GroupFollow).where(GroupFollow.user_id == user.id, GroupFollow.group_id == group.id)
     )
     db.session.commit()
+    _reminders_follow(user, _meetings(group))
 
 
 def follower_count(group_id: int) -> int:
@@ -76,6 +78,7 @@ def attend(
         db.session.commit()
     except IntegrityError:  # the same tap arrived twice at once: one row is enough
         db.session.rollback()
+    _reminders_follow(user, [meeting])
 
 
 def unattend(user: User, meeting: Meeting, on_day: date) -> None:
@@ -88,6 +91,18 @@ def unattend(user: User, meeting: Meeting, on_day: date) -> None:
         )
     )
     db.session.commit()
+    _reminders_follow(user, [meeting])
+
+
+def _meetings(group: SupportGroup) -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).where(Meeting.group_id == group.id)))
+
+
+def _reminders_follow(user, meetings: list[Meeting]) -> None:
+    # Imported here: the reminders feature reads this feature's follows and RSVPs in turn.
+    from caregiver.reminders import meeting_services
+
+    meeting_services.plans_changed(user, meetings)
 
 
 def my_attendance(user_id: int, meeting_ids) -> set[tuple[int, date]]:

@@ -51,7 +51,15 @@ def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
     meeting.updated_at = utcnow()
     db.session.add(change)
     db.session.commit()
+    _reminders_follow(meeting.id)
     return change
+
+
+def _reminders_follow(meeting_id: int) -> None:
+    # Imported here: the reminders feature reads this module's changes in turn.
+    from caregiver.reminders import meeting_services
+
+    meeting_services.meeting_changed(meeting_id)
 
 
 def _check_note(note: str) -> str:
@@ -114,4 +122,5 @@ def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
     db.session.delete(change)
     meeting.updated_at = utcnow()
     db.session.commit()
+    _reminders_follow(meeting.id)
     return True

@@ -199,6 +199,8 @@ def create_meetings(group: SupportGroup, items: list[MeetingData]) -> list[Meeti
         db.session.add(meeting)
         created.append(meeting)
     db.session.commit()
+    for meeting in created:
+        _reminders_follow(meeting.id)
     return created
 
 
@@ -209,6 +211,7 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
     _fill(meeting, data)
     _drop_stale_changes(meeting, data.rule)
     db.session.commit()
+    _reminders_follow(meeting.id)
     return changed_parts(before, data)
 
 
@@ -252,5 +255,14 @@ def copy_data(meeting: Meeting) -> MeetingData:
 
 def delete_meeting(meeting: Meeting) -> None:
     """Remove a meeting, its changes and its RSVPs."""
+    meeting_id = meeting.id
     db.session.delete(meeting)
     db.session.commit()
+    _reminders_follow(meeting_id)
+
+
+def _reminders_follow(meeting_id: int) -> None:
+    # Imported here: the reminders feature reads this feature's models and changes in turn.
+    from caregiver.reminders import meeting_services
+
+    meeting_services.meeting_changed(meeting_id)

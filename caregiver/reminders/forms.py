@@ -34,6 +34,15 @@ class ReminderSettingsForm(FlaskForm):
     goal_on = BooleanField(
         "Email me goal reminders", description="At the reminder time you set on each goal."
     )
+    meeting_day_before = BooleanField(
+        "Email me the day before",
+        description="For each date of a group you follow, and each date you said you'll attend.",
+    )
+    meeting_hour_before = BooleanField("Email me an hour before")
+    weekly_on = BooleanField(
+        "Email me a summary on Sunday evenings",
+        description="Counts only: entries, goals done, and the meetings you plan to attend.",
+    )
     quiet_on = BooleanField(
         "Keep quiet hours",
         description="No reminder mail between these times, except ones you chose for a time "
@@ -54,6 +63,21 @@ class ReminderSettingsForm(FlaskForm):
             "goal",
             "A short email when it is time for one of your self-care goals.",
             ("goal_on",),
+        ),
+        (
+            "meeting_day_before",
+            "A reminder at the same time the day before a meeting you go to.",
+            ("meeting_day_before",),
+        ),
+        (
+            "meeting_hour_before",
+            "A reminder an hour before it starts.",
+            ("meeting_hour_before",),
+        ),
+        (
+            "weekly_summary",
+            "Your week at a glance, never a word of what you wrote.",
+            ("weekly_on",),
         ),
     )
 
@@ -78,13 +102,18 @@ class ReminderSettingsForm(FlaskForm):
                 )
         return not self.errors
 
+    def meeting_kinds(self) -> set[str]:
+        """The meeting reminder kinds ticked."""
+        names = ("meeting_day_before", "meeting_hour_before")
+        return {name for name in names if self[name].data}
+
     def weekdays(self) -> frozenset[int]:
         """The nudge's days as numbers, Monday = 0."""
         return frozenset(
             int(value) for value in self.journal_days.data or () if value in DAY_VALUES
         )
 
-    def fill_from(self, nudge, goals_on: bool, quiet) -> None:
+    def fill_from(self, nudge, goals_on: bool, quiet, weekly_on=False, meetings=()) -> None:
         """Start the form from the saved settings (a JournalNudge, the goal switch, quiet hours)."""
         self.process(
             data={
@@ -92,6 +121,9 @@ class ReminderSettingsForm(FlaskForm):
                 "journal_at": nudge.at,
                 "journal_days": [str(day) for day in sorted(nudge.weekdays)],
                 "goal_on": goals_on,
+                "weekly_on": weekly_on,
+                "meeting_day_before": "meeting_day_before" in meetings,
+                "meeting_hour_before": "meeting_hour_before" in meetings,
                 "quiet_on": quiet.quiet_hours,
                 "quiet_from": quiet.quiet_from,
                 "quiet_until": quiet.quiet_until,

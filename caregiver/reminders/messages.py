@@ -5,17 +5,19 @@ is not bouncing, they still want this kind, the goal is still active, and it is 
 Subjects are discreet on purpose (shared inboxes, lock screens); no private text is ever read.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caregiver import mail, security
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
+from caregiver.groups.models import Meeting
+from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
 from caregiver.reminders.outbox import Skip
@@ -93,7 +95,7 @@ class Batch:
         if renderer is None:
             raise Skip("unknown kind")
         token = unsubscribe_token(person.id, row.kind)
-        message = renderer(person, row, token)
+        message = renderer(person, row, token, self.now)
         message.headers.update(unsubscribe_headers(token))
         return message
 
@@ -108,7 +110,7 @@ def _part_of_day(local: datetime) -> str:
     return "afternoon" if local.hour < 17 else "evening"
 
 
-def _journal(person, row, unsubscribe: str) -> mail.Message:
+def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     local = _local(person, row.due_at)
     return mail.render_message(
         "reminder_journal",
@@ -120,7 +122,7 @@ def _journal(person, row, unsubscribe: str) -> mail.Message:
     )
 
 
-def _goal(person, row, unsubscribe: str) -> mail.Message:
+def _goal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     goal = db.session.get(Goal, row.object_id)
     if goal is None or goal.user_id != person.id or goal.archived_at is not None:
         raise Skip("goal not active")
@@ -134,4 +136,75 @@ def _goal(person, row, unsubscribe: str) -> mail.Message:
     )
 
 
-RENDERERS = {"journal": _journal, "goal": _goal}
+def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
+    """Counts and times only: never a word of what the person wrote."""
+    from caregiver.goals.models import GoalCheckin
+    from caregiver.groups.attendance import plans_of
+    from caregiver.journal import services as journal_services
+
+    zone = ZoneInfo(person.timezone)
+    last = row.due_at.astimezone(zone).date()
+    first = last - timedelta(days=6)
+    days = journal_services.day_summaries(person.id, first, last)
+    done = db.session.scalar(
+        select(func.count()).where(
+            GoalCheckin.user_id == person.id,
+            GoalCheckin.day.between(first, last),
+            GoalCheckin.status == "done",
+        )
+    )
+    meetings = [
+        occurrence.start.astimezone(zone).strftime("%A, %b %-d at %-I:%M %p")
+        for _meeting, occurrence in plans_of(person.id, row.due_at)
+        if occurrence.status != "cancelled"
+    ]
+    return mail.render_message(
+        "reminder_weekly",
+        person.email,
+        person=person,
+        entries=sum(count for count, _mood in days.values()),
+        writing_days=len(days),
+        goals_done=done or 0,
+        meetings=meetings,
+        unsubscribe=unsubscribe,
+    )
+
+
+def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
+    """Where and when, in the person's own time; the meeting's page has the rest."""
+    meeting = db.session.get(Meeting, row.object_id)
+    if meeting is None:
+        raise Skip("meeting deleted")
+    occurrence = meeting_reminders.occurrence_of(meeting, row.local_date)
+    if occurrence.status == "cancelled":
+        raise Skip("meeting cancelled")
+    if occurrence.start <= now:
+        raise Skip("meeting started")
+    if not meeting_reminders.is_relevant(person.id, meeting):
+        raise Skip("no longer going")
+    zone = ZoneInfo(person.timezone)
+    local = occurrence.start.astimezone(zone)
+    own = occurrence.start.astimezone(ZoneInfo(meeting.timezone))
+    return mail.render_message(
+        "reminder_meeting",
+        person.email,
+        person=person,
+        weekday=local.strftime("%A"),
+        when=local.strftime("%A, %b %-d at %-I:%M %p"),
+        local_when=own.strftime("%-I:%M %p %Z") if own.utcoffset() != local.utcoffset() else "",
+        soon=row.kind == "meeting_hour_before",
+        online=meeting.mode != "in_person",
+        place=", ".join(part for part in (meeting.venue, meeting.city) if part),
+        moved=occurrence.status == "moved",
+        meeting_id=meeting.id,
+        unsubscribe=unsubscribe,
+    )
+
+
+RENDERERS = {
+    "journal": _journal,
+    "goal": _goal,
+    "weekly_summary": _weekly,
+    "meeting_day_before": _meeting,
+    "meeting_hour_before": _meeting,
+}

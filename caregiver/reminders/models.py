@@ -30,6 +30,7 @@ REMINDER_KINDS = {
     "meeting_hour_before": "Meeting reminders an hour before",
     "weekly_summary": "Weekly summary",
 }
+MEETING_KINDS = ("meeting_day_before", "meeting_hour_before")
 EVERY_DAY = "0,1,2,3,4,5,6"  # Monday = 0, as Python's date.weekday()
 
 # Outbox priorities: lower goes first. Account-security mail never waits behind reminders.
@@ -58,8 +59,9 @@ class ReminderSettings(db.Model):
 class ReminderPreference(db.Model):
     """One kind of reminder a person turned on, and the next instant (UTC) it falls due.
 
-    ``object_id`` is the goal for goal reminders and 0 otherwise (0, not NULL, so the unique
-    constraint holds on every database).
+    ``object_id`` is the goal for goal reminders, the meeting for meeting reminders, and 0
+    otherwise (0, not NULL, so the unique constraint holds on every database). A row with object
+    0 of a per-object kind is the person's switch for that kind: it is never due itself.
     """
 
     __tablename__ = "reminder_preferences"
@@ -81,6 +83,8 @@ class ReminderPreference(db.Model):
     local_time: Mapped[time | None] = mapped_column(Time)
     weekdays: Mapped[str] = mapped_column(String(20), default=EVERY_DAY)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # For meeting reminders: the local date of the occurrence the next reminder is about.
+    occurrence_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -185,6 +185,7 @@ def deliver(now: datetime | None = None, worker: str | None = None, limit: int =
             OutboxMessage.kind,
             OutboxMessage.object_id,
             OutboxMessage.due_at,
+            OutboxMessage.local_date,
             OutboxMessage.attempts,
             OutboxMessage.message_id,
         )

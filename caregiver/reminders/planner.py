@@ -67,7 +67,8 @@ def _plan_one(preference: ReminderPreference, timezone: str, now: datetime) -> d
     """The outbox row for a due preference; moves the preference on to its next due instant."""
     zone = ZoneInfo(timezone)
     due_at = preference.next_due_at
-    local_day = due_at.astimezone(zone).date()
+    # A meeting reminder is about its occurrence's date; any other about the day it falls due.
+    local_day = preference.occurrence_day or due_at.astimezone(zone).date()
     stale = schedule.is_stale(due_at, now, zone)
     row = outbox.message_row(
         preference.kind,
@@ -79,9 +80,9 @@ def _plan_one(preference: ReminderPreference, timezone: str, now: datetime) -> d
         skip_reason="stale" if stale else None,
         now=now,
     )
-    following = services.due_after(preference, timezone, due_at, local_day + timedelta(days=1))
+    services.advance(preference, timezone, due_at, local_day + timedelta(days=1))
+    following = preference.next_due_at
     if following is not None and schedule.is_stale(following, now, zone):
         # Long downtime: jump to what is still worth sending rather than one row per lost day.
-        following = services.due_after(preference, timezone, now - schedule.NEW_DAY_GRACE)
-    preference.next_due_at = following
+        services.advance(preference, timezone, now - schedule.NEW_DAY_GRACE)
     return row

@@ -14,11 +14,20 @@ from sqlalchemy import delete, select
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
+from caregiver.groups.models import Meeting
 from caregiver.models import utcnow
+from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
-from caregiver.reminders.models import EVERY_DAY, ReminderPreference, ReminderSettings
+from caregiver.reminders.models import (
+    EVERY_DAY,
+    MEETING_KINDS,
+    ReminderPreference,
+    ReminderSettings,
+)
 
 DEFAULT_JOURNAL_TIME = time(20, 0)
+WEEKLY_SUMMARY_TIME = time(18, 0)  # Sunday evening, unless quiet hours cover it
+SUNDAY = 6
 GOAL_SWITCH = 0  # the goal row with object 0 is the "goal reminders on" switch itself
 
 
@@ -56,13 +65,13 @@ def journal_nudge(user_id: int) -> JournalNudge:
     return JournalNudge(True, row.local_time, schedule.parse_weekdays(row.weekdays))
 
 
-def _upsert(user, kind: str, object_id: int, at: time | None, weekdays: str, now: datetime):
+def upsert(user, kind: str, object_id: int, at: time | None, weekdays: str, now: datetime):
     row = preference(user.id, kind, object_id)
     if row is None:
         row = ReminderPreference(user_id=user.id, kind=kind, object_id=object_id)
         db.session.add(row)
     row.local_time, row.weekdays = at, weekdays
-    row.next_due_at = due_after(row, user.timezone, now)
+    advance(row, user.timezone, now)
     return row
 
 
@@ -74,13 +83,27 @@ def due_after(row: ReminderPreference, timezone: str, after: datetime, from_day=
     return schedule.next_due(row.local_time, weekdays, ZoneInfo(timezone), after, from_day)
 
 
+def advance(row: ReminderPreference, timezone: str, after: datetime, from_day=None) -> None:
+    """Move ``row`` on to its next due instant after ``after`` (from local day ``from_day``)."""
+    if row.kind not in MEETING_KINDS:
+        row.next_due_at = due_after(row, timezone, after, from_day)
+        return
+    meeting = db.session.get(Meeting, row.object_id) if row.object_id else None
+    found = None
+    if meeting is not None:
+        found = meeting_reminders.next_reminder(
+            row.user_id, row.kind, meeting, timezone, after, from_day
+        )
+    row.next_due_at, row.occurrence_day = found or (None, None)
+
+
 def set_journal_nudge(user, on: bool, at: time, weekdays: frozenset[int], now=None) -> None:
     """Turn the daily journal nudge on at ``at`` on ``weekdays``, or off."""
     if on and weekdays:
         days = ",".join(str(d) for d in sorted(weekdays))
-        _upsert(user, "journal", 0, at, days, now or utcnow())
+        upsert(user, "journal", 0, at, days, now or utcnow())
     else:
-        _remove(user.id, "journal")
+        remove(user.id, "journal")
     db.session.commit()
 
 
@@ -90,10 +113,10 @@ def goal_reminders_on(user_id: int) -> bool:
 
 def set_goal_reminders(user, on: bool, now=None) -> None:
     """Turn reminders on for every active goal that has a reminder time, or all of them off."""
-    _remove(user.id, "goal")
+    remove(user.id, "goal")
     if on:
         now = now or utcnow()
-        _upsert(user, "goal", GOAL_SWITCH, None, EVERY_DAY, now)
+        upsert(user, "goal", GOAL_SWITCH, None, EVERY_DAY, now)
         goals = db.session.scalars(
             select(Goal).where(
                 Goal.user_id == user.id,
@@ -102,7 +125,7 @@ def set_goal_reminders(user, on: bool, now=None) -> None:
             )
         )
         for goal in goals:
-            _upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now)
+            upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now)
     db.session.commit()
 
 
@@ -121,18 +144,41 @@ def goal_changed(user_id: int, goal_id: int, now=None) -> None:
         )
     else:
         user = db.session.get(User, user_id)
-        _upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now or utcnow())
+        upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now or utcnow())
+    db.session.commit()
+
+
+def weekly_summary_on(user_id: int) -> bool:
+    return preference(user_id, "weekly_summary") is not None
+
+
+def summary_time(settings: ReminderSettings) -> time:
+    """Sunday 18:00, or the end of quiet hours when they cover it (the app picks this time)."""
+    if settings.quiet_hours and schedule.in_quiet_hours(
+        WEEKLY_SUMMARY_TIME, settings.quiet_from, settings.quiet_until
+    ):
+        return settings.quiet_until
+    return WEEKLY_SUMMARY_TIME
+
+
+def set_weekly_summary(user, on: bool, now=None) -> None:
+    """Turn the Sunday summary on or off."""
+    if on:
+        at = summary_time(settings_of(user.id))
+        upsert(user, "weekly_summary", 0, at, str(SUNDAY), now or utcnow())
+    else:
+        remove(user.id, "weekly_summary")
     db.session.commit()
 
 
 def turn_off(user_id: int, kind: str) -> int:
     """Stop one kind of mail for a person (the unsubscribe link); how many rows it removed."""
-    removed = _remove(user_id, kind)
+    removed = remove(user_id, kind)
     db.session.commit()
     return removed
 
 
-def _remove(user_id: int, kind: str) -> int:
+def remove(user_id: int, kind: str) -> int:
     result = db.session.execute(
         delete(ReminderPreference).where(
             ReminderPreference.user_id == user_id, ReminderPreference.kind == kind
@@ -148,7 +194,7 @@ def timezone_changed(user, now=None) -> None:
         select(ReminderPreference).where(ReminderPreference.user_id == user.id)
     )
     for row in rows:
-        row.next_due_at = due_after(row, user.timezone, now)
+        advance(row, user.timezone, now)
     db.session.commit()
 
 
@@ -159,6 +205,20 @@ def set_quiet_hours(user_id: int, on: bool, start: time, end: time) -> None:
         row = ReminderSettings(user_id=user_id)
         db.session.add(row)
     row.quiet_hours, row.quiet_from, row.quiet_until = on, start, end
+    db.session.commit()
+    user = db.session.get(User, user_id)
+    summary = preference(user_id, "weekly_summary")
+    if summary is not None and summary.local_time != summary_time(row):
+        set_weekly_summary(user, True)
+    # Meeting reminders are timed by the app, so quiet hours move them too.
+    for reminder in db.session.scalars(
+        select(ReminderPreference).where(
+            ReminderPreference.user_id == user_id,
+            ReminderPreference.kind.in_(MEETING_KINDS),
+            ReminderPreference.object_id != 0,
+        )
+    ):
+        advance(reminder, user.timezone, utcnow())
     db.session.commit()
 
 

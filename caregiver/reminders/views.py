@@ -4,7 +4,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from caregiver.extensions import csrf
-from caregiver.reminders import services
+from caregiver.reminders import meeting_services, services
 from caregiver.reminders.forms import ReminderSettingsForm
 from caregiver.reminders.messages import read_unsubscribe_token
 from caregiver.reminders.models import REMINDER_KINDS
@@ -18,10 +18,11 @@ bp = Blueprint("reminders", __name__)
 def settings():
     user = current_user._get_current_object()
     nudge, goals_on = services.journal_nudge(user.id), services.goal_reminders_on(user.id)
-    quiet = services.settings_of(user.id)
+    quiet, weekly_on = services.settings_of(user.id), services.weekly_summary_on(user.id)
+    meetings_on = meeting_services.meeting_reminders_on(user.id)
     form = ReminderSettingsForm()
     if request.method == "GET":
-        form.fill_from(nudge, goals_on, quiet)
+        form.fill_from(nudge, goals_on, quiet, weekly_on, meetings_on)
     elif form.validate_on_submit():
         journal = services.JournalNudge(
             bool(form.journal_on.data), form.journal_at.data or nudge.at, form.weekdays()
@@ -31,6 +32,10 @@ def settings():
             services.set_journal_nudge(user, journal.on, journal.at, journal.weekdays)
         if bool(form.goal_on.data) != goals_on:
             services.set_goal_reminders(user, bool(form.goal_on.data))
+        if form.meeting_kinds() != meetings_on:
+            meeting_services.set_meeting_reminders(user, form.meeting_kinds())
+        if bool(form.weekly_on.data) != weekly_on:
+            services.set_weekly_summary(user, bool(form.weekly_on.data))
         services.set_quiet_hours(user.id, *form.quiet_hours(quiet))
         flash("Your reminder settings are saved.", "success")
         return redirect(url_for("reminders.settings"))
