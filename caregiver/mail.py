@@ -9,7 +9,7 @@ import logging
 import secrets
 import smtplib
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -100,30 +100,49 @@ def render_message(name: str, to: str, **context) -> Message:
 
 def send(message: Message) -> None:
     """Deliver a message through the configured transport."""
-    with connection() as deliver:
-        deliver(message)
+    with connection() as transport:
+        transport.send(transport.prepare(message))
+
+
+@dataclass
+class Prepared:
+    """A message turned into the bytes that go on the wire."""
+
+    message: Message
+    data: bytes
+
+
+class Transport:
+    """One open way out for many messages: SMTP, or (in development) a folder and the console.
+
+    ``prepare`` does the CPU work and ``send`` the talking, so a sender can prepare the next
+    message while the server answers the last. SMTP errors reach the caller as smtplib raises
+    them (the outbox tells 4xx from 5xx).
+    """
+
+    def __init__(self, sender: str, client: smtplib.SMTP | None = None, folder: Path | None = None):
+        self.sender, self.client, self.folder = sender, client, folder
+        self.envelope_from = parseaddr(sender)[1]
+
+    def prepare(self, message: Message) -> Prepared:
+        return Prepared(message, message.to_email(self.sender).as_bytes(policy=WIRE))
+
+    def send(self, prepared: Prepared) -> None:
+        if self.client is None:
+            _write_to_folder(prepared, self.folder)
+        else:
+            self.client.sendmail(self.envelope_from, [prepared.message.to], prepared.data)
 
 
 @contextmanager
-def connection() -> Iterator[Callable[[Message], None]]:
-    """One open transport for many messages; yields the function that sends one.
-
-    SMTP errors reach the caller as raised by smtplib (the outbox tells 4xx from 5xx).
-    """
+def connection() -> Iterator[Transport]:
+    """One open transport for many messages."""
     config = current_app.config
-    sender = config["MAIL_FROM"]
     if not config["SMTP_HOST"]:
-        folder = Path(config["MAIL_DIR"])
-        yield lambda message: _write_to_folder(message, message.to_email(sender), folder)
+        yield Transport(config["MAIL_FROM"], folder=Path(config["MAIL_DIR"]))
         return
-    envelope_from = parseaddr(sender)[1]
     with _open_smtp(config) as client:
-
-        def deliver(message: Message) -> None:
-            email = message.to_email(sender)
-            client.sendmail(envelope_from, [message.to], email.as_bytes(policy=WIRE))
-
-        yield deliver
+        yield Transport(config["MAIL_FROM"], client=client)
 
 
 def _open_smtp(config) -> smtplib.SMTP:
@@ -146,13 +165,14 @@ def _open_smtp(config) -> smtplib.SMTP:
     return client
 
 
-def _write_to_folder(message: Message, email: MIMEBase, folder: Path) -> None:
+def _write_to_folder(prepared: Prepared, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"{stamp}.eml"
-    path.write_bytes(email.as_bytes())
+    path.write_bytes(prepared.data)
     # Development only: the console shows where the mail went and its text part, so a
     # newcomer can click the verification link without an SMTP server.
+    message = prepared.message
     print(
         f"\n--- mail to {message.to}: {message.subject} (saved to {path})\n{message.text}---",
         flush=True,

@@ -11,6 +11,7 @@ import random
 import smtplib
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import make_msgid
@@ -193,33 +194,64 @@ def deliver(now: datetime | None = None, worker: str | None = None, limit: int =
         .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
     ).all()
     batch = messages.Batch(pending, now)
+    opened = False
     try:
-        with mail.connection() as send:
-            while pending:
-                _deliver_one(pending[0], batch, send, now, done)
-                pending.pop(0)
-    except (OSError, smtplib.SMTPException) as error:
-        # The connection failed or broke: the row in hand counts an attempt, the rest wait.
+        with mail.connection() as transport, ThreadPoolExecutor(1, "smtp") as line:
+            opened = True
+            _pipeline(pending, batch, transport, line, now, done)
+    except CONNECTION_ERRORS as error:
+        if opened:
+            return done  # only saying goodbye failed: every row is recorded already
         db.session.rollback()
-        if pending:
-            _retry(pending[0], _error_text(error), now, done)
-        _record(
-            [row.id for row in pending[1:]], locked_until=None, next_attempt_at=now + retry_delay(1)
-        )
+        _retry(pending[0], _error_text(error), now, done)  # the connection never opened
+        _release(pending[1:], now)
     return done
 
 
-def _deliver_one(row, batch, send, now: datetime, done: Delivery) -> None:
+CONNECTION_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def _pipeline(rows, batch, transport, line, now: datetime, done: Delivery) -> None:
+    """Prepare each message while the server answers the one before, then record that answer.
+
+    At most one message is ever between the server's answer and its record, so a crash sends
+    at most one message twice.
+    """
+    flight = None
+    for index, row in enumerate(rows):
+        prepared = _prepare(row, batch, transport, done)
+        if flight is not None:
+            try:
+                _land(*flight, now, done)
+            except CONNECTION_ERRORS as error:
+                _retry(flight[0], _error_text(error), now, done)
+                _release(([row] if prepared else []) + list(rows[index + 1 :]), now)
+                return
+        flight = (row, line.submit(transport.send, prepared)) if prepared else None
+    if flight is not None:
+        try:
+            _land(*flight, now, done)
+        except CONNECTION_ERRORS as error:
+            _retry(flight[0], _error_text(error), now, done)
+
+
+def _prepare(row, batch, transport, done: Delivery):
+    """The row's message ready to send, or None when it is skipped (and recorded so)."""
     try:
         message = batch.render(row)
     except Skip as skip:
         _record([row.id], status=SKIPPED, skip_reason=skip.reason, locked_until=None)
         done.skipped += 1
         done.skip_reasons[skip.reason] = done.skip_reasons.get(skip.reason, 0) + 1
-        return
+        return None
     message.headers["Message-ID"] = row.message_id
+    return transport.prepare(message)
+
+
+def _land(row, sending, now: datetime, done: Delivery) -> None:
+    """Wait for the server's answer to one message and record it."""
     try:
-        send(message)
+        sending.result()
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()))
         _refused(row, code, text, now, done, recipient=True)
@@ -229,6 +261,11 @@ def _deliver_one(row, batch, send, now: datetime, done: Delivery) -> None:
         return
     _record_sent(row, now)
     done.sent += 1
+
+
+def _release(rows, now: datetime) -> None:
+    """Give back rows that were never tried, to go out after a short wait."""
+    _record([row.id for row in rows], locked_until=None, next_attempt_at=now + retry_delay(1))
 
 
 def _record(ids: list[int], **values) -> None:
