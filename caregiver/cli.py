@@ -143,7 +143,7 @@ def reminders_run_once():
     """Plan what is due now and deliver what is ready, once; print the counts."""
     from caregiver.reminders import jobs
 
-    current_app.config["BASE_URL"] = jobs.link_base(current_app)
+    jobs.use_link_base(current_app)
     result = jobs.run_once()
     planned, sent = result.planning, result.delivery
     click.echo(
@@ -159,10 +159,10 @@ def scheduler():
     """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
     from caregiver.reminders import jobs
 
-    jobs.link_base(current_app)  # refuse to start in production without BASE_URL
+    runner = jobs.build_scheduler(current_app._get_current_object())
     click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
     try:
-        jobs.build_scheduler(current_app._get_current_object()).start()
+        runner.start()
     except (KeyboardInterrupt, SystemExit):
         click.echo("Scheduler stopped.")
 

@@ -71,6 +71,11 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
+def sender_domain() -> str:
+    """The domain of ``MAIL_FROM``: for Message-IDs and the unsubscribe address."""
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "caregiver"
+
+
 def absolute_url(endpoint: str, **values) -> str:
     """A full link for mail: ``BASE_URL`` when set, else the current request's host."""
     base = current_app.config["BASE_URL"]

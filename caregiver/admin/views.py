@@ -44,12 +44,12 @@ def decide(request_id, decision):
 @bp.route("/outbox")
 @admin_required
 def outbox_page():
-    page = request.args.get("page", "1")
-    health = reminder_services.outbox_health(int(page) if page.isdigit() else 1)
+    page = request.args.get("page", 1, type=int)
+    health = reminder_services.outbox_health(page)
     return render_template(
         "admin/outbox.html",
         mail=health,
-        page=int(page) if page.isdigit() else 1,
+        page=health.page,
         scheduler=jobs.scheduler_state(),
         action_form=ActionForm(),
     )

@@ -300,6 +300,19 @@ def done_today(user_id: int, day: date) -> tuple[int, int]:
     return done, total
 
 
+def done_between(user_id: int, first: date, last: date) -> int:
+    """How many goal check-ins the person marked done from ``first`` to ``last``."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(GoalCheckin)
+        .where(
+            GoalCheckin.user_id == user_id,
+            GoalCheckin.day.between(first, last),
+            GoalCheckin.status == rules.DONE,
+        )
+    )
+
+
 def goal_checkins(user_id: int, goal_ids: list[int] | None = None) -> dict[int, dict[date, str]]:
     """Every check-in status of a person's goals (or of some of them), by goal and day."""
     query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status).where(

@@ -12,6 +12,7 @@ from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import Attendance, GroupFollow, Meeting, SupportGroup
+from caregiver.groups.services import meetings_of
 
 
 def following(user, group_id: int) -> GroupFollow | None:
@@ -27,7 +28,7 @@ def follow(user: User, group: SupportGroup, change_mail: bool = True) -> None:
     row.change_mail = change_mail
     db.session.add(row)
     db.session.commit()
-    _reminders_follow(user, _meetings(group))
+    _reminders_follow(user, meetings_of(group.id))
 
 
 def unfollow(user: User, group: SupportGroup) -> None:
@@ -36,7 +37,7 @@ def unfollow(user: User, group: SupportGroup) -> None:
         delete(GroupFollow).where(GroupFollow.user_id == user.id, GroupFollow.group_id == group.id)
     )
     db.session.commit()
-    _reminders_follow(user, _meetings(group))
+    _reminders_follow(user, meetings_of(group.id))
 
 
 def follower_count(group_id: int) -> int:
@@ -92,10 +93,6 @@ def unattend(user: User, meeting: Meeting, on_day: date) -> None:
     )
     db.session.commit()
     _reminders_follow(user, [meeting])
-
-
-def _meetings(group: SupportGroup) -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(Meeting.group_id == group.id)))
 
 
 def _reminders_follow(user, meetings: list[Meeting]) -> None:

@@ -51,12 +51,13 @@ def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
     meeting.updated_at = utcnow()
     db.session.add(change)
     db.session.commit()
-    _reminders_follow(meeting.id)
+    reminders_follow(meeting.id)
     return change
 
 
-def _reminders_follow(meeting_id: int) -> None:
-    # Imported here: the reminders feature reads this module's changes in turn.
+def reminders_follow(meeting_id: int) -> None:
+    """Let meeting reminders follow a meeting that changed (or went away)."""
+    # Imported here: the reminders feature reads this feature's meetings and changes in turn.
     from caregiver.reminders import meeting_services
 
     meeting_services.meeting_changed(meeting_id)
@@ -122,5 +123,5 @@ def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
     db.session.delete(change)
     meeting.updated_at = utcnow()
     db.session.commit()
-    _reminders_follow(meeting.id)
+    reminders_follow(meeting.id)
     return True

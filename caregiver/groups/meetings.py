@@ -10,6 +10,7 @@ from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.forms import all_timezones
 from caregiver.groups import recurrence
+from caregiver.groups.changes import reminders_follow
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
 from caregiver.models import utcnow
 
@@ -200,7 +201,7 @@ def create_meetings(group: SupportGroup, items: list[MeetingData]) -> list[Meeti
         created.append(meeting)
     db.session.commit()
     for meeting in created:
-        _reminders_follow(meeting.id)
+        reminders_follow(meeting.id)
     return created
 
 
@@ -211,7 +212,7 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
     _fill(meeting, data)
     _drop_stale_changes(meeting, data.rule)
     db.session.commit()
-    _reminders_follow(meeting.id)
+    reminders_follow(meeting.id)
     return changed_parts(before, data)
 
 
@@ -258,11 +259,4 @@ def delete_meeting(meeting: Meeting) -> None:
     meeting_id = meeting.id
     db.session.delete(meeting)
     db.session.commit()
-    _reminders_follow(meeting_id)
-
-
-def _reminders_follow(meeting_id: int) -> None:
-    # Imported here: the reminders feature reads this feature's models and changes in turn.
-    from caregiver.reminders import meeting_services
-
-    meeting_services.meeting_changed(meeting_id)
+    reminders_follow(meeting_id)

@@ -256,6 +256,29 @@ def library(directory: Path = CONTENT_DIR) -> dict[str, Article]:
     return load(directory)
 
 
+def start_here(articles: dict[str, Article]) -> list[Article]:
+    """The "start here" path, in reading order."""
+    return [articles[slug] for slug in START_HERE]
+
+
+def path_step(articles: dict[str, Article], slug: str) -> tuple[int, Article | None] | None:
+    """Where an article sits on the "start here" path: (its number, the next article or None)."""
+    if slug not in START_HERE:
+        return None
+    number = START_HERE.index(slug) + 1
+    following = articles[START_HERE[number]] if number < len(START_HERE) else None
+    return number, following
+
+
+def query_problem(query: str) -> str | None:
+    """Why a search cannot run as typed (empty or too long), in words for the page."""
+    if not query.strip():
+        return "Type a word or two to search the guidance, such as “naloxone” or “boundaries”."
+    if len(query) > QUERY_MAX:
+        return f"That search is too long. Try a few words, up to {QUERY_MAX} letters."
+    return None
+
+
 def by_topic(articles: dict[str, Article]) -> dict[str, list[Article]]:
     """Articles grouped by topic, in the library's topic order, titles alphabetical."""
     grouped = {key: [] for key in TOPICS}

@@ -57,4 +57,4 @@ def set_mark(user_id: int, slug: str, mark: str, on: bool) -> None:
 
 def next_to_read(marks: Marks, articles: dict[str, library.Article]) -> library.Article | None:
     """The first article of the "start here" path not yet read, if any."""
-    return next((articles[slug] for slug in library.START_HERE if slug not in marks.read), None)
+    return next((a for a in library.start_here(articles) if a.slug not in marks.read), None)

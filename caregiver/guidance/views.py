@@ -32,7 +32,7 @@ def index():
     articles, marks = _articles(), _marks()
     return render_template(
         "guidance/index.html",
-        start_here=[articles[slug] for slug in library.START_HERE],
+        start_here=library.start_here(articles),
         topics=library.by_topic(articles),
         topic_names=library.TOPICS,
         bookmarks=[a for a in articles.values() if a.slug in marks.bookmarked],
@@ -55,20 +55,15 @@ def topic(topic):
 
 @bp.route("/search")
 def search():
-    query = request.args.get("q", "")
-    message = None
-    if not query.strip():
-        message = "Type a word or two to search the guidance, such as “naloxone” or “boundaries”."
-    elif len(query) > library.QUERY_MAX:
-        message = f"That search is too long. Try a few words, up to {library.QUERY_MAX} letters."
-    hits = [] if message else library.search(_articles(), query)
+    articles, query = _articles(), request.args.get("q", "")
+    message = library.query_problem(query)
     return render_template(
         "guidance/search.html",
         query=query[: library.QUERY_MAX * 2],
-        hits=hits,
+        hits=[] if message else library.search(articles, query),
         message=message,
         marks=_marks(),
-        start_here=[_articles()[slug] for slug in library.START_HERE],
+        start_here=library.start_here(articles),
     )
 
 
@@ -83,7 +78,7 @@ def article(slug):
         article=found,
         related=[articles[s] for s in found.related],
         marks=_marks(),
-        path_step=_path_step(articles, slug),
+        path_step=library.path_step(articles, slug),
         start_steps=len(library.START_HERE),
         form=ActionForm(),
     )
@@ -92,27 +87,21 @@ def article(slug):
 @bp.route("/<slug>/<any(read, bookmark):mark>", methods=["POST"])
 @login_required
 def set_mark(slug, mark):
-    if slug not in _articles() or not ActionForm().validate_on_submit():
-        abort(404 if slug not in _articles() else 400)
+    if slug not in _articles():  # the CSRF token is checked for every POST before this
+        abort(404)
     turn_on = request.form.get("on") == "1"
     services.set_mark(current_user.id, slug, mark, turn_on)
     flash(MARK_MESSAGES[mark, turn_on], "success")
     return redirect(url_for("guidance.article", slug=slug, _anchor="your-marks"))
 
 
-def _path_step(articles, slug):
-    """Where an article sits on the "start here" path: (number, next article or None)."""
-    if slug not in library.START_HERE:
-        return None
-    number = library.START_HERE.index(slug) + 1
-    following = library.START_HERE[number] if number < len(library.START_HERE) else None
-    return number, articles[following] if following else None
-
-
 def _not_found(message: str):
-    articles = _articles()
-    start_here = [articles[slug] for slug in library.START_HERE]
-    return render_template("guidance/not_found.html", message=message, start_here=start_here), 404
+    return render_template(
+        "guidance/not_found.html",
+        message=message,
+        start_here=library.start_here(_articles()),
+        marks=services.Marks(),
+    ), 404
 
 
 def reading_card(user) -> dict | None:
@@ -121,13 +110,12 @@ def reading_card(user) -> dict | None:
     upcoming = services.next_to_read(services.marks_of(user.id), articles)
     if upcoming is None:
         return None
-    number = library.START_HERE.index(upcoming.slug) + 1
-    steps = len(library.START_HERE)
+    number, _following = library.path_step(articles, upcoming.slug)
     return {
         "template": "guidance/_reading_card.html",
         "article": upcoming,
         "number": number,
-        "steps": steps,
+        "steps": len(library.START_HERE),
     }
 
 

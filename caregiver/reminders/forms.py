@@ -1,16 +1,17 @@
 """The reminder settings form: it checks the input alone; the services decide what falls due."""
 
-from datetime import time
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from caregiver.forms import CheckboxesField, TimeOfDayField
+from caregiver.groups.recurrence import WEEKDAY_NAMES
+from caregiver.reminders.choices import Choices, QuietHours
+from caregiver.reminders.models import MEETING_KINDS
+from caregiver.reminders.services import JournalNudge
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(DAY_NAMES)]
+WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(WEEKDAY_NAMES)]
 DAY_VALUES = frozenset(choice.value for choice in WEEKDAY_CHOICES)
 
 
@@ -102,39 +103,45 @@ class ReminderSettingsForm(FlaskForm):
                 )
         return not self.errors
 
-    def meeting_kinds(self) -> set[str]:
-        """The meeting reminder kinds ticked."""
-        names = ("meeting_day_before", "meeting_hour_before")
-        return {name for name in names if self[name].data}
-
     def weekdays(self) -> frozenset[int]:
         """The nudge's days as numbers, Monday = 0."""
         return frozenset(
             int(value) for value in self.journal_days.data or () if value in DAY_VALUES
         )
 
-    def fill_from(self, nudge, goals_on: bool, quiet, weekly_on=False, meetings=()) -> None:
-        """Start the form from the saved settings (a JournalNudge, the goal switch, quiet hours)."""
+    def fill_from(self, chosen: Choices) -> None:
+        """Start the form from what the person chose so far."""
         self.process(
             data={
-                "journal_on": nudge.on,
-                "journal_at": nudge.at,
-                "journal_days": [str(day) for day in sorted(nudge.weekdays)],
-                "goal_on": goals_on,
-                "weekly_on": weekly_on,
-                "meeting_day_before": "meeting_day_before" in meetings,
-                "meeting_hour_before": "meeting_hour_before" in meetings,
-                "quiet_on": quiet.quiet_hours,
-                "quiet_from": quiet.quiet_from,
-                "quiet_until": quiet.quiet_until,
+                "journal_on": chosen.journal.on,
+                "journal_at": chosen.journal.at,
+                "journal_days": [str(day) for day in sorted(chosen.journal.weekdays)],
+                "goal_on": chosen.goals,
+                "weekly_on": chosen.weekly,
+                **{kind: kind in chosen.meetings for kind in MEETING_KINDS},
+                "quiet_on": chosen.quiet.on,
+                "quiet_from": chosen.quiet.start,
+                "quiet_until": chosen.quiet.end,
             }
         )
 
-    def quiet_hours(self, saved) -> tuple[bool, time, time]:
-        """Quiet hours to save; a time left empty while they are off keeps its saved value."""
-        start = self.quiet_from.data or saved.quiet_from
-        end = self.quiet_until.data or saved.quiet_until
-        return bool(self.quiet_on.data), start, end
+    def choices(self, before: Choices) -> Choices:
+        """The checked answers as one value; a time left empty keeps its saved value."""
+        return Choices(
+            journal=JournalNudge(
+                bool(self.journal_on.data),
+                self.journal_at.data or before.journal.at,
+                self.weekdays(),
+            ),
+            goals=bool(self.goal_on.data),
+            meetings=frozenset(kind for kind in MEETING_KINDS if self[kind].data),
+            weekly=bool(self.weekly_on.data),
+            quiet=QuietHours(
+                bool(self.quiet_on.data),
+                self.quiet_from.data or before.quiet.start,
+                self.quiet_until.data or before.quiet.end,
+            ),
+        )
 
 
 def _require(field, message: str) -> None:

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import delete
 
 from caregiver.config import ConfigError
@@ -36,13 +36,8 @@ def deliver_all(now: datetime | None = None, worker: str | None = None) -> outbo
     worker = worker or outbox.worker_name()
     for _ in range(MAX_BATCHES):
         batch = outbox.deliver(now, worker)
-        total.sent += batch.sent
-        total.retried += batch.retried
-        total.failed += batch.failed
-        total.skipped += batch.skipped
-        for reason, count in batch.skip_reasons.items():
-            total.skip_reasons[reason] = total.skip_reasons.get(reason, 0) + count
-        if not (batch.sent or batch.retried or batch.failed or batch.skipped):
+        total.add(batch)
+        if not batch.handled:
             break
     return total
 
@@ -86,19 +81,22 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
     return {"journal_entries": purged, "outbox_rows": old.rowcount or 0}
 
 
-def link_base(app: Flask) -> str:
-    """Where links in mail point: BASE_URL, or in development this machine's own server."""
+def use_link_base(app: Flask) -> None:
+    """Point links in mail at BASE_URL or, in development, at this machine's own server.
+
+    Outside a request there is no host to build links from, so the scheduler needs one; in
+    production a missing BASE_URL stops it with a clear message.
+    """
     if app.config["BASE_URL"]:
-        return app.config["BASE_URL"]
+        return
     if app.config["CAREGIVER_ENV"] == "production":
         raise ConfigError("Set BASE_URL (such as https://caregiver.example.org) for mail links.")
-    return f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    app.config["BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
 
 def _job(app: Flask, work):
     def run():
         with app.app_context():
-            current_app.config["BASE_URL"] = link_base(app)
             try:
                 work()
                 beat()
@@ -113,6 +111,7 @@ def build_scheduler(app: Flask):
     """A BlockingScheduler in UTC with the three jobs; the caller starts it."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    use_link_base(app)
     scheduler = BlockingScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

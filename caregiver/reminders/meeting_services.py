@@ -69,26 +69,26 @@ def plans_changed(user, meetings: list[Meeting], now=None) -> None:
 def meeting_changed(meeting_id: int, now=None) -> None:
     """Recompute everyone's reminders of a meeting after its schedule changed or it went away."""
     meeting = db.session.get(Meeting, meeting_id)
-    rows = db.session.scalars(
-        select(ReminderPreference).where(
-            ReminderPreference.kind.in_(MEETING_KINDS), ReminderPreference.object_id == meeting_id
-        )
-    ).all()
     if meeting is None:
-        for row in rows:
-            db.session.delete(row)
+        db.session.execute(
+            delete(ReminderPreference).where(
+                ReminderPreference.kind.in_(MEETING_KINDS),
+                ReminderPreference.object_id == meeting_id,
+            )
+        )
         db.session.commit()
         return
-    people = {row.user_id for row in rows}
-    people.update(
-        db.session.scalars(
-            select(GroupFollow.user_id).where(GroupFollow.group_id == meeting.group_id)
-        )
+    # Only people with meeting reminders on who follow the group or go to one of its dates.
+    going = (
+        select(GroupFollow.user_id)
+        .where(GroupFollow.group_id == meeting.group_id)
+        .union(select(Attendance.user_id).where(Attendance.meeting_id == meeting_id))
     )
-    people.update(
-        db.session.scalars(select(Attendance.user_id).where(Attendance.meeting_id == meeting_id))
+    switched_on = select(ReminderPreference.user_id).where(
+        ReminderPreference.kind.in_(MEETING_KINDS),
+        ReminderPreference.object_id == 0,
+        ReminderPreference.user_id.in_(going),
     )
-    for user in db.session.scalars(select(User).where(User.id.in_(people))):
-        if meeting_reminders_on(user.id):
-            _sync_meeting(user, meeting, now or utcnow())
+    for user in db.session.scalars(select(User).where(User.id.in_(switched_on))):
+        _sync_meeting(user, meeting, now or utcnow())
     db.session.commit()

@@ -9,14 +9,16 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caregiver import mail, security
 from caregiver.auth.models import User
 from caregiver.extensions import db
+from caregiver.goals import services as goal_services
 from caregiver.goals.models import Goal
+from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
+from caregiver.journal import services as journal_services
 from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
@@ -42,8 +44,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 def unsubscribe_headers(token: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: an https link for a POST, and a mailto fallback."""
     link = mail.absolute_url("reminders.unsubscribe", token=token)
-    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(" >")
-    mailto = f"mailto:unsubscribe@{domain}?subject={quote('unsubscribe ' + token)}"
+    mailto = f"mailto:unsubscribe@{mail.sender_domain()}?subject={quote('unsubscribe ' + token)}"
     return {
         "List-Unsubscribe": f"<{link}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -138,21 +139,10 @@ def _goal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
 
 def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     """Counts and times only: never a word of what the person wrote."""
-    from caregiver.goals.models import GoalCheckin
-    from caregiver.groups.attendance import plans_of
-    from caregiver.journal import services as journal_services
-
     zone = ZoneInfo(person.timezone)
     last = row.due_at.astimezone(zone).date()
     first = last - timedelta(days=6)
     days = journal_services.day_summaries(person.id, first, last)
-    done = db.session.scalar(
-        select(func.count()).where(
-            GoalCheckin.user_id == person.id,
-            GoalCheckin.day.between(first, last),
-            GoalCheckin.status == "done",
-        )
-    )
     meetings = [
         occurrence.start.astimezone(zone).strftime("%A, %b %-d at %-I:%M %p")
         for _meeting, occurrence in plans_of(person.id, row.due_at)
@@ -164,7 +154,7 @@ def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         person=person,
         entries=sum(count for count, _mood in days.values()),
         writing_days=len(days),
-        goals_done=done or 0,
+        goals_done=goal_services.done_between(person.id, first, last),
         meetings=meetings,
         unsubscribe=unsubscribe,
     )

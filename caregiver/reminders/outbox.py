@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from email.utils import make_msgid
 
 import sqlalchemy as sa
-from flask import current_app
 
 from caregiver import mail
 from caregiver.extensions import db
@@ -48,6 +47,19 @@ class Delivery:
     failed: int = 0
     skipped: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: "Delivery") -> None:
+        """Count another run's outcomes into this one."""
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.skipped += other.skipped
+        for reason, count in other.skip_reasons.items():
+            self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + count
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.skipped
 
 
 class Skip(Exception):  # noqa: N818 - reads as "raise Skip(reason)"
@@ -89,7 +101,7 @@ def message_row(
         "status": status,
         "attempts": 0,
         "next_attempt_at": now,
-        "message_id": make_msgid(domain=_mail_domain()),
+        "message_id": make_msgid(domain=mail.sender_domain()),
         "skip_reason": skip_reason,
         "created_at": now,
     }
@@ -116,11 +128,6 @@ def _dialect_insert():
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
-
-
-def _mail_domain() -> str:
-    sender = current_app.config["MAIL_FROM"]
-    return sender.rsplit("@", 1)[-1].strip(" >") or "caregiver"
 
 
 def claim(now: datetime, worker: str, limit: int = BATCH) -> list[int]:
@@ -241,8 +248,7 @@ def _prepare(row, batch, transport, done: Delivery):
         message = batch.render(row)
     except Skip as skip:
         _record([row.id], status=SKIPPED, skip_reason=skip.reason, locked_until=None)
-        done.skipped += 1
-        done.skip_reasons[skip.reason] = done.skip_reasons.get(skip.reason, 0) + 1
+        done.add(Delivery(skipped=1, skip_reasons={skip.reason: 1}))
         return None
     message.headers["Message-ID"] = row.message_id
     return transport.prepare(message)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from caregiver.auth.models import User
 from caregiver.extensions import db
@@ -20,7 +20,9 @@ from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import (
     EVERY_DAY,
+    FAILED,
     MEETING_KINDS,
+    OutboxMessage,
     ReminderPreference,
     ReminderSettings,
 )
@@ -250,6 +252,7 @@ class OutboxHealth:
 
     counts: dict[str, int]
     failed: list
+    page: int
     pages: int
 
 
@@ -258,10 +261,6 @@ FAILED_PER_PAGE = 50
 
 def outbox_health(page: int = 1) -> OutboxHealth:
     """Counts by status, and one page of failed rows (newest first) with their recipients."""
-    from sqlalchemy import func
-
-    from caregiver.reminders.models import FAILED, OutboxMessage
-
     counts = dict(
         db.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
@@ -278,4 +277,4 @@ def outbox_health(page: int = 1) -> OutboxHealth:
         .limit(FAILED_PER_PAGE)
         .offset((page - 1) * FAILED_PER_PAGE)
     ).all()
-    return OutboxHealth(counts, failed, pages)
+    return OutboxHealth(counts, failed, page, pages)

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from caregiver.extensions import csrf
-from caregiver.reminders import meeting_services, services
+from caregiver.reminders import choices, services
 from caregiver.reminders.forms import ReminderSettingsForm
 from caregiver.reminders.messages import read_unsubscribe_token
 from caregiver.reminders.models import REMINDER_KINDS
@@ -17,26 +17,12 @@ bp = Blueprint("reminders", __name__)
 @login_required
 def settings():
     user = current_user._get_current_object()
-    nudge, goals_on = services.journal_nudge(user.id), services.goal_reminders_on(user.id)
-    quiet, weekly_on = services.settings_of(user.id), services.weekly_summary_on(user.id)
-    meetings_on = meeting_services.meeting_reminders_on(user.id)
+    before = choices.current(user)
     form = ReminderSettingsForm()
     if request.method == "GET":
-        form.fill_from(nudge, goals_on, quiet, weekly_on, meetings_on)
+        form.fill_from(before)
     elif form.validate_on_submit():
-        journal = services.JournalNudge(
-            bool(form.journal_on.data), form.journal_at.data or nudge.at, form.weekdays()
-        )
-        # Only what changed is saved, so a due instant the planner is about to use stays put.
-        if journal != nudge and (journal.on or nudge.on):
-            services.set_journal_nudge(user, journal.on, journal.at, journal.weekdays)
-        if bool(form.goal_on.data) != goals_on:
-            services.set_goal_reminders(user, bool(form.goal_on.data))
-        if form.meeting_kinds() != meetings_on:
-            meeting_services.set_meeting_reminders(user, form.meeting_kinds())
-        if bool(form.weekly_on.data) != weekly_on:
-            services.set_weekly_summary(user, bool(form.weekly_on.data))
-        services.set_quiet_hours(user.id, *form.quiet_hours(quiet))
+        choices.save(user, form.choices(before), before)
         flash("Your reminder settings are saved.", "success")
         return redirect(url_for("reminders.settings"))
     page = render_template(
