@@ -31,14 +31,14 @@ class RunOnce:
 
 
 def deliver_all(now: datetime | None = None, worker: str | None = None) -> outbox.Delivery:
-    """Deliver batch after batch until nothing is ready; the summed counts."""
+    """Deliver batch after batch, over one connection, until nothing is ready; the counts."""
     total = outbox.Delivery()
-    worker = worker or outbox.worker_name()
-    for _ in range(MAX_BATCHES):
-        batch = outbox.deliver(now, worker)
-        total.add(batch)
-        if not batch.handled:
-            break
+    with outbox.Sender(now, worker) as sender:
+        for _ in range(MAX_BATCHES):
+            batch = sender.deliver()
+            total.add(batch)
+            if not batch.handled or sender.broken:
+                break
     return total
 
 

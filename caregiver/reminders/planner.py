@@ -49,14 +49,12 @@ def plan(now: datetime | None = None, batch: int = BATCH) -> Planning:
         if not rows:
             break
         planned = [_plan_one(preference, timezone, now) for preference, timezone in rows]
-        added = outbox.add(planned)
-        for row in planned:
-            if row["idempotency_key"] not in added:
-                done.already += 1
-            elif row["status"] == SKIPPED:
-                done.stale += 1
-            else:
-                done.planned += 1
+        to_send = [row for row in planned if row["status"] == PENDING]
+        added = outbox.add(to_send)
+        stale = outbox.add([row for row in planned if row["status"] == SKIPPED])
+        done.planned += added
+        done.stale += stale
+        done.already += len(planned) - added - stale
         db.session.commit()
         if len(rows) < batch:
             break
