@@ -2,7 +2,7 @@
 
 Callers build a ``Message`` and call ``send(message)``, which delivers at once (SMTP when
 ``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``). The outbox's deliverer keeps
-one ``connection()`` open for a whole batch.
+one ``connection(own_process=True)`` open for a whole run, talking from a child process.
 """
 
 import binascii
@@ -178,7 +178,7 @@ class Transport:
         folder: Path | None = None,
         line: mail_line.Line | None = None,
     ):
-        self.sender, self.client, self.folder, self.line = sender, client, folder, line
+        self.client, self.folder, self.line = client, folder, line
         self.envelope_from = parseaddr(sender)[1]
         self._outcome: Exception | None = None
 
