@@ -1,13 +1,13 @@
-"""Building messages (text + HTML from paired templates) and sending them.
+"""Building messages (text + HTML from paired templates) and the ways they go out.
 
-Callers build a ``Message`` and call ``send(message)``, which delivers at once (SMTP when
-``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``). The outbox's deliverer keeps
-one ``connection(own_process=True)`` open for a whole run, talking from a child process.
+The app mails only through the outbox (``reminders.outbox``), which renders each message with
+``render_message``, turns it into bytes with ``prepare`` and hands it to a ``connection()``: SMTP
+when ``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``. The scheduler keeps one
+``connection(own_process=True)`` open for a whole run, talking from a child process.
 """
 
 import binascii
 import functools
-import logging
 import secrets
 import smtplib
 from collections.abc import Iterator
@@ -21,9 +21,6 @@ from pathlib import Path
 from flask import current_app, has_request_context, url_for
 
 from caregiver import mail_line
-
-log = logging.getLogger(__name__)
-
 
 # The parts' headers; their bodies are quoted-printable, which writes every "=" as "=3D", so
 # a boundary that starts with "=_" can never occur inside one.
@@ -143,13 +140,6 @@ def render_message(name: str, to: str, **context) -> Message:
     )
 
 
-def send(message: Message) -> None:
-    """Deliver a message through the configured transport."""
-    prepared = prepare(message)
-    with connection() as transport:
-        transport.send(prepared)
-
-
 def prepare(message: Message) -> "Prepared":
     """The message as the bytes that go on the wire, from ``MAIL_FROM``."""
     return Prepared(message, message.to_bytes(current_app.config["MAIL_FROM"]))
@@ -200,10 +190,6 @@ class Transport:
         outcome, self._outcome = self._outcome, None
         if outcome is not None:
             raise outcome
-
-    def send(self, prepared: Prepared) -> None:
-        self.submit(prepared)
-        self.result()
 
 
 @contextmanager

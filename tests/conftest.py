@@ -7,7 +7,15 @@ import smtplib
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-from helpers import PASSWORD, Inbox, _postgres_schema_url, free_port, log_in, make_test_app
+from helpers import (
+    PASSWORD,
+    FlakyInbox,
+    Inbox,
+    _postgres_schema_url,
+    free_port,
+    log_in,
+    make_test_app,
+)
 
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
@@ -42,6 +50,33 @@ def only_the_test_mail_server(smtp_server, monkeypatch):
         return real_connect(self, host, port, source_address)
 
     monkeypatch.setattr(smtplib.SMTP, "connect", guarded_connect)
+
+
+# The real connect, taken before any test's guard replaces it.
+REAL_CONNECT = smtplib.SMTP.connect
+
+
+@pytest.fixture
+def own_smtp(app, monkeypatch):
+    """A second SMTP server of the test's own, on its own port, which it may start when it likes
+    (a server that is down, then comes back)."""
+    port = free_port()
+    inbox = FlakyInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    guard = smtplib.SMTP.connect  # the suite's guard against reaching other mail servers
+
+    def connect(self, host="localhost", to_port=0, source_address=None):
+        if (host, to_port) == ("127.0.0.1", port):
+            return REAL_CONNECT(self, host, to_port, source_address)
+        return guard(self, host, to_port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
+    app.config["SMTP_PORT"] = port
+    yield controller, inbox
+    if controller._thread is not None:
+        controller.stop()
+    else:
+        controller.loop.close()  # never started: close the event loop it made
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -50,6 +50,23 @@ class Inbox:
         return found[-1]
 
 
+class FlakyInbox(Inbox):
+    """An SMTP peer that refuses some recipients for good (550) or for now (451)."""
+
+    def __init__(self):
+        super().__init__()
+        self.refuse, self.defer = set(), set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        if address in self.defer:
+            self.defer.discard(address)
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 def text_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 

@@ -9,10 +9,19 @@ from helpers import count_queries, log_in, submit
 from sqlalchemy import func, select
 
 from caregiver.extensions import db
-from caregiver.groups import attendance, services
+from caregiver.groups import alerts, attendance, services
 from caregiver.groups import changes as date_changes
 from caregiver.groups import meetings as meeting_services
-from caregiver.groups.models import Attendance, Meeting, MeetingChange, SupportGroup
+from caregiver.groups.models import (
+    Attendance,
+    GroupNotice,
+    Meeting,
+    MeetingChange,
+    SupportGroup,
+)
+from caregiver.models import utcnow
+from caregiver.reminders import jobs
+from caregiver.reminders.models import OutboxMessage
 
 CHICAGO = ZoneInfo("America/Chicago")
 EVERY_DAY = tuple(range(7))
@@ -54,6 +63,12 @@ def meeting_form(**changes):
     }
     data.update(changes)
     return data
+
+
+def send_queued_mail(app):
+    """What the scheduler does within half a minute: deliver what the requests queued."""
+    app.config["BASE_URL"] = "http://localhost"  # the scheduler's links, outside a request
+    return jobs.deliver_all()
 
 
 def count(model) -> int:
@@ -199,6 +214,7 @@ def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     assert "Closed for the holiday" in app.test_client().get(f"/groups/{group.slug}").text
 
     # Followers and the person who planned to come heard; the one who turned mail off did not.
+    assert send_queued_mail(app).sent == 3
     assert len(mailbox.to(follower.email)) == 2
     assert len(mailbox.to(attendee.email)) == 1
     assert mailbox.to(quiet.email) == []
@@ -231,7 +247,7 @@ def test_cancelling_a_date_the_series_does_not_have_is_refused(client, facilitat
 
 
 def test_editing_the_time_tells_followers_and_drops_changes_of_dates_it_no_longer_has(
-    client, facilitator, group, make_user, mailbox
+    client, app, facilitator, group, make_user, mailbox
 ):
     meeting = make_meeting(group)
     follower = make_user()
@@ -242,6 +258,7 @@ def test_editing_the_time_tells_followers_and_drops_changes_of_dates_it_no_longe
     response = submit(client, f"/groups/meetings/{meeting.id}/edit", meeting_form())
     assert response.status_code == 302
     assert count(MeetingChange) == 0
+    send_queued_mail(app)
     assert "a new day or time" in mailbox.last_to(follower.email).get_body(("plain",)).get_content()
 
 
@@ -465,7 +482,7 @@ def test_cofacilitators_added_by_email_and_the_last_one_stays(
 
 
 def test_message_followers_is_discreet_and_rate_limited(
-    client, facilitator, group, make_user, mailbox
+    client, app, facilitator, group, make_user, mailbox
 ):
     follower = make_user()
     attendance.follow(follower, group)
@@ -474,8 +491,12 @@ def test_message_followers_is_discreet_and_rate_limited(
     for n in range(3):
         response = submit(client, url, {"body": f"Parking lot is closed, use the side door {n}"})
         assert response.status_code == 302
+    # The request only queues the mail (a group can have hundreds of followers).
+    assert mailbox.to(follower.email) == []
+    assert send_queued_mail(app).sent == 3
     message = mailbox.last_to(follower.email)
     assert message["Subject"] == "A note from your group"
+    assert facilitator.display_name in message.get_body(("plain",)).get_content()
     assert "side door 2" in message.get_body(("plain",)).get_content()
     assert submit(client, url, {"body": "one more"}).status_code == 429
     assert len(mailbox.to(follower.email)) == 3
@@ -526,3 +547,20 @@ def test_dashboard_shows_the_next_meetings_i_plan_to_attend(app, facilitator, gr
     page = client.get("/dashboard").text
     assert "Daily check-in group" in page and "Snow day" in page
     assert page.index(f"{soon:%A, %B %-d}") < page.index(f"{later:%A, %B %-d}")
+
+
+def test_a_note_is_kept_once_and_not_sent_to_who_left_before_it_went_out(
+    app, facilitator, group, make_user, mailbox
+):
+    staying, leaving = make_user(), make_user()
+    attendance.follow(staying, group)
+    attendance.follow(leaving, group)
+    assert alerts.message_followers(group, facilitator, "We meet in room 4 tonight") == 2
+    assert count(GroupNotice) == 1 and count(OutboxMessage) == 2
+    attendance.unfollow(leaving, group)
+    result = send_queued_mail(app)
+    assert (result.sent, result.skip_reasons) == (1, {"no longer following": 1})
+    assert [rcpts for rcpts, _m in mailbox.messages] == [[staying.email]]
+    # Weeks later the daily cleanup drops the note's words with its sent mail.
+    assert jobs.cleanup(utcnow() + timedelta(days=31))["group_notices"] == 1
+    assert count(GroupNotice) == 0

@@ -1,7 +1,6 @@
 """Reminder emails end to end: the planner and the deliverer driven through an injected clock,
 a real SMTP server receiving the mail, on SQLite and PostgreSQL."""
 
-import smtplib
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -9,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
-from helpers import PASSWORD, Inbox, free_port, link_in, log_in, raw_values, submit
+from helpers import PASSWORD, link_in, log_in, raw_values, submit
 
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
@@ -212,49 +210,6 @@ def test_after_downtime_a_stale_reminder_is_skipped_and_the_next_one_planned(
         2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/London")
     )
     assert mailbox.to("late@example.org") == []
-
-
-class FlakyInbox(Inbox):
-    """An SMTP peer that refuses some recipients for good (550) or for now (451)."""
-
-    def __init__(self):
-        super().__init__()
-        self.refuse, self.defer = set(), set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such mailbox"
-        if address in self.defer:
-            self.defer.discard(address)
-            return "451 4.3.0 Try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-# The real connect, taken before any test's guard replaces it.
-REAL_CONNECT = smtplib.SMTP.connect
-
-
-@pytest.fixture
-def own_smtp(reminders_app, monkeypatch):
-    """A second SMTP server of the test's own, on its own port, which it may start when it likes."""
-    port = free_port()
-    inbox = FlakyInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    guard = smtplib.SMTP.connect  # the suite's guard against reaching other mail servers
-
-    def connect(self, host="localhost", to_port=0, source_address=None):
-        if (host, to_port) == ("127.0.0.1", port):
-            return REAL_CONNECT(self, host, to_port, source_address)
-        return guard(self, host, to_port, source_address)
-
-    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
-    reminders_app.config["SMTP_PORT"] = port
-    yield controller, inbox
-    if controller._thread is not None:
-        controller.stop()
-    else:
-        controller.loop.close()  # never started: close the event loop it made
 
 
 def test_smtp_down_for_the_first_attempts_then_every_mail_arrives_once(

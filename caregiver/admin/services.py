@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from caregiver import mail
+from caregiver.auth import account_mail
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
 from caregiver.models import utcnow
@@ -56,6 +56,5 @@ def decide(request_id: int, admin: User, approve: bool) -> FacilitatorRequest:
     if approve and not person.has_role("facilitator"):
         person.role = "facilitator"
     db.session.commit()
-    template = "facilitator_approved" if approve else "facilitator_declined"
-    mail.send(mail.render_message(template, person.email, user=person))
+    account_mail.send("facilitator_approved" if approve else "facilitator_declined", person)
     return request

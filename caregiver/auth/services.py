@@ -7,7 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select, update
 
-from caregiver import crypto, mail, security
+from caregiver import crypto, security
+from caregiver.auth import account_mail
 from caregiver.auth.models import LoginSession, User
 from caregiver.extensions import db
 from caregiver.models import utcnow
@@ -99,24 +100,17 @@ def register(
         return
     security.hash_password(password)  # same work either way, so timing tells nothing
     if existing.is_verified:
-        mail.send(mail.render_message("account_exists", existing.email, user=existing))
+        account_mail.send("account_exists", existing)
     else:
         send_verification(existing)
 
 
-def _verify_state(user: User, email: str) -> str:
-    return security.fingerprint("verify", user.id, email, user.email, user.email_verified_at)
-
-
 def send_verification(user: User, new_email: str | None = None) -> None:
     """Mail a 48-hour link that confirms ``new_email`` (or the current address)."""
-    email = new_email or user.email
-    token = security.make_token(
-        "verify", {"uid": user.id, "email": email, "fp": _verify_state(user, email)}
-    )
-    link = mail.absolute_url("auth.verify_email", token=token)
-    template = "confirm_new_email" if new_email else "verify_email"
-    mail.send(mail.render_message(template, email, user=user, link=link))
+    if new_email:
+        account_mail.send("confirm_new_email", user, to_address=new_email)
+    else:
+        account_mail.send("verify_email", user)
 
 
 def verify_email(token: str) -> User:
@@ -126,7 +120,7 @@ def verify_email(token: str) -> User:
     if user is None:
         raise security.TokenError("invalid")
     email = payload.get("email", "")
-    if payload.get("fp") != _verify_state(user, email):
+    if payload.get("fp") != account_mail.verify_state(user, email):
         raise security.TokenError("used")
     if email != user.email:
         if find_by_email(email):
@@ -233,10 +227,6 @@ def live_sessions(user: User) -> list[LoginSession]:
     )
 
 
-def _reset_state(user: User) -> str:
-    return security.fingerprint("reset", user.id, user.password_hash)
-
-
 def request_password_reset(email: str) -> None:
     """Mail a one-hour reset link when the address has an account; silent otherwise."""
     try:
@@ -245,9 +235,7 @@ def request_password_reset(email: str) -> None:
         return
     if user is None:
         return
-    token = security.make_token("reset", {"uid": user.id, "fp": _reset_state(user)})
-    link = mail.absolute_url("auth.reset_password", token=token)
-    mail.send(mail.render_message("reset_password", user.email, user=user, link=link))
+    account_mail.send("reset_password", user)
 
 
 def user_for_reset(token: str) -> User:
@@ -256,7 +244,7 @@ def user_for_reset(token: str) -> User:
     user = db.session.get(User, payload.get("uid"))
     if user is None:
         raise security.TokenError("invalid")
-    if payload.get("fp") != _reset_state(user):
+    if payload.get("fp") != account_mail.reset_state(user):
         raise security.TokenError("used")
     return user
 
@@ -285,7 +273,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _set_password(user, new_password, "new_password")
     db.session.commit()
     end_sessions(user)
-    mail.send(mail.render_message("password_changed", user.email, user=user))
+    account_mail.send("password_changed", user)
 
 
 def request_email_change(user: User, new_email: str, password: str) -> str:

@@ -1,19 +1,25 @@
-"""Mail about a group: its facilitators' messages and changes to its meetings.
+"""Mail about a group: its facilitators' messages and changes to its meetings, queued in the
+outbox from the request and sent by the scheduler (a group may have hundreds of followers).
 
 Subjects and senders stay discreet (families share inboxes and lock screens), and the mail
 says nothing about why a person follows a group.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from caregiver import mail
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.groups.models import Attendance, GroupFollow, Meeting, SupportGroup
+from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
+from caregiver.reminders import outbox
+from caregiver.reminders.models import PRIORITY_NOTICE
+from caregiver.reminders.outbox import Skip
 
 BODY_MAX = 2000
+NOTICE_KINDS = ("group_message", "meeting_changed")
+NOTICE_LIFETIME = timedelta(days=1)  # a schedule change told days late helps nobody
 
 
 def group_recipients(group_id: int) -> list[User]:
@@ -61,23 +67,73 @@ def change_recipients(meeting: Meeting, on_days: set[date] | None, today: date) 
     return sorted(people.values(), key=lambda user: user.id)
 
 
-def _send_each(template: str, people: list[User], **context) -> int:
-    for person in people:
-        mail.send(mail.render_message(template, person.email, person=person, **context))
+def _queue(notice: GroupNotice, people: list[User]) -> int:
+    """Keep the notice once and write one outbox row per person; the scheduler sends them."""
+    if not people:
+        return 0
+    db.session.add(notice)
+    db.session.flush()
+    outbox.add(
+        [
+            outbox.message_row(
+                notice.kind, person.id, object_id=notice.id, priority=PRIORITY_NOTICE
+            )
+            for person in people
+        ]
+    )
+    db.session.commit()
     return len(people)
 
 
 def message_followers(group: SupportGroup, sender: User, body: str) -> int:
-    """Mail a facilitator's note to every follower who wants group mail; returns how many."""
-    text = body.strip()[:BODY_MAX]
-    return _send_each(
-        "group_message", group_recipients(group.id), group=group, sender=sender, body=text
+    """Queue a facilitator's note to every follower who wants group mail; returns how many."""
+    notice = GroupNotice(
+        kind="group_message", group_id=group.id, sender_id=sender.id, body=body.strip()[:BODY_MAX]
     )
+    return _queue(notice, group_recipients(group.id))
 
 
 def meeting_changed(
     meeting: Meeting, what: str, on_days: set[date] | None, today: date, note: str = ""
 ) -> int:
     """Tell people about a cancelled or moved date, or a new time or place for the series."""
-    people = change_recipients(meeting, on_days, today)
-    return _send_each("meeting_changed", people, meeting=meeting, what=what, note=note)
+    notice = GroupNotice(
+        kind="meeting_changed",
+        group_id=meeting.group_id,
+        meeting_id=meeting.id,
+        what=what,
+        body=note,
+    )
+    return _queue(notice, change_recipients(meeting, on_days, today))
+
+
+def render(row, person, now: datetime) -> mail.Message:
+    """One person's copy of a notice, or Skip when it no longer makes sense to send it."""
+    notice = db.session.get(GroupNotice, row.object_id)
+    if notice is None:
+        raise Skip("group deleted")
+    if now - notice.created_at > NOTICE_LIFETIME:
+        raise Skip("expired")
+    follow = db.session.get(GroupFollow, (person.id, notice.group_id))
+    if follow is not None and not follow.change_mail:
+        raise Skip("turned off")
+    if notice.kind == "meeting_changed":
+        return mail.render_message(
+            "meeting_changed",
+            person.email,
+            person=person,
+            meeting=db.session.get(Meeting, notice.meeting_id),
+            what=notice.what,
+            note=notice.body,
+        )
+    if follow is None:
+        raise Skip("no longer following")
+    sender = db.session.get(User, notice.sender_id) if notice.sender_id else None
+    return mail.render_message(
+        "group_message",
+        person.email,
+        person=person,
+        group=db.session.get(SupportGroup, notice.group_id),
+        sender_name=sender.display_name if sender else "A facilitator",
+        body=notice.body,
+    )

@@ -82,7 +82,9 @@ def edit(meeting_id):
             show_field_error(form, error)
         else:
             told = _announce_series_change(meeting, changed)
-            flash("Meeting saved." + (f" {told} people were told." if told else ""), "success")
+            flash(
+                "Meeting saved." + (f" {told} people will get an email." if told else ""), "success"
+            )
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
 
@@ -210,7 +212,7 @@ def move(meeting_id):
 def _told(count: int) -> str:
     if not count:
         return "Nobody follows it yet, so no one was emailed."
-    return f"{count} {'person was' if count == 1 else 'people were'} emailed."
+    return f"{count} {'person' if count == 1 else 'people'} will get an email."
 
 
 @bp.post("/meetings/<int:meeting_id>/restore/<on_day>")

@@ -196,6 +196,22 @@ class GroupFollow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class GroupNotice(db.Model):
+    """A facilitator's note to a group, or a schedule change, told to many people: its words
+    are kept once here, and each person's outbox row renders them when it is sent."""
+
+    __tablename__ = "group_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # group_message or meeting_changed
+    group_id: Mapped[int] = mapped_column(ForeignKey("support_groups.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    what: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Attendance(db.Model):
     """ "I'll be there" for one occurrence, named by the local date it was due on."""
 

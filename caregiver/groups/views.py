@@ -197,7 +197,7 @@ def message(slug):
     form = MessageForm()
     if form.validate_on_submit():
         sent = alerts.message_followers(group, current_user, form.body.data)
-        flash(f"Sent to {sent} follower{'s' if sent != 1 else ''}.", "success")
+        flash(f"Your note is on its way to {sent} follower{'s' if sent != 1 else ''}.", "success")
         return redirect(url_for("groups.manage_group", slug=group.slug))
     recipients = len(alerts.group_recipients(group.id))
     return render_template(

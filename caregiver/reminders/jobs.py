@@ -14,6 +14,7 @@ from sqlalchemy import delete
 
 from caregiver.config import ConfigError
 from caregiver.extensions import db
+from caregiver.groups.models import GroupNotice
 from caregiver.models import utcnow
 from caregiver.reminders import outbox, planner
 from caregiver.reminders.models import SENT, SKIPPED, OutboxMessage, SchedulerHeartbeat
@@ -67,7 +68,8 @@ def scheduler_state(now: datetime | None = None) -> tuple[str, datetime | None]:
 
 
 def cleanup(now: datetime | None = None) -> dict[str, int]:
-    """Daily: erase journal entries deleted over 30 days ago, and old sent or skipped mail rows."""
+    """Daily: erase journal entries deleted over 30 days ago, old sent or skipped mail rows, and
+    the words of old group notices (their mail expired long before)."""
     from caregiver.journal import services as journal_services
 
     now = now or utcnow()
@@ -77,8 +79,15 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
             OutboxMessage.status.in_((SENT, SKIPPED)), OutboxMessage.created_at < now - KEEP_SENT
         )
     )
+    notices = db.session.execute(
+        delete(GroupNotice).where(GroupNotice.created_at < now - KEEP_SENT)
+    )
     db.session.commit()
-    return {"journal_entries": purged, "outbox_rows": old.rowcount or 0}
+    return {
+        "journal_entries": purged,
+        "outbox_rows": old.rowcount or 0,
+        "group_notices": notices.rowcount or 0,
+    }
 
 
 def use_link_base(app: Flask) -> None:

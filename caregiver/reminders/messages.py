@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from caregiver import mail, security
+from caregiver.auth import account_mail
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
 from caregiver.goals.models import Goal
+from caregiver.groups import alerts
 from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
 from caregiver.journal import services as journal_services
@@ -81,6 +83,8 @@ class Batch:
 
     def render(self, row) -> mail.Message:
         """The message for ``row``, or Skip with the reason it should not go out."""
+        if row.kind in account_mail.ACCOUNT_KINDS:
+            return account_mail.render(row, self.now)  # no reminder checks, no unsubscribe
         person = self.people.get(row.user_id)
         if person is None:
             raise Skip("person deleted")
@@ -88,6 +92,8 @@ class Batch:
             raise Skip("address not verified")
         if person.id in self.bouncing:
             raise Skip("address bouncing")
+        if row.kind in alerts.NOTICE_KINDS:
+            return alerts.render(row, person, self.now)
         if (person.id, row.kind, row.object_id) not in self.wanted:
             raise Skip("turned off")
         if schedule.is_stale(row.due_at, self.now, ZoneInfo(person.timezone)):

@@ -35,6 +35,7 @@ EVERY_DAY = "0,1,2,3,4,5,6"  # Monday = 0, as Python's date.weekday()
 
 # Outbox priorities: lower goes first. Account-security mail never waits behind reminders.
 PRIORITY_SECURITY = 0
+PRIORITY_NOTICE = 3  # a group's schedule changes and notes
 PRIORITY_REMINDER = 5
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
@@ -110,6 +111,8 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[int] = mapped_column(default=0)
     local_date: Mapped[date | None] = mapped_column(Date)
+    # Only where the message goes elsewhere than the person's address (a new address to confirm).
+    to_address: Mapped[str | None] = mapped_column(String(320))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITY_REMINDER)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)

@@ -86,6 +86,7 @@ def message_row(
     status: str = PENDING,
     skip_reason: str | None = None,
     key: str | None = None,
+    to_address: str | None = None,
     now: datetime | None = None,
 ) -> dict:
     """The values of one outbox row, ready for ``add``."""
@@ -96,6 +97,7 @@ def message_row(
         "kind": kind,
         "object_id": object_id,
         "local_date": local_date,
+        "to_address": to_address,
         "due_at": due_at or now,
         "priority": priority,
         "status": status,
@@ -134,8 +136,9 @@ def _dialect_insert():
     return insert
 
 
-def claim(now: datetime, worker: str, limit: int = BATCH) -> list[int]:
-    """Lease up to ``limit`` ready rows to ``worker``; nobody else sends them while it lasts.
+def claim(now: datetime, worker: str, limit: int = BATCH, key: str | None = None) -> list[int]:
+    """Lease up to ``limit`` ready rows (only the one with ``key``, when given) to ``worker``;
+    nobody else sends them while the lease lasts.
 
     One conditional UPDATE: on PostgreSQL its subquery skips rows another sender has locked
     (FOR UPDATE SKIP LOCKED); on SQLite it runs under BEGIN IMMEDIATE, which takes the database's
@@ -152,6 +155,8 @@ def claim(now: datetime, worker: str, limit: int = BATCH) -> list[int]:
         .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
+    if key is not None:
+        ready = ready.where(OutboxMessage.idempotency_key == key)
     if postgres:
         ready = ready.with_for_update(skip_locked=True)
     lease = (
@@ -188,9 +193,13 @@ class Sender:
     server's answer and its record, so a crash sends at most one message twice.
     """
 
-    def __init__(self, now: datetime | None = None, worker: str | None = None):
+    def __init__(
+        self, now: datetime | None = None, worker: str | None = None, own_process: bool = True
+    ):
         self.fixed_now = now
         self.worker = worker or worker_name()
+        # A web request sends its one message itself: no child process in a web worker.
+        self.own_process = own_process
         self.broken = False  # the connection failed: the rest waits for the next run
         self._resources = ExitStack()
         self._transport: mail.Transport | None = None
@@ -208,13 +217,13 @@ class Sender:
         # this session loaded before must not hide them.
         db.session.commit()
 
-    def deliver(self, limit: int = BATCH) -> Delivery:
-        """Claim one batch and send it; what happened to its rows."""
+    def deliver(self, limit: int = BATCH, key: str | None = None) -> Delivery:
+        """Claim one batch (or the row with ``key``) and send it; what happened to its rows."""
         from caregiver.reminders import messages  # rendering needs every feature's services
 
         done = Delivery()
         now = self.fixed_now or utcnow()  # a long run keeps its leases fresh
-        ids = claim(now, self.worker, limit) if not self.broken else []
+        ids = claim(now, self.worker, limit, key) if not self.broken else []
         if not ids:
             return done
         rows = _claimed(ids)
@@ -241,7 +250,7 @@ class Sender:
         """Hand one message to the server; False, and the row retried, when that failed."""
         try:
             if self._transport is None:
-                self._transport = self._resources.enter_context(mail.connection(own_process=True))
+                self._transport = self._resources.enter_context(mail.connection(self.own_process))
             self._transport.submit(prepared)
         except CONNECTION_ERRORS as error:
             self.broken = True
@@ -306,6 +315,8 @@ def _claimed(ids: list[int]) -> list:
             OutboxMessage.object_id,
             OutboxMessage.due_at,
             OutboxMessage.local_date,
+            OutboxMessage.to_address,
+            OutboxMessage.created_at,
             OutboxMessage.attempts,
             OutboxMessage.message_id,
         )

@@ -1,0 +1,107 @@
+"""Mail about the account itself (confirm an address, reset a password, "your password
+changed", an admin's answer to a facilitator request), through the outbox like every other
+message, ahead of the reminders.
+
+A request writes the outbox row and commits it, then makes the first attempt itself, over a
+connection of its own in this process: the person waiting on the page gets the mail at once
+when the mail server is up, and the scheduler retries the row when it is not. Links are made
+when the mail is sent, from the account as it is then, so a retried mail carries a fresh link.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from caregiver import mail, security
+from caregiver.auth.models import User
+from caregiver.extensions import db
+from caregiver.reminders import outbox
+from caregiver.reminders.models import PRIORITY_SECURITY
+from caregiver.reminders.outbox import Skip
+
+# How long each kind is still worth sending: past that, the person has given up on it (or a
+# "just changed" notice would no longer be true), and the row is skipped as expired.
+ACCOUNT_KINDS = {
+    "verify_email": timedelta(days=1),
+    "confirm_new_email": timedelta(days=1),
+    "account_exists": timedelta(days=1),
+    "reset_password": timedelta(hours=1),
+    "password_changed": timedelta(days=1),
+    "facilitator_approved": timedelta(days=7),
+    "facilitator_declined": timedelta(days=7),
+}
+
+
+def verify_state(user, email: str) -> str:
+    """What a confirmation link is bound to: it stops working once the account moves on."""
+    return security.fingerprint("verify", user.id, email, user.email, user.email_verified_at)
+
+
+def reset_state(user) -> str:
+    """What a reset link is bound to: it stops working once the password changes."""
+    return security.fingerprint("reset", user.id, user.password_hash)
+
+
+def send(kind: str, user: User, to_address: str | None = None) -> None:
+    """Queue one account mail for ``user`` and try to deliver it now."""
+    key = f"{kind}:{user.id}:{uuid.uuid4().hex}"
+    row = outbox.message_row(
+        kind, user.id, priority=PRIORITY_SECURITY, key=key, to_address=to_address
+    )
+    outbox.add([row])
+    db.session.commit()
+    with outbox.Sender(own_process=False) as sender:
+        sender.deliver(limit=1, key=key)
+
+
+def render(row, now: datetime) -> mail.Message:
+    """The message for an account row, or Skip with the reason it should not go out."""
+    user = db.session.get(User, row.user_id)
+    if user is None:
+        raise Skip("person deleted")
+    if now - row.created_at > ACCOUNT_KINDS[row.kind]:
+        raise Skip("expired")
+    return _RENDERERS[row.kind](user, row)
+
+
+def _confirmation(template: str, user: User, email: str) -> mail.Message:
+    token = security.make_token(
+        "verify", {"uid": user.id, "email": email, "fp": verify_state(user, email)}
+    )
+    link = mail.absolute_url("auth.verify_email", token=token)
+    return mail.render_message(template, email, user=user, link=link)
+
+
+def _verify_email(user: User, row) -> mail.Message:
+    if user.is_verified:
+        raise Skip("already verified")
+    return _confirmation("verify_email", user, user.email)
+
+
+def _confirm_new_email(user: User, row) -> mail.Message:
+    if not row.to_address or row.to_address == user.email:
+        raise Skip("already confirmed")
+    return _confirmation("confirm_new_email", user, row.to_address)
+
+
+def _reset_password(user: User, row) -> mail.Message:
+    token = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
+    link = mail.absolute_url("auth.reset_password", token=token)
+    return mail.render_message("reset_password", user.email, user=user, link=link)
+
+
+def _notice(template: str):
+    def render_notice(user: User, row) -> mail.Message:
+        return mail.render_message(template, user.email, user=user)
+
+    return render_notice
+
+
+_RENDERERS = {
+    "verify_email": _verify_email,
+    "confirm_new_email": _confirm_new_email,
+    "account_exists": _notice("account_exists"),
+    "reset_password": _reset_password,
+    "password_changed": _notice("password_changed"),
+    "facilitator_approved": _notice("facilitator_approved"),
+    "facilitator_declined": _notice("facilitator_declined"),
+}
