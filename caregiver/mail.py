@@ -10,6 +10,7 @@ import binascii
 import functools
 import secrets
 import smtplib
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -156,9 +157,11 @@ class Prepared:
 class Transport:
     """One open way out for many messages: SMTP, or (in development) a folder and the console.
 
-    ``submit`` hands a prepared message over and ``result`` waits for the outcome, raising
-    what smtplib raised (the outbox tells 4xx from 5xx). Over a ``Line`` the two are apart, so
-    a sender prepares the next message while the server answers the last.
+    ``submit`` hands a prepared message over and ``result`` returns the oldest outcome not yet
+    read: None (the server took it), ``mail_line.RECORDED`` (took it, and the child recorded
+    it), ``mail_line.UNTRIED``, or the exception smtplib raised (the outbox tells 4xx from
+    5xx). Over a ``Line`` the two are apart, so a sender prepares the next messages while the
+    server answers the first.
     """
 
     def __init__(
@@ -170,32 +173,36 @@ class Transport:
     ):
         self.client, self.folder, self.line = client, folder, line
         self.envelope_from = parseaddr(sender)[1]
-        self._outcome: Exception | None = None
+        self._outcomes: deque = deque()
 
-    def submit(self, prepared: Prepared) -> None:
+    def submit(self, prepared: Prepared, mark: dict | None = None) -> None:
+        """Send ``prepared``; over a line with a marker, ``mark`` is what the child records."""
         if self.line is not None:
-            self.line.submit(self.envelope_from, prepared.message.to, prepared.data)
-        elif self.client is not None:
+            self.line.submit(self.envelope_from, prepared.message.to, prepared.data, mark)
+            return
+        outcome = None
+        if self.client is not None:
             try:
                 self.client.sendmail(self.envelope_from, [prepared.message.to], prepared.data)
             except (OSError, smtplib.SMTPException) as error:
-                self._outcome = error
+                outcome = error
         else:
             _write_to_folder(prepared, self.folder)
+        self._outcomes.append(outcome)
 
-    def result(self) -> None:
+    def result(self):
+        """The oldest unread outcome (see the class)."""
         if self.line is not None:
-            self.line.result()
-            return
-        outcome, self._outcome = self._outcome, None
-        if outcome is not None:
-            raise outcome
+            return self.line.result()
+        return self._outcomes.popleft()
 
 
 @contextmanager
-def connection(own_process: bool = False) -> Iterator[Transport]:
+def connection(
+    own_process: bool = False, marker: mail_line.Marker | None = None
+) -> Iterator[Transport]:
     """One open transport for many messages; with ``own_process``, SMTP talks from a child
-    process (see ``mail_line``) while this one prepares the next message."""
+    process (see ``mail_line``, and its ``marker``) while this one prepares the next ones."""
     config = current_app.config
     sender = config["MAIL_FROM"]
     if not config["SMTP_HOST"]:
@@ -203,7 +210,7 @@ def connection(own_process: bool = False) -> Iterator[Transport]:
         return
     settings = mail_line.SmtpSettings.from_config(config)
     if own_process:
-        with mail_line.open_line(settings) as line:
+        with mail_line.open_line(settings, marker) as line:
             yield Transport(sender, line=line)
         return
     with mail_line.open_smtp(settings) as client:

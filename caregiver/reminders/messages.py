@@ -43,9 +43,13 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     return payload["u"], payload["k"]
 
 
-def unsubscribe_headers(token: str) -> dict[str, str]:
+def unsubscribe_link(token: str) -> str:
+    """The page that turns off one kind of mail (GET shows it, POST does it at once)."""
+    return mail.absolute_url("reminders.unsubscribe", token=token)
+
+
+def unsubscribe_headers(token: str, link: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: an https link for a POST, and a mailto fallback."""
-    link = mail.absolute_url("reminders.unsubscribe", token=token)
     mailto = f"mailto:unsubscribe@{mail.sender_domain()}?subject={quote('unsubscribe ' + token)}"
     return {
         "List-Unsubscribe": f"<{link}>, <{mailto}>",
@@ -102,8 +106,9 @@ class Batch:
         if renderer is None:
             raise Skip("unknown kind")
         token = unsubscribe_token(person.id, row.kind)
-        message = renderer(person, row, token, self.now)
-        message.headers.update(unsubscribe_headers(token))
+        link = unsubscribe_link(token)  # built once for the headers and both parts
+        message = renderer(person, row, link, self.now)
+        message.headers.update(unsubscribe_headers(token, link))
         return message
 
 

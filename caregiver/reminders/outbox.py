@@ -11,6 +11,7 @@ import random
 import smtplib
 import socket
 import uuid
+from collections import deque
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,7 +19,7 @@ from email.utils import make_msgid
 
 import sqlalchemy as sa
 
-from caregiver import mail
+from caregiver import mail, mail_line
 from caregiver.extensions import db
 from caregiver.models import utcnow
 from caregiver.reminders.models import (
@@ -32,6 +33,7 @@ from caregiver.reminders.models import (
 )
 
 LEASE = timedelta(minutes=5)
+WINDOW = 8  # messages handed to the SMTP child ahead of their outcomes
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
@@ -188,9 +190,11 @@ class Sender:
     """Delivers claimed batches one after another over one SMTP connection, opened at the first
     message that goes out (nothing is opened when nothing is ready) and closed by ``close``.
 
-    Each message is prepared while the server answers the one before, and that answer is
-    recorded before the next message is handed over: at most one message is ever between the
-    server's answer and its record, so a crash sends at most one message twice.
+    Messages are prepared here while the SMTP child sends the ones before (up to ``WINDOW``
+    ahead), and the child records each one the server accepted before it sends the next: at
+    most one message is ever between the server's answer and its record, so a crash sends at
+    most one message twice. In process (a web request, or mail to a folder), this process
+    records each message right after sending it, with the same bound.
     """
 
     def __init__(
@@ -213,7 +217,7 @@ class Sender:
 
     def close(self) -> None:
         self._resources.close()
-        # End the session's reads: the marks were written on another connection, and what
+        # End the session's reads: the marks were written on other connections, and what
         # this session loaded before must not hide them.
         db.session.commit()
 
@@ -228,78 +232,111 @@ class Sender:
             return done
         rows = _claimed(ids)
         batch = messages.Batch(rows, now)
-        flight = None  # the message whose answer is awaited
+        handed = deque()  # rows handed to the transport whose outcome is not read yet
         for index, row in enumerate(rows):
-            prepared = _prepare(row, batch, done)  # while the server answers the flight
-            untried = ([row] if prepared else []) + list(rows[index + 1 :])
-            if flight is not None:
-                self._record(flight, self._answer(), now, done)  # before the next goes out
-            tried = prepared is not None and not self.broken
-            if tried and self._start(row, prepared, now, done):
-                flight = row
+            prepared = _prepare(row, batch, done)  # while the child sends the ones before
+            if prepared is None:
                 continue
-            if self.broken:
-                _release(untried[1:] if tried else untried, now)
-                return done
-            flight = None
-        if flight is not None:
-            self._record(flight, self._answer(), now, done)
+            self._settle(handed, now, done, keep=self._ahead())
+            if self.broken:  # learnt from an earlier message's outcome: this one waits
+                _release(rows[index:], now)
+                break
+            if not self._start(row, prepared, now, done):  # this one is retried
+                _release(rows[index + 1 :], now)
+                break
+            handed.append(row)
+        self._settle(handed, now, done, keep=0)
         return done
 
     def _start(self, row, prepared: mail.Prepared, now: datetime, done: Delivery) -> bool:
-        """Hand one message to the server; False, and the row retried, when that failed."""
+        """Hand one message over; False, and the row retried, when that failed."""
         try:
             if self._transport is None:
-                self._transport = self._resources.enter_context(mail.connection(self.own_process))
-            self._transport.submit(prepared)
+                marker = _ChildMarker(db.engine) if self.own_process else None
+                transport = mail.connection(self.own_process, marker)
+                self._transport = self._resources.enter_context(transport)
+            self._transport.submit(prepared, _sent_mark(row, now))
         except CONNECTION_ERRORS as error:
             self.broken = True
             _retry(row, _error_text(error), now, done)
             return False
         return True
 
-    def _answer(self) -> Exception | None:
-        """The server's answer to the message in flight: None when it took it."""
-        try:
-            self._transport.result()
-        except CONNECTION_ERRORS as error:
-            if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
-                self.broken = True  # a disconnect is not an answer: the rest waits
-            return error
-        return None
+    def _ahead(self) -> int:
+        """How many messages may wait for their outcome while the next is prepared: only the
+        SMTP child records what it sent; in process, each is recorded before the next goes."""
+        transport = self._transport
+        return WINDOW - 1 if transport is not None and transport.line is not None else 0
 
-    def _record(self, row, answer: Exception | None, now: datetime, done: Delivery) -> None:
+    def _settle(self, handed: deque, now: datetime, done: Delivery, keep: int) -> None:
+        """Read outcomes, oldest first, until at most ``keep`` messages wait for one."""
+        while len(handed) > keep:
+            self._record(handed.popleft(), self._transport.result(), now, done)
+
+    def _record(self, row, outcome, now: datetime, done: Delivery) -> None:
         """Write down what became of one message, at once."""
-        if answer is None:
-            sent = {"row_id": row.id, "attempts": row.attempts + 1, "sent_at": now}
-            self._sent_ledger().execute(_SENT, sent)
+        if outcome is None:
+            self._sent_ledger().execute(_SENT, _sent_mark(row, now))
             done.sent += 1
-        elif isinstance(answer, smtplib.SMTPRecipientsRefused):
-            code, text = next(iter(answer.recipients.values()))
+        elif outcome == mail_line.RECORDED:
+            done.sent += 1
+        elif outcome == mail_line.UNTRIED:
+            _release([row], now)
+        elif isinstance(outcome, smtplib.SMTPRecipientsRefused):
+            code, text = next(iter(outcome.recipients.values()))
             _refused(row, code, text, now, done, recipient=True)
-        elif isinstance(answer, smtplib.SMTPResponseException):
-            _refused(row, answer.smtp_code, answer.smtp_error, now, done, recipient=False)
+        elif isinstance(outcome, smtplib.SMTPResponseException):
+            _refused(row, outcome.smtp_code, outcome.smtp_error, now, done, recipient=False)
         else:
-            _retry(row, _error_text(answer), now, done)
+            self.broken = True  # a disconnect is not an answer: the rest waits
+            _retry(row, _error_text(outcome), now, done)
 
     def _sent_ledger(self) -> sa.Connection:
-        """A connection of its own for "sent" marks, in autocommit: each UPDATE is durable as
-        it returns, with no BEGIN and COMMIT around it (a third of the cost per message).
-
-        On PostgreSQL the commit does not wait for the disk either (``synchronous_commit``,
-        for this connection only), as SQLite in WAL mode with ``synchronous=NORMAL`` does not:
-        a crashed sender still loses no mark; only a crash of the database server itself could
-        forget its last fraction of a second of marks, and send those few messages again.
-        """
+        """This process's connection for "sent" marks (see ``_ledger``)."""
         if self._ledger is None:
-            connection = self._resources.enter_context(db.engine.connect())
-            ledger = connection.execution_options(isolation_level="AUTOCOMMIT")
-            if ledger.dialect.name == "postgresql":
-                ledger.exec_driver_sql("SET synchronous_commit TO off")
+            self._ledger = _ledger(self._resources.enter_context(db.engine.connect()))
+            if self._ledger.dialect.name == "postgresql":
                 # Back in the pool, the connection commits as every other one does.
-                self._resources.callback(ledger.exec_driver_sql, "RESET synchronous_commit")
-            self._ledger = ledger
+                self._resources.callback(self._ledger.exec_driver_sql, "RESET synchronous_commit")
         return self._ledger
+
+
+def _ledger(connection: sa.Connection) -> sa.Connection:
+    """A connection for "sent" marks, in autocommit: each UPDATE is durable as it returns,
+    with no BEGIN and COMMIT around it (a third of the cost per message).
+
+    On PostgreSQL the commit does not wait for the disk either (``synchronous_commit``, for
+    this connection only), as SQLite in WAL mode with ``synchronous=NORMAL`` does not: a
+    crashed sender still loses no mark; only a crash of the database server itself could
+    forget its last fraction of a second of marks, and send those few messages again.
+    """
+    ledger = connection.execution_options(isolation_level="AUTOCOMMIT")
+    if ledger.dialect.name == "postgresql":
+        ledger.exec_driver_sql("SET synchronous_commit TO off")
+    return ledger
+
+
+class _ChildMarker:
+    """Records "sent" from the SMTP child, over a connection it opens there after the fork."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self.connection: sa.Connection | None = None
+
+    def __call__(self, mark: dict) -> None:
+        if self.connection is None:
+            # The pooled connections the fork copied stay the parent's: a fresh pool here.
+            self.engine.dispose(close=False)
+            self.connection = _ledger(self.engine.connect())
+        self.connection.execute(_SENT, mark)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def _sent_mark(row, now: datetime) -> dict:
+    return {"row_id": row.id, "attempts": row.attempts + 1, "sent_at": now}
 
 
 CONNECTION_ERRORS = (OSError, smtplib.SMTPException)
