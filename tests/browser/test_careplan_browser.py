@@ -58,6 +58,9 @@ def test_timeline_compare_and_summary_on_a_phone_and_on_paper(page, live_server,
     expect(page.locator(".timeline-item")).to_have_count(4)
     expect(page.get_by_role("link", name="What can help now")).to_be_visible()
     check(page, "careplan-timeline")
+    page.emulate_media(color_scheme="dark")
+    check(page, "careplan-timeline-dark")
+    page.emulate_media(color_scheme="light")
 
     page.goto(base + "/careplan/programs/")
     for name in ("Harbor House", "Bay Clinic", "Dr. Oak"):
