@@ -4,7 +4,7 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TimeField
+from wtforms import DateField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -66,11 +66,21 @@ class TimezoneField(SelectField):
             raise ValidationError("Choose your timezone from the list.")
 
 
-class TimeOfDayField(TimeField):
-    """A time field whose bad input gets a message that says what to type."""
+class _SaysWhatToType:
+    """A field whose input that does not parse gets ``parse_message`` instead of a generic one."""
+
+    parse_message = ""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a time like 08:30, or leave it empty.") from error
+            raise ValueError(self.parse_message) from error
+
+
+class TimeOfDayField(_SaysWhatToType, TimeField):
+    parse_message = "Enter a time like 08:30, or leave it empty."
+
+
+class DayField(_SaysWhatToType, DateField):
+    parse_message = "Enter a date, like 2026-03-14."

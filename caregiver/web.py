@@ -19,6 +19,7 @@ NAV_ITEMS = [
     ("goals.today", "Goals", "goals"),
     ("meetings.index", "Meetings", "meetings"),
     ("guidance.index", "Guidance", "guidance"),
+    ("careplan.index", "Care plan", "careplan"),
 ]
 
 CONTENT_SECURITY_POLICY = (
@@ -60,6 +61,13 @@ def register_blueprints(app: Flask) -> None:
     extras = (calendars_bp, feeds_bp, guidance_bp, planner_bp, reminders_bp)
     for blueprint in (*blueprints, *features, *extras):
         app.register_blueprint(blueprint)
+    # Imported last, so the care plan's dashboard card follows the other features' cards.
+    from caregiver.careplan import contact_views, journey_views, paperwork_views, program_views
+    from caregiver.careplan.views import bp as careplan_bp
+
+    careplan = (careplan_bp, journey_views.bp, program_views.bp, paperwork_views.bp)
+    for blueprint in (*careplan, contact_views.bp):
+        app.register_blueprint(blueprint)
     guidance.init_app(app)
 
 
@@ -95,6 +103,10 @@ NAV_SECTIONS = {
     "meeting_admin": "meetings",
     "planner": "guidance",
     "reminders": "main",
+    "careplan_journey": "careplan",
+    "careplan_programs": "careplan",
+    "careplan_paperwork": "careplan",
+    "careplan_contacts": "careplan",
 }
 
 

@@ -105,6 +105,24 @@ def _fingerprint(day: date, moment: time, title: str, body: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def parse_export(content: bytes, fmt: str, version: int, what: str) -> dict:
+    """The JSON object of an export of format ``fmt`` and ``version``, or NotAnExport.
+
+    ``what`` names the kind of file in messages ("a journal export").
+    """
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NotAnExport(f"That file is not {what} (it is not valid JSON).") from error
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise NotAnExport(f"That file is not {what} from Caregiver.")
+    if data.get("version") != version:
+        raise NotAnExport(
+            f"That export is version {data.get('version')}; we read version {version}."
+        )
+    return data
+
+
 def read_upload(filename: str, content: bytes) -> dict:
     """Parse an uploaded export (the ZIP, or the journal.json inside it)."""
     if zipfile.is_zipfile(io.BytesIO(content)):
@@ -112,14 +130,7 @@ def read_upload(filename: str, content: bytes) -> dict:
             if JSON_NAME not in archive.namelist():
                 raise NotAnExport(f"That ZIP file has no {JSON_NAME} inside.")
             content = archive.read(JSON_NAME)
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotAnExport("That file is not a journal export (it is not valid JSON).") from error
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise NotAnExport("That file is not a journal export from Caregiver.")
-    if data.get("version") != VERSION:
-        raise NotAnExport(f"That export is version {data.get('version')}; we read version 1.")
+    data = parse_export(content, FORMAT, VERSION, "a journal export")
     if not isinstance(data.get("entries"), list):
         raise NotAnExport("That export has no list of entries.")
     if len(data["entries"]) > MAX_IMPORT_ENTRIES:

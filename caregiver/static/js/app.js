@@ -32,6 +32,14 @@
     });
   }
 
+  // "Print or save as PDF": the button stays hidden without a script; the page says how instead.
+  function printButtons() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   // Ask before a destructive button does its work.
   function confirmations() {
     document.addEventListener("submit", function (event) {
@@ -267,5 +275,6 @@
     journalDrafts();
     meetingForm();
     visitorTimezone();
+    printButtons();
   });
 })();
