@@ -11,9 +11,10 @@ not sent on the next one.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from caregiver.auth.models import User
 from caregiver.extensions import db
@@ -38,30 +39,69 @@ def plan(now: datetime | None = None, batch: int = BATCH) -> Planning:
     now = now or utcnow()
     done = Planning()
     while True:
-        due = select(ReminderPreference, User.timezone).join(
-            User, User.id == ReminderPreference.user_id
-        )
+        due = select(*_DUE_COLUMNS, User.timezone).join(User, User.id == ReminderPreference.user_id)
         due = due.where(ReminderPreference.next_due_at <= now)
         due = due.order_by(ReminderPreference.next_due_at, ReminderPreference.id).limit(batch)
         if db.engine.dialect.name == "postgresql":
             due = due.with_for_update(of=ReminderPreference, skip_locked=True)
-        rows = db.session.execute(due).all()
-        if not rows:
+        # Plain rows, moved on below with one statement: no unit of work for a batch of 500.
+        preferences = [SimpleNamespace(**row._mapping) for row in db.session.execute(due)]
+        if not preferences:
             break
-        planned = [_plan_one(preference, timezone, now) for preference, timezone in rows]
+        planned = [_plan_one(preference, preference.timezone, now) for preference in preferences]
         to_send = [row for row in planned if row["status"] == PENDING]
         added = outbox.add(to_send)
         stale = outbox.add([row for row in planned if row["status"] == SKIPPED])
+        _move_on(preferences)
         done.planned += added
         done.stale += stale
         done.already += len(planned) - added - stale
         db.session.commit()
-        if len(rows) < batch:
+        if len(preferences) < batch:
             break
     return done
 
 
-def _plan_one(preference: ReminderPreference, timezone: str, now: datetime) -> dict:
+_DUE_COLUMNS = (
+    ReminderPreference.id,
+    ReminderPreference.user_id,
+    ReminderPreference.kind,
+    ReminderPreference.object_id,
+    ReminderPreference.local_time,
+    ReminderPreference.weekdays,
+    ReminderPreference.next_due_at,
+    ReminderPreference.occurrence_day,
+)
+_table = ReminderPreference.__table__
+_MOVE_ON = (
+    _table.update()
+    .where(_table.c.id == bindparam("preference_id"))
+    .values(
+        next_due_at=bindparam("due"),
+        occurrence_day=bindparam("day"),
+        updated_at=bindparam("changed_at"),
+    )
+)
+
+
+def _move_on(preferences: list) -> None:
+    """Store each preference's next due instant (one cached statement, many rows)."""
+    changed_at = utcnow()
+    db.session.connection().execute(
+        _MOVE_ON,
+        [
+            {
+                "preference_id": preference.id,
+                "due": preference.next_due_at,
+                "day": preference.occurrence_day,
+                "changed_at": changed_at,
+            }
+            for preference in preferences
+        ],
+    )
+
+
+def _plan_one(preference, timezone: str, now: datetime) -> dict:
     """The outbox row for a due preference; moves the preference on to its next due instant."""
     zone = ZoneInfo(timezone)
     due_at = preference.next_due_at
