@@ -37,7 +37,7 @@ WINDOW = 8  # messages handed to the SMTP child ahead of their outcomes
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
-BATCH = 100
+BATCH = 500  # a batch pauses the SMTP child while the next is claimed: few, large ones
 
 
 @dataclass
