@@ -155,46 +155,74 @@ class Prepared:
 
 
 class Transport:
-    """One open way out for many messages: SMTP, or (in development) a folder and the console.
+    """One open way out for many messages.
 
     ``submit`` hands a prepared message over and ``result`` returns the oldest outcome not yet
     read: None (the server took it), ``mail_line.RECORDED`` (took it, and the child recorded
     it), ``mail_line.UNTRIED``, or the exception smtplib raised (the outbox tells 4xx from
-    5xx). Over a ``Line`` the two are apart, so a sender prepares the next messages while the
-    server answers the first.
+    5xx). Here, in process, each message is sent as it is submitted; see ``LineTransport`` for
+    the way where the two are apart.
     """
 
-    def __init__(
-        self,
-        sender: str,
-        client: smtplib.SMTP | None = None,
-        folder: Path | None = None,
-        line: mail_line.Line | None = None,
-    ):
-        self.client, self.folder, self.line = client, folder, line
+    apart = False  # True when messages go out while the caller prepares the next ones
+
+    def __init__(self, sender: str):
         self.envelope_from = parseaddr(sender)[1]
         self._outcomes: deque = deque()
 
     def submit(self, prepared: Prepared, mark: dict | None = None) -> None:
-        """Send ``prepared``; over a line with a marker, ``mark`` is what the child records."""
-        if self.line is not None:
-            self.line.submit(self.envelope_from, prepared.message.to, prepared.data, mark)
-            return
-        outcome = None
-        if self.client is not None:
-            try:
-                self.client.sendmail(self.envelope_from, [prepared.message.to], prepared.data)
-            except (OSError, smtplib.SMTPException) as error:
-                outcome = error
-        else:
-            _write_to_folder(prepared, self.folder)
-        self._outcomes.append(outcome)
+        """Send ``prepared``; ``mark`` is for a transport that records what it sent."""
+        self._outcomes.append(self._send(prepared))
 
     def result(self):
         """The oldest unread outcome (see the class)."""
-        if self.line is not None:
-            return self.line.result()
         return self._outcomes.popleft()
+
+    def _send(self, prepared: Prepared) -> Exception | None:
+        raise NotImplementedError
+
+
+class FolderTransport(Transport):
+    """Development without a mail server: each message into a folder, and onto the console."""
+
+    def __init__(self, sender: str, folder: Path):
+        super().__init__(sender)
+        self.folder = folder
+
+    def _send(self, prepared: Prepared) -> None:
+        _write_to_folder(prepared, self.folder)
+
+
+class ClientTransport(Transport):
+    """SMTP from this process: a web request's one message."""
+
+    def __init__(self, sender: str, client: smtplib.SMTP):
+        super().__init__(sender)
+        self.client = client
+
+    def _send(self, prepared: Prepared) -> Exception | None:
+        try:
+            self.client.sendmail(self.envelope_from, [prepared.message.to], prepared.data)
+        except (OSError, smtplib.SMTPException) as error:
+            return error
+        return None
+
+
+class LineTransport(Transport):
+    """SMTP from a child process (``mail_line``): the caller prepares the next messages while
+    the server answers the first, and reads their outcomes later, in order."""
+
+    apart = True
+
+    def __init__(self, sender: str, line: mail_line.Line):
+        super().__init__(sender)
+        self.line = line
+
+    def submit(self, prepared: Prepared, mark: dict | None = None) -> None:
+        self.line.submit(self.envelope_from, prepared.message.to, prepared.data, mark)
+
+    def result(self):
+        return self.line.result()
 
 
 @contextmanager
@@ -206,15 +234,15 @@ def connection(
     config = current_app.config
     sender = config["MAIL_FROM"]
     if not config["SMTP_HOST"]:
-        yield Transport(sender, folder=Path(config["MAIL_DIR"]))
+        yield FolderTransport(sender, Path(config["MAIL_DIR"]))
         return
     settings = mail_line.SmtpSettings.from_config(config)
     if own_process:
         with mail_line.open_line(settings, marker) as line:
-            yield Transport(sender, line=line)
+            yield LineTransport(sender, line)
         return
     with mail_line.open_smtp(settings) as client:
-        yield Transport(sender, client=client)
+        yield ClientTransport(sender, client)
 
 
 def _write_to_folder(prepared: Prepared, folder: Path) -> None:

@@ -265,8 +265,7 @@ class Sender:
     def _ahead(self) -> int:
         """How many messages may wait for their outcome while the next is prepared: only the
         SMTP child records what it sent; in process, each is recorded before the next goes."""
-        transport = self._transport
-        return WINDOW - 1 if transport is not None and transport.line is not None else 0
+        return WINDOW - 1 if self._transport is not None and self._transport.apart else 0
 
     def _settle(self, handed: deque, now: datetime, done: Delivery, keep: int) -> None:
         """Read outcomes, oldest first, until at most ``keep`` messages wait for one."""
