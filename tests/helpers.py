@@ -158,8 +158,8 @@ def log_in(client, user_or_email, password=PASSWORD, remember=False):
     return response
 
 
-def count_queries(client, url):
-    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+def count_statements(work) -> tuple[int, object]:
+    """How many SQL statements this process runs while ``work()`` does, and what it returned."""
     statements = []
 
     def record(*_args):
@@ -167,11 +167,17 @@ def count_queries(client, url):
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
-        response = client.get(url)
-        assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+        result = work()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
+    return len(statements), result
+
+
+def count_queries(client, url):
+    """How many SQL statements one GET of ``url`` runs (it must answer 200)."""
+    count, response = count_statements(lambda: client.get(url))
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return count
 
 
 def queries_for(app, person, url):

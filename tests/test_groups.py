@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from group_helpers import WEEKLY_CHICAGO, make_group, make_meeting
-from helpers import count_queries, log_in, submit
+from helpers import count_queries, count_statements, log_in, submit
 from sqlalchemy import func, select
 
 from caregiver.extensions import db
@@ -14,6 +14,7 @@ from caregiver.groups import changes as date_changes
 from caregiver.groups import meetings as meeting_services
 from caregiver.groups.models import (
     Attendance,
+    GroupFollow,
     GroupNotice,
     Meeting,
     MeetingChange,
@@ -564,3 +565,21 @@ def test_a_note_is_kept_once_and_not_sent_to_who_left_before_it_went_out(
     # Weeks later the daily cleanup drops the note's words with its sent mail.
     assert jobs.cleanup(utcnow() + timedelta(days=31))["group_notices"] == 1
     assert count(GroupNotice) == 0
+
+
+def test_sending_a_note_reads_the_same_few_rows_for_3_followers_as_for_12(
+    app, facilitator, group, make_user, mailbox
+):
+    def statements_to_send_a_note_to(followers: int) -> int:
+        for _ in range(followers):
+            attendance.follow(make_user(), group)
+        alerts.message_followers(group, facilitator, "Bring a friend if you like")
+        count, result = count_statements(lambda: send_queued_mail(app))
+        assert result.sent == followers
+        for follow in db.session.scalars(select(GroupFollow)).all():
+            db.session.delete(follow)
+        db.session.commit()
+        return count
+
+    assert statements_to_send_a_note_to(3) == statements_to_send_a_note_to(12)
+    assert len(mailbox.messages) == 15

@@ -107,33 +107,58 @@ def meeting_changed(
     return _queue(notice, change_recipients(meeting, on_days, today))
 
 
-def render(row, person, now: datetime) -> mail.Message:
-    """One person's copy of a notice, or Skip when it no longer makes sense to send it."""
-    notice = db.session.get(GroupNotice, row.object_id)
-    if notice is None:
-        raise Skip("group deleted")
-    if now - notice.created_at > NOTICE_LIFETIME:
-        raise Skip("expired")
-    follow = db.session.get(GroupFollow, (person.id, notice.group_id))
-    if follow is not None and not follow.change_mail:
-        raise Skip("turned off")
-    if notice.kind == "meeting_changed":
-        return mail.render_message(
-            "meeting_changed",
-            person.email,
-            person=person,
-            meeting=db.session.get(Meeting, notice.meeting_id),
-            what=notice.what,
-            note=notice.body,
+class NoticeBatch:
+    """What a claimed batch's notice rows need, read up front as plain rows: a few queries for
+    each notice, and one for everyone's follows (not one per person)."""
+
+    def __init__(self, rows):
+        rows = [row for row in rows if row.kind in NOTICE_KINDS]
+        self.notices: dict[int, object] = {}
+        self.context: dict[int, dict] = {}
+        self.follows: dict[tuple[int, int], bool] = {}
+        if not rows:
+            return
+        table = GroupNotice.__table__
+        notices = select(table).where(table.c.id.in_({row.object_id for row in rows}))
+        self.notices = {notice.id: notice for notice in db.session.execute(notices)}
+        groups = {notice.group_id for notice in self.notices.values()}
+        follows = select(GroupFollow.user_id, GroupFollow.group_id, GroupFollow.change_mail).where(
+            GroupFollow.user_id.in_({row.user_id for row in rows}),
+            GroupFollow.group_id.in_(groups),
         )
-    if follow is None:
-        raise Skip("no longer following")
-    sender = db.session.get(User, notice.sender_id) if notice.sender_id else None
-    return mail.render_message(
-        "group_message",
-        person.email,
-        person=person,
-        group=db.session.get(SupportGroup, notice.group_id),
-        sender_name=sender.display_name if sender else "A facilitator",
-        body=notice.body,
-    )
+        self.follows = {(user, group): wants for user, group, wants in db.session.execute(follows)}
+        self.context = {notice_id: _context(notice) for notice_id, notice in self.notices.items()}
+
+    def render(self, row, person, now: datetime) -> mail.Message:
+        """One person's copy of a notice, or Skip when it no longer makes sense to send it."""
+        notice = self.notices.get(row.object_id)
+        if notice is None:
+            raise Skip("group or meeting deleted")
+        if now - notice.created_at > NOTICE_LIFETIME:
+            raise Skip("expired")
+        wants = self.follows.get((person.id, notice.group_id))
+        if wants is False:
+            raise Skip("turned off")
+        if wants is None and notice.kind == "group_message":
+            raise Skip("no longer following")
+        return mail.render_message(
+            notice.kind, person.email, person=person, **self.context[notice.id]
+        )
+
+
+def _context(notice) -> dict:
+    """What a notice's template needs besides the person, the same for everyone it goes to."""
+    if notice.kind == "meeting_changed":
+        meeting = select(Meeting.id, Meeting.name).where(Meeting.id == notice.meeting_id)
+        return {
+            "meeting": db.session.execute(meeting).one(),
+            "what": notice.what,
+            "note": notice.body,
+        }
+    group = select(SupportGroup.name, SupportGroup.slug).where(SupportGroup.id == notice.group_id)
+    sender = select(User.display_name).where(User.id == notice.sender_id)
+    return {
+        "group": db.session.execute(group).one(),
+        "sender_name": db.session.scalar(sender) or "A facilitator",
+        "body": notice.body,
+    }

@@ -84,6 +84,7 @@ class Batch:
             ReminderPreference.user_id, ReminderPreference.kind, ReminderPreference.object_id
         ).where(ReminderPreference.user_id.in_(user_ids))
         self.wanted = {tuple(row) for row in db.session.execute(wanted)}
+        self.notices = alerts.NoticeBatch(rows)
 
     def render(self, row) -> mail.Message:
         """The message for ``row``, or Skip with the reason it should not go out."""
@@ -97,7 +98,7 @@ class Batch:
         if person.id in self.bouncing:
             raise Skip("address bouncing")
         if row.kind in alerts.NOTICE_KINDS:
-            return alerts.render(row, person, self.now)
+            return self.notices.render(row, person, self.now)
         if (person.id, row.kind, row.object_id) not in self.wanted:
             raise Skip("turned off")
         if schedule.is_stale(row.due_at, self.now, ZoneInfo(person.timezone)):
