@@ -42,6 +42,8 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.admin.views import bp as admin_bp
     from caregiver.auth.account import bp as account_bp
     from caregiver.auth.views import bp as auth_bp
+    from caregiver.careplan import contact_views, journey_views, paperwork_views, program_views
+    from caregiver.careplan.views import bp as careplan_bp
     from caregiver.goals.boundary_views import bp as boundaries_bp
     from caregiver.goals.progress_views import bp as progress_bp
     from caregiver.goals.views import bp as goals_bp
@@ -59,14 +61,8 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (main_bp, auth_bp, account_bp, admin_bp, groups_bp, journal_bp)
     features = (goals_bp, boundaries_bp, progress_bp, meetings_bp, meeting_admin_bp)
     extras = (calendars_bp, feeds_bp, guidance_bp, planner_bp, reminders_bp)
-    for blueprint in (*blueprints, *features, *extras):
-        app.register_blueprint(blueprint)
-    # Imported last, so the care plan's dashboard card follows the other features' cards.
-    from caregiver.careplan import contact_views, journey_views, paperwork_views, program_views
-    from caregiver.careplan.views import bp as careplan_bp
-
     careplan = (careplan_bp, journey_views.bp, program_views.bp, paperwork_views.bp)
-    for blueprint in (*careplan, contact_views.bp):
+    for blueprint in (*blueprints, *features, *extras, *careplan, contact_views.bp):
         app.register_blueprint(blueprint)
     guidance.init_app(app)
 

@@ -120,4 +120,4 @@ def next_step_card(user) -> dict:
     return {"template": "careplan/_dashboard_card.html", "plan": plan, "form": ActionForm()}
 
 
-main_services.dashboard_cards.append(next_step_card)
+main_services.add_card(50, next_step_card)

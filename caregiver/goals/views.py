@@ -255,7 +255,7 @@ def goals_card(user) -> dict | None:
     return {"template": "goals/_dashboard_card.html", "goal_count": total, "done": done}
 
 
-main_services.dashboard_cards.append(goals_card)
+main_services.add_card(10, goals_card)
 
 
 @bp.app_template_filter("cadence")

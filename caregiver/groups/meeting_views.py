@@ -136,4 +136,4 @@ def meetings_card(user) -> dict:
     }
 
 
-main_services.dashboard_cards.append(meetings_card)
+main_services.add_card(20, meetings_card)

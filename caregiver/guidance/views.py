@@ -119,4 +119,4 @@ def reading_card(user) -> dict | None:
     }
 
 
-main_services.dashboard_cards.append(reading_card)
+main_services.add_card(30, reading_card)

@@ -303,4 +303,4 @@ def prompt_card(user) -> dict:
     return {"template": "journal/_prompt_card.html", "prompt": prompt, "skip": skip}
 
 
-main_services.dashboard_cards.append(prompt_card)
+main_services.add_card(40, prompt_card)

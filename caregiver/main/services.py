@@ -12,8 +12,15 @@ from caregiver.extensions import db
 
 DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
 
-# Features add a card by appending a callable (person -> dict | None) here at import time.
-dashboard_cards: list[Callable] = []
+# Features add a card at import time (``add_card``): a callable person -> dict | None, and the
+# card's place on the page, which stays the same whatever order the features are imported in.
+dashboard_cards: list[tuple[int, Callable]] = []
+
+
+def add_card(place: int, make: Callable) -> None:
+    """Offer a dashboard card; lower places come first."""
+    dashboard_cards.append((place, make))
+    dashboard_cards.sort(key=lambda card: card[0])
 
 
 def health() -> dict[str, str]:
@@ -43,4 +50,4 @@ def crisis_resources(path: str | None = None) -> dict:
 
 def cards_for(user) -> list[dict]:
     """The dashboard cards the installed features offer this person."""
-    return [card for make in dashboard_cards if (card := make(user))]
+    return [card for _place, make in dashboard_cards if (card := make(user))]
