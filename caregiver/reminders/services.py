@@ -77,16 +77,19 @@ def upsert(user, kind: str, object_id: int, at: time | None, weekdays: str, now:
     return row
 
 
-def due_after(row: ReminderPreference, timezone: str, after: datetime, from_day=None):
-    """When ``row`` next falls due after ``after`` (None for a switch with no time of its own)."""
+def due_after(row, timezone: str, after: datetime, from_day=None):
+    """When ``row`` next falls due after ``after`` (None for a switch with no time of its own).
+
+    ``row`` is a ``ReminderPreference`` or a plain row with its columns (the planner's)."""
     if row.local_time is None:
         return None
     weekdays = schedule.parse_weekdays(row.weekdays)
     return schedule.next_due(row.local_time, weekdays, ZoneInfo(timezone), after, from_day)
 
 
-def advance(row: ReminderPreference, timezone: str, after: datetime, from_day=None) -> None:
-    """Move ``row`` on to its next due instant after ``after`` (from local day ``from_day``)."""
+def advance(row, timezone: str, after: datetime, from_day=None) -> None:
+    """Move ``row`` (as for ``due_after``) on to its next due instant after ``after``, from
+    local day ``from_day``; the caller stores it."""
     if row.kind not in MEETING_KINDS:
         row.next_due_at = due_after(row, timezone, after, from_day)
         return
