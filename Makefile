@@ -34,7 +34,7 @@ run: $(VENV)/.installed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench

@@ -10,9 +10,8 @@ import random
 import re
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
+from datetime import time as wall_time
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,6 +26,7 @@ from bench.journal import (
     get_page,
     logged_in_client,
 )
+from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 from caregiver.groups import recurrence
@@ -98,8 +98,8 @@ def _meeting(rng: random.Random, number: int, place: tuple, today: date) -> Meet
         repeat="weekly",
         weekdays=weekdays,
         first_day=today - timedelta(days=rng.randint(30, 700)),
-        start_time=clock(hour, rng.choice((0, 30))),
-        end_time=clock(hour + 1, 30),
+        start_time=wall_time(hour, rng.choice((0, 30))),
+        end_time=wall_time(hour + 1, 30),
         timezone=timezone,
         mode=mode,
         venue="" if mode == "online" else f"Community Hall {number}",
@@ -125,7 +125,7 @@ def _row(data: MeetingData, group_id: int) -> Meeting:
 
 
 def _today(meeting: Meeting) -> date:
-    return datetime.now(ZoneInfo(meeting.timezone)).date()
+    return clock.today_in(meeting.timezone)
 
 
 def _change(rng: random.Random, meeting: Meeting) -> MeetingChange | None:
@@ -147,7 +147,7 @@ def _change(rng: random.Random, meeting: Meeting) -> MeetingChange | None:
 def seed(rng: random.Random, facilitator_id: int, first: int, count: int) -> None:
     """Add ``count`` weekly meetings (numbered from ``first``) in new listed groups."""
     # Series began weeks to years ago; a day either way does not matter here.
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     groups = []
     for number in range(first // MEETINGS_PER_GROUP, (first + count) // MEETINGS_PER_GROUP):
         place = PLACES[number % len(PLACES)]

@@ -15,14 +15,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Flask
 
 from bench import Row
-from caregiver import mail
+from caregiver import clock, mail
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.reminders import jobs, messages
@@ -67,7 +67,7 @@ def smtp_sink() -> Iterator[int]:
 def add_due_reminders(count: int, prefix: str = "bench-reminder-") -> list[str]:
     """``count`` verified people, each with a journal nudge due a minute ago, inserted in bulk;
     their addresses. (The tests of concurrent senders build their load with it too.)"""
-    now = datetime.now(UTC)
+    now = clock.now()
     due = now - timedelta(minutes=1)
     emails = [f"{prefix}{n}@example.org" for n in range(count)]
     for start in range(0, count, 1000):
@@ -150,11 +150,11 @@ def run(app: Flask, database: str) -> list[Row]:
         )
         add_due_reminders(COUNT)
         print(f"bench: {COUNT:,} reminders due; sending ...", flush=True)
-        wire = _same_messages(datetime.now(UTC))
+        wire = _same_messages(clock.now())
         loop_s = _plain_loop(port, wire)
         db.session.commit()
         start = time.perf_counter()
-        result = jobs.run_once(datetime.now(UTC))
+        result = jobs.run_once(clock.now())
         ours_s = time.perf_counter() - start
         sent = db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == SENT))
     ratio = loop_s / ours_s

@@ -26,8 +26,9 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, func, select, tup
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 FORMAT = 1
 HEADER_BYTES = 5
@@ -62,7 +63,7 @@ class DataKey(db.Model):
     version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     master_key_id: Mapped[str] = mapped_column(String(16))
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     rewrapped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -287,7 +288,7 @@ def rotate(
                 continue
             row.wrapped = _wrap(newest, row.user_id, row.version, key)
             row.master_key_id = newest.id
-            row.rewrapped_at = utcnow()
+            row.rewrapped_at = clock.now()
             report.rewrapped += 1
         db.session.commit()
         if progress:

@@ -14,14 +14,13 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from email.header import Header
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
 
-from caregiver import mail_line
+from caregiver import clock, mail_line
 
 # The parts' headers; their bodies are quoted-printable, which writes every "=" as "=3D", so
 # a boundary that starts with "=_" can never occur inside one.
@@ -51,7 +50,7 @@ class Message:
             ("From", sender),
             ("To", self.to),
             ("Subject", self.subject),
-            ("Date", format_datetime(datetime.now(UTC))),
+            ("Date", format_datetime(clock.now())),
             ("Message-ID", message_id),
             *((name, value) for name, value in self.headers.items() if name != "Message-ID"),
             ("MIME-Version", "1.0"),
@@ -247,7 +246,7 @@ def connection(
 
 def _write_to_folder(prepared: Prepared, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"{stamp}.eml"
     path.write_bytes(prepared.data)
     # Development only: the console shows where the mail went and its text part, so a

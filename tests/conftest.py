@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from helpers import (
     PASSWORD,
+    PEOPLE_ZONE,
     FlakyInbox,
     Inbox,
     _postgres_schema_url,
@@ -19,6 +20,8 @@ from helpers import (
 
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
+
+pytest_plugins = ["pinned_clock"]
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +130,7 @@ def make_user(app):
             email or f"person{n}@example.org",
             name or f"Person {n}",
             password,
-            "America/Chicago",
+            PEOPLE_ZONE,
             role=role,
             verified=verified,
         )

@@ -6,16 +6,19 @@ import re
 import socket
 import threading
 import uuid
+from datetime import date, datetime, time, timedelta
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from caregiver import create_app
+from caregiver import clock, create_app
 from caregiver.extensions import db
 
 PASSWORD = "correct horse battery staple"
+PEOPLE_ZONE = "America/Chicago"  # where make_user's people live
 # Fixed master keys for tests only (32 bytes each, URL-safe base64).
 KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
 KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode()
@@ -65,6 +68,45 @@ class FlakyInbox(Inbox):
             return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+
+def today() -> date:
+    """Today on the test people's calendar, at the test's pinned instant."""
+    return clock.today_in(PEOPLE_ZONE)
+
+
+class PinnedDay:
+    """A date in a test's parameters, found when the test runs: parameters are built when the
+    module is imported, before the test's clock is pinned. ``pick`` gets the pinned today."""
+
+    def __init__(self, pick):
+        self.pick = pick
+
+    def iso(self) -> str:
+        return self.pick(today()).isoformat()
+
+
+def DaysFromToday(days: int) -> PinnedDay:  # noqa: N802 - reads as the value it stands for
+    """The pinned today moved by ``days``."""
+    return PinnedDay(lambda day: day + timedelta(days=days))
+
+
+def next_local(at: time, zone: str | ZoneInfo, weekday: int | None = None) -> datetime:
+    """The first moment after the pinned now when ``zone``'s clock reads ``at``, on that weekday
+    (0 = Monday) when one is given; aware, in that zone."""
+    zone = ZoneInfo(zone) if isinstance(zone, str) else zone
+    now = clock.now()
+    day = now.astimezone(zone).date()
+    while True:
+        moment = datetime.combine(day, at, tzinfo=zone)
+        if moment > now and (weekday is None or day.weekday() == weekday):
+            return moment
+        day += timedelta(days=1)
+
+
+def resolve_days(values: dict) -> dict:
+    """Form values with every PinnedDay turned into the date it names."""
+    return {k: v.iso() if isinstance(v, PinnedDay) else v for k, v in values.items()}
 
 
 def text_of(message) -> str:
@@ -143,7 +185,7 @@ def csrf_token(client, page="/auth/login") -> str:
 
 def submit(client, url, data=None, page=None, **kwargs):
     """Post a form as a browser would: with the CSRF token from the page it sits on."""
-    fields = dict(data or {})
+    fields = resolve_days(data or {})
     fields["csrf_token"] = csrf_token(client, page or url)
     return client.post(url, data=fields, **kwargs)
 

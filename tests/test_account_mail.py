@@ -1,14 +1,15 @@
 """Account-security mail goes through the outbox: a row per message, ahead of reminders, tried
 at once by the request and retried by the scheduler when the mail server is away."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, link_in, log_in, submit
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.models import utcnow
 from caregiver.reminders import jobs, outbox, services
 from caregiver.reminders.models import (
     PENDING,
@@ -19,6 +20,8 @@ from caregiver.reminders.models import (
     OutboxMessage,
     ReminderSettings,
 )
+
+pytestmark = pytest.mark.time_dependent
 
 
 def rows_of(kind: str) -> list[OutboxMessage]:
@@ -84,14 +87,14 @@ def test_mail_server_down_during_sign_up_then_the_scheduler_delivers_it_once(app
 
 def test_account_mail_is_claimed_before_reminders_that_were_due_earlier(app, make_user):
     person = make_user()
-    earlier = utcnow() - timedelta(minutes=10)
+    earlier = clock.now() - timedelta(minutes=10)
     outbox.enqueue("journal", person.id, local_date=earlier.date(), now=earlier)
     outbox.enqueue("password_changed", person.id, priority=PRIORITY_SECURITY, key="pc:1")
     db.session.commit()
-    first = outbox.claim(utcnow(), "test-worker", limit=1)
+    first = outbox.claim(clock.now(), "test-worker", limit=1)
     claimed = db.session.get(OutboxMessage, first[0])
     assert (claimed.kind, claimed.priority) == ("password_changed", PRIORITY_SECURITY)
-    second = db.session.get(OutboxMessage, outbox.claim(utcnow(), "test-worker", limit=1)[0])
+    second = db.session.get(OutboxMessage, outbox.claim(clock.now(), "test-worker", limit=1)[0])
     assert (second.kind, second.priority) == ("journal", PRIORITY_REMINDER)
 
 
@@ -112,7 +115,7 @@ def test_late_or_pointless_account_mail_is_skipped_with_a_reason(app, make_user,
     app.config["BASE_URL"] = "http://localhost"
     verified = make_user(email="done@example.org")
     waiting = make_user(email="waiting@example.org", verified=False)
-    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    now = clock.now()
     long_ago = now - timedelta(hours=2)
     outbox.enqueue(
         "verify_email", verified.id, priority=PRIORITY_SECURITY, key="v:1", now=now
@@ -137,7 +140,7 @@ def test_account_mail_skips_the_reminder_checks(app, make_user, mailbox):
     # No reminder turned on, and the address paused for reminders after a bounce: a reset
     # link still goes out (the person may have just fixed their mailbox).
     person = make_user(email="quiet@example.org")
-    db.session.add(ReminderSettings(user_id=person.id, bounced_at=utcnow(), bounce_reason="550"))
+    db.session.add(ReminderSettings(user_id=person.id, bounced_at=clock.now(), bounce_reason="550"))
     db.session.commit()
     assert services.preference(person.id, "journal") is None
     client = app.test_client()

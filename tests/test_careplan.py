@@ -7,17 +7,24 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from careplan_helpers import add_contact, add_event, add_program, fill_everything
-from helpers import CSRF_RE, PASSWORD, log_in, raw_values, submit
+from helpers import (
+    CSRF_RE,
+    PASSWORD,
+    DaysFromToday,
+    log_in,
+    raw_values,
+    resolve_days,
+    submit,
+    today,
+)
 
 from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import ALL_MODELS, JourneyEvent, Program
 from caregiver.extensions import db
 
-TODAY = services.today_for("America/Chicago")  # the test people's timezone
-
+pytestmark = pytest.mark.time_dependent
 
 EVENT = {
-    "day": (TODAY - timedelta(days=3)).isoformat(),
     "kind": "detox_started",
     "medication": "",
     "dose": "",
@@ -34,7 +41,7 @@ PROGRAM = {
 
 
 def event_form(**fields):
-    return EVENT | fields
+    return EVENT | {"day": DaysFromToday(-3)} | fields
 
 
 def program_form(**fields):
@@ -67,7 +74,12 @@ def test_another_persons_care_plan_answers_404_on_every_route(app, client, make_
         (name,) = set(rule.arguments) & set(targets)
         path = rule.build({name: targets[name]})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            data = {"csrf_token": token, **event_form(), **program_form(), "questions": "moud"}
+            data = {
+                "csrf_token": token,
+                **resolve_days(event_form()),
+                **program_form(),
+                "questions": "moud",
+            }
             response = client.open(path, method=method, data=data if method == "POST" else None)
             assert response.status_code == 404, (method, path)
             checked += 1
@@ -168,7 +180,7 @@ def test_add_edit_delete_an_event_through_the_pages(client, login):
     [
         (
             "/careplan/journey/new",
-            event_form(day=(TODAY + timedelta(days=2)).isoformat(), note="Kept words"),
+            event_form(day=DaysFromToday(2), note="Kept words"),
             "can&#39;t be later than today",
             "Kept words",
         ),
@@ -223,7 +235,7 @@ def test_add_edit_delete_an_event_through_the_pages(client, login):
         ),
         (
             "/careplan/insurance/calls/new",
-            {"day": TODAY.isoformat(), "who": "", "said": "Kept said", "next_step": ""},
+            {"day": DaysFromToday(0), "who": "", "said": "Kept said", "next_step": ""},
             "Write who you spoke with.",
             "Kept said",
         ),
@@ -366,7 +378,7 @@ def test_summary_shows_current_medications_contacts_and_timeline(client, login):
 def test_next_step_shows_on_the_dashboard_and_can_be_marked_done(client, login):
     user = login()
     assert "Write a next step" in client.get("/dashboard").get_data(as_text=True)
-    due = TODAY + timedelta(days=3)
+    due = today() + timedelta(days=3)
     saved = submit(
         client,
         "/careplan/next-step",
@@ -378,7 +390,7 @@ def test_next_step_shows_on_the_dashboard_and_can_be_marked_done(client, login):
     submit(client, "/careplan/next-step/done", page="/dashboard")
     assert "Call the insurer back" not in client.get("/dashboard").get_data(as_text=True)
     # A call's next step becomes the dashboard's.
-    call = {"day": TODAY.isoformat(), "who": "Insurer", "said": "", "next_step": "Fax the form"}
+    call = {"day": today().isoformat(), "who": "Insurer", "said": "", "next_step": "Fax the form"}
     assert submit(client, "/careplan/insurance/calls/new", call).status_code == 302
     assert "Fax the form" in client.get("/dashboard").get_data(as_text=True)
     assert services.plan_of(user.id).next_step == "Fax the form"

@@ -1,11 +1,11 @@
 """Encryption at rest: nothing private in the raw database, key rotation, tampering, deletion."""
 
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from helpers import KEY_A, KEY_B, PASSWORD, log_in, make_test_app, raw_values, submit
+from helpers import KEY_A, KEY_B, PASSWORD, log_in, make_test_app, raw_values, submit, today
 
 from caregiver import create_app, crypto
 from caregiver.auth import services as auth_services
@@ -22,7 +22,7 @@ def write(user, body=f"Tonight {MARKER} was hard.", title=f"{MARKER} title", tag
         body=body,
         title=title,
         tags=tags if tags is not None else [f"{MARKER}tag"],
-        entry_date=date(2026, 11, 1),
+        entry_date=today(),
         entry_time=time(21, 30),
         mood=2,
     )

@@ -10,17 +10,19 @@ import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, log_in, queries_for, raw_values, submit
 from xss_payloads import PAYLOADS
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, services
 from caregiver.goals.models import Boundary, BoundaryCheckin, Goal, GoalCheckin, WellbeingCheckin
 from caregiver.journal import services as journal
-from caregiver.models import utcnow
+
+pytestmark = pytest.mark.time_dependent
 
 ZONE = "America/Chicago"  # the test people's timezone
 
 
 def today() -> date:
-    return rules.day_for(utcnow(), ZONE)
+    return rules.day_for(clock.now(), ZONE)
 
 
 def add_goal(user, title="Walk 20 minutes", per_week=7):
@@ -443,7 +445,7 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
         entry = journal.EntryData(
             body="x",
             entry_date=current - timedelta(days=back),
-            entry_time=utcnow().time(),
+            entry_time=clock.now().time(),
             mood=mood,
         )
         journal.create_entry(user, entry)

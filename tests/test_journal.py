@@ -2,20 +2,21 @@
 
 import itertools
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from helpers import CSRF_RE, count_queries, log_in, submit
+from helpers import CSRF_RE, DaysFromToday, count_queries, log_in, submit, today
+from markupsafe import escape
 from xss_payloads import PAYLOADS
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.journal import prompts, services
 from caregiver.journal.models import JournalEntry, JournalTag
-from caregiver.models import utcnow
 
-TODAY = services.today_for("America/Chicago")  # the test people's timezone
+pytestmark = pytest.mark.time_dependent
 
 
 def form(**fields):
@@ -24,7 +25,7 @@ def form(**fields):
         "title": "",
         "mood": "",
         "tags": "",
-        "entry_date": (TODAY - timedelta(days=1)).isoformat(),
+        "entry_date": (today() - timedelta(days=1)).isoformat(),
         "entry_time": "21:30",
     }
     values.update(fields)
@@ -32,8 +33,9 @@ def form(**fields):
 
 
 def add(user, n=1, body="entry {n}", day=None, **extra):
-    """Write ``n`` entries through the service, one minute apart, newest last."""
-    start = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    """Write ``n`` entries through the service, one minute apart, newest last, at 08:00 a
+    month before the pinned today."""
+    start = datetime.combine(today() - timedelta(days=30), time(8, 0), UTC)
     made = []
     for i in range(n):
         moment = start + timedelta(minutes=i)
@@ -81,7 +83,7 @@ def test_write_read_edit_an_entry(client, login):
         ({"mood": "9"}, "Choose a mood from the list."),
         ({"tags": ",".join(f"t{n}" for n in range(21))}, "Use at most 20 tags (you have 21)."),
         ({"tags": "a" * 41}, "Keep each tag to 40 characters or fewer"),
-        ({"entry_date": (TODAY + timedelta(days=2)).isoformat()}, "can&#39;t be later than today"),
+        ({"entry_date": DaysFromToday(2)}, "can&#39;t be later than today"),
         ({"entry_date": "next tuesday"}, "Not a valid date value."),
         ({"title": "t" * 201}, "Keep the title to 200 characters or fewer."),
     ],
@@ -175,7 +177,7 @@ def test_another_persons_entries_answer_404_on_every_journal_route(app, client, 
                 data = {"csrf_token": token, **form()} if method == "POST" else None
                 response = client.open(path, method=method, data=data)
                 assert response.status_code == 404, (method, path)
-    assert client.get(f"/journal/?tag=1&mood=1&date_from={TODAY}").status_code == 200
+    assert client.get(f"/journal/?tag=1&mood=1&date_from={today()}").status_code == 200
     listing = client.get("/journal/").get_data(as_text=True)
     assert "entry 0" not in listing and "Your journal is empty" in listing
     assert (
@@ -197,14 +199,14 @@ def test_delete_asks_first_then_restores_within_30_days_then_purges(client, logi
     assert client.get(f"/journal/{entry.id}").status_code == 200
     submit(client, f"/journal/{entry.id}/delete", page=f"/journal/{entry.id}/delete")
     db.session.remove()
-    assert services.purge_deleted(utcnow() + timedelta(days=29)) == 0
-    assert services.purge_deleted(utcnow() + timedelta(days=31)) == 1
+    assert services.purge_deleted(clock.now() + timedelta(days=29)) == 0
+    assert services.purge_deleted(clock.now() + timedelta(days=31)) == 1
     assert client.get("/journal/deleted").get_data(as_text=True).count("entry-card") == 0
 
 
 def test_purge_command_erases_old_deleted_entries(app, make_user, runner):
     entry = add(make_user())[0]
-    entry.deleted_at = utcnow() - timedelta(days=31)
+    entry.deleted_at = clock.now() - timedelta(days=31)
     db.session.commit()
     entry_id = entry.id
     result = runner.invoke(args=["journal", "purge-deleted"])
@@ -235,7 +237,7 @@ def test_a_thousand_entries_page_through_without_gaps_or_repeats(client, login):
     late = []
 
     def write_one():
-        late.extend(add(user, 1, body="written meanwhile", day=TODAY))
+        late.extend(add(user, 1, body="written meanwhile", day=today()))
 
     seen = page_through(client, between_pages=write_one)
     assert [n for n in seen if n in set(expected)] == expected
@@ -263,16 +265,19 @@ def test_list_page_runs_the_same_number_of_queries_for_10_and_1000_entries(app, 
 
 def test_filters_by_tag_mood_and_dates(client, login):
     user = login()
-    add(user, 3, body="calm {n}", mood=4, tags=["walk"], day=date(2026, 3, 5))
-    add(user, 2, body="rough {n}", mood=1, tags=["money"], day=date(2026, 4, 9))
+    last_month = (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month_before = (last_month - timedelta(days=1)).replace(day=1)
+    add(user, 3, body="calm {n}", mood=4, tags=["walk"], day=month_before.replace(day=5))
+    add(user, 2, body="rough {n}", mood=1, tags=["money"], day=last_month.replace(day=9))
     html = client.get("/journal/").get_data(as_text=True)
-    assert "April 2026" in html and "March 2026" in html  # grouped by month
+    assert f"{last_month:%B %Y}" in html and f"{month_before:%B %Y}" in html  # by month
     tag_id = re.search(r'<option value="(\d+)">money</option>', html).group(1)
     only_money = client.get(f"/journal/?tag={tag_id}").get_data(as_text=True)
     assert only_money.count("entry-card") == 2 and "calm" not in only_money
     assert client.get("/journal/?mood=4").get_data(as_text=True).count("entry-card") == 3
-    march = client.get("/journal/?date_from=2026-03-01&date_to=2026-03-31").get_data(as_text=True)
-    assert march.count("entry-card") == 3 and "rough" not in march
+    end = last_month - timedelta(days=1)
+    earlier = client.get(f"/journal/?date_from={month_before}&date_to={end}").get_data(True)
+    assert earlier.count("entry-card") == 3 and "rough" not in earlier
     odd = client.get("/journal/?date_from=soon&mood=<b>&tag=x")
     assert odd.status_code == 200 and odd.get_data(as_text=True).count("entry-card") == 5
     assert "Not a valid date value." in odd.get_data(as_text=True)  # said, then ignored
@@ -284,10 +289,11 @@ def test_filters_by_tag_mood_and_dates(client, login):
 
 def test_month_calendar_marks_days_with_entries_and_their_mood(client, login):
     user = login()
-    add(user, 2, mood=5, day=date(2026, 2, 14))
-    html = client.get("/journal/calendar?month=2026-02").get_data(as_text=True)
-    assert "February 2026" in html and "2 entries, mood Very good" in html
-    assert "date_from=2026-02-14" in html
+    day = (today().replace(day=1) - timedelta(days=1)).replace(day=14)  # last month's 14th
+    add(user, 2, mood=5, day=day)
+    html = client.get(f"/journal/calendar?month={day:%Y-%m}").get_data(as_text=True)
+    assert f"{day:%B %Y}" in html and "2 entries, mood Very good" in html
+    assert f"date_from={day}" in html
     assert client.get("/journal/calendar?month=garbage").status_code == 200
 
 
@@ -323,12 +329,12 @@ def test_prompts_change_every_day_and_can_be_skipped():
 
 def test_todays_prompt_on_the_dashboard_and_from_a_guidance_article(client, login):
     user = login()
-    today = services.today_for(user.timezone)
+    today = clock.today_in(user.timezone)
     expected = prompts.for_day(user.id, today)
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "Today's journal prompt" in dashboard and expected.text in dashboard
+    assert "Today's journal prompt" in dashboard and str(escape(expected.text)) in dashboard
     following = prompts.for_day(user.id, today, skip=1)
-    assert following.text in client.get("/dashboard?skip=1").get_data(as_text=True)
+    assert str(escape(following.text)) in client.get("/dashboard?skip=1").get_data(as_text=True)
     article_prompt = prompts.from_guidance()[0]
     page = client.get(f"/journal/new?prompt={article_prompt.key}").get_data(as_text=True)
     assert article_prompt.text in page
@@ -346,7 +352,7 @@ def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in(client,
     token = CSRF_RE.search(client.get("/journal/new").get_data(as_text=True)).group(1)
     services_sessions = user.sessions
     for row in services_sessions:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
     db.session.commit()
     body = "Written while my session ran out <b>bold?</b>"
     response = client.post("/journal/new", data={"csrf_token": token, **form(body=body)})

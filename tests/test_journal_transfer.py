@@ -3,17 +3,22 @@
 import io
 import json
 import zipfile
-from datetime import date, time
+from datetime import time, timedelta
 
-from helpers import log_in, submit
+import pytest
+from helpers import log_in, submit, today
 
 from caregiver.journal import prompts, services
+
+pytestmark = pytest.mark.time_dependent
+
+WRITTEN_DAYS_AGO = 200  # an entry's date unless a test gives one
 
 
 def write(user, **fields):
     data = services.EntryData(
         body=fields.pop("body", "A plain day."),
-        entry_date=fields.pop("entry_date", date(2026, 5, 1)),
+        entry_date=fields.pop("entry_date", today() - timedelta(days=WRITTEN_DAYS_AGO)),
         entry_time=fields.pop("entry_time", time(7, 15)),
         **fields,
     )
@@ -39,6 +44,7 @@ def upload(client, name, content):
 
 def comparable(user_id):
     """Every entry of a person as plain values, in a fixed order."""
+
     page = services.list_entries(user_id, services.Filters())
     entries = page.entries
     while page.next_cursor:
@@ -65,15 +71,17 @@ def test_export_then_import_on_a_fresh_account_reproduces_every_entry(app, make_
     write(source, body='Émojis 😊 and «quotes» "here"', tags=["ünï", "x"], prompt_key=prompt.key)
     write(source, body="Same minute, other entry", entry_time=time(7, 15))
     for n in range(30):
-        write(source, body=f"Entry {n}", entry_date=date(2025, 1 + n % 12, 1 + n), mood=n % 5 + 1)
+        day = today() - timedelta(days=401 - 11 * n)  # spread over the year before, none on 200
+        write(source, body=f"Entry {n}", entry_date=day, mood=n % 5 + 1)
     exporting, importing = app.test_client(), app.test_client()
     log_in(exporting, source)
     archive = download(exporting)
     names = archive.namelist()
     assert "journal.json" in names and sum(n.endswith(".md") for n in names) == 33
-    first = next(n for n in names if n.startswith("entries/2026-05-01"))
+    day = today() - timedelta(days=WRITTEN_DAYS_AGO)
+    first = next(n for n in names if n.startswith(f"entries/{day}"))
     markdown = archive.read(first).decode()
-    assert markdown.startswith("---\ndate: 2026-05-01\n") and "\n---\n" in markdown
+    assert markdown.startswith(f"---\ndate: {day}\n") and "\n---\n" in markdown
 
     log_in(importing, target)
     report = upload(importing, "caregiver-journal.zip", archive.fp.getvalue())
@@ -96,6 +104,7 @@ def test_export_holds_only_the_persons_own_entries(client, make_user):
 
 
 def test_import_explains_files_it_cannot_read(client, login):
+    yesterday = (today() - timedelta(days=1)).isoformat()
     login()
     cases = [
         ("notes.txt", b"just some text", "not valid JSON"),
@@ -114,9 +123,9 @@ def test_import_explains_files_it_cannot_read(client, login):
         "format": "caregiver-journal",
         "version": 1,
         "entries": [
-            {"date": "2026-01-02", "time": "08:00", "body": "good one", "tags": []},
+            {"date": yesterday, "time": "08:00", "body": "good one", "tags": []},
             {"date": "not a date", "time": "08:00", "body": "bad date"},
-            {"date": "2026-01-02", "time": "09:00", "body": "", "tags": []},
+            {"date": yesterday, "time": "09:00", "body": "", "tags": []},
             "not even an entry",
         ],
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import KEY_A, free_port
+from pinned_clock import pinned_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,11 +31,13 @@ def wait_for(url: str, process: subprocess.Popen, deadline: float, log) -> bytes
     raise AssertionError(f"{url} did not answer in time")
 
 
+@pytest.mark.ticking_clock
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_run_serves_the_landing_page_and_health_check(tmp_path):
     port = free_port()
     env = {
         **os.environ,
+        **pinned_env(),  # the server and the scheduler start at the test's instant
         "PORT": str(port),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
         "SECRET_KEY": "make-run-test-secret",

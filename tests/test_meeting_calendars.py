@@ -12,9 +12,11 @@ import pytest
 import recurring_ical_events
 import sqlalchemy as sa
 from group_helpers import make_group, make_meeting
-from helpers import log_in, raw_values, submit
+from helpers import log_in, raw_values, submit, today
 from icalendar import Calendar
+from pinned_clock import clock_change_day
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups import attendance, recurrence
@@ -22,9 +24,8 @@ from caregiver.groups import changes as date_changes
 from caregiver.groups.models import CalendarFeed
 
 CHICAGO = ZoneInfo("America/Chicago")
-# Twenty-six weeks from here cross the March 2027 daylight-saving change in the US.
-WINDOW_START = datetime(2026, 12, 1, 12, tzinfo=UTC)
-WINDOW_END = WINDOW_START + timedelta(weeks=26)
+
+pytestmark = pytest.mark.time_dependent
 FEED_RE = re.compile(r"/calendar/([0-9a-f]{32})\.ics")
 ONLINE = {
     "mode": "hybrid",
@@ -81,29 +82,46 @@ def next_day_of(meeting, after: date) -> date:
     return recurrence.next_day(recurrence.Rule.of(meeting), after)
 
 
-def local_today() -> date:
-    return datetime.now(CHICAGO).date()
+def window() -> tuple[datetime, datetime]:
+    """Twenty-six weeks from noon UTC on the pinned today."""
+    start = datetime.combine(today(), time(12), UTC)
+    return start, start + timedelta(weeks=26)
 
 
+def weekday_after(weekday: int, day: date | None = None) -> date:
+    """The first date after ``day`` (the pinned today) falling on ``weekday`` (0 = Monday)."""
+    day = day or today()
+    return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+
+
+def eighth_of_next_month() -> date:
+    """A first day that a monthly "first" or "last" weekday pattern can never fall on."""
+    return (today().replace(day=1) + timedelta(days=32)).replace(day=8)
+
+
+# Built when a test runs (the clock is pinned then), not when the module is imported.
 SCHEDULES = {
-    "weekly since January": {},
-    "Tuesday and Thursday": {"weekdays": (1, 3), "first_day": date(2026, 12, 2)},
-    # The first day is not a last Friday: a DTSTART on it would add an occurrence on Dec 1.
-    "last Friday monthly": {
+    "weekly for a year": lambda: {},
+    "Tuesday and Thursday": lambda: {"weekdays": (1, 3), "first_day": weekday_after(2)},
+    # A first day off the pattern: a DTSTART on it would add an occurrence there.
+    "last Friday monthly": lambda: {
         "repeat": "monthly",
         "month_week": -1,
         "month_weekday": 4,
-        "first_day": date(2026, 12, 1),
+        "first_day": eighth_of_next_month(),
     },
-    "first Tuesday monthly": {
+    "first Tuesday monthly": lambda: {
         "repeat": "monthly",
         "month_week": 1,
         "month_weekday": 1,
-        "first_day": date(2026, 12, 2),
+        "first_day": eighth_of_next_month(),
     },
-    "ends on a last day": {"first_day": date(2026, 12, 1), "last_day": date(2027, 2, 16)},
-    "one time": {"repeat": "once", "first_day": date(2027, 1, 14)},
-    "Saturday morning in New York": {
+    "ends on a last day": lambda: {
+        "first_day": weekday_after(1),
+        "last_day": weekday_after(1) + timedelta(weeks=11),
+    },
+    "one time": lambda: {"repeat": "once", "first_day": today() + timedelta(days=45)},
+    "Saturday morning in New York": lambda: {
         "timezone": "America/New_York",
         "weekdays": (5,),
         "start_time": time(9, 30),
@@ -114,11 +132,12 @@ SCHEDULES = {
 
 @pytest.mark.parametrize("schedule", SCHEDULES.values(), ids=SCHEDULES.keys())
 def test_calendar_apps_see_the_same_occurrences_we_do(client, make_user, schedule):
-    meeting = make_meeting(make_group(make_user(role="facilitator")), **schedule)
+    meeting = make_meeting(make_group(make_user(role="facilitator")), **schedule())
     raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
-    expected = ours(meeting, WINDOW_START, WINDOW_END)
+    start, end = window()
+    expected = ours(meeting, start, end)
     assert expected, "the schedule should have occurrences in the window"
-    assert expanded(calendar, WINDOW_START, WINDOW_END) == expected
+    assert expanded(calendar, start, end) == expected
     (event,) = calendar.walk("VEVENT")
     assert event["DTSTART"].params["TZID"] == meeting.timezone
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == [meeting.timezone]
@@ -137,9 +156,12 @@ def test_rrules_and_until_are_written_as_rfc_5545_wants(client, make_user):
         ({"weekdays": (1, 3)}, b"RRULE:FREQ=WEEKLY;BYDAY=TU,TH\r\n"),
         ({"repeat": "monthly", "month_week": 1, "month_weekday": 1}, b"BYDAY=1TU"),
         ({"repeat": "monthly", "month_week": -1, "month_weekday": 4}, b"BYDAY=-1FR"),
-        # The end of Feb 16 in Chicago (CST, UTC-6) is 05:59:59 UTC the next morning.
-        ({"last_day": date(2027, 2, 16)}, b"UNTIL=20270217T055959Z"),
     ]
+    # The end of the last day in Chicago, written in UTC: 05:59:59 (CST) or 04:59:59 (CDT) the
+    # next morning.
+    last = weekday_after(1, today() + timedelta(weeks=10))
+    end = datetime.combine(last + timedelta(days=1), time(), CHICAGO) - timedelta(seconds=1)
+    cases.append(({"last_day": last}, f"UNTIL={end.astimezone(UTC):%Y%m%dT%H%M%SZ}".encode()))
     for changes, expected in cases:
         raw, _calendar = download(client, f"/meetings/{make_meeting(group, **changes).id}.ics")
         assert expected in raw, raw.decode()
@@ -148,31 +170,36 @@ def test_rrules_and_until_are_written_as_rfc_5545_wants(client, make_user):
 def test_a_weekly_meeting_stays_at_seven_pm_local_on_both_sides_of_dst(client, make_user):
     meeting = make_meeting(make_group(make_user(role="facilitator")))
     raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
-    assert b"DTSTART;TZID=America/Chicago:20260106T190000\r\n" in raw
-    assert b"DTEND;TZID=America/Chicago:20260106T203000\r\n" in raw
-    spans = expanded(calendar, WINDOW_START, WINDOW_END)
+    assert f"DTSTART;TZID=America/Chicago:{meeting.first_day:%Y%m%d}T190000\r\n".encode() in raw
+    assert f"DTEND;TZID=America/Chicago:{meeting.first_day:%Y%m%d}T203000\r\n".encode() in raw
+    # Thirteen weeks each side of the next time Chicago's clocks spring forward (a Sunday).
+    change = clock_change_day(clock.now(), CHICAGO, forward=True)
+    start = datetime.combine(change - timedelta(weeks=13), time(), UTC)
+    spans = expanded(calendar, start, start + timedelta(weeks=26))
     assert {start.astimezone(CHICAGO).time() for start, _end in spans} == {time(19)}
-    # 19:00 CST is 01:00 UTC; 19:00 CDT (from March 14, 2027) is 00:00 UTC.
-    assert spans[0][0] == datetime(2026, 12, 2, 1, tzinfo=UTC)
-    assert (datetime(2027, 3, 10, 1, tzinfo=UTC), datetime(2027, 3, 10, 2, 30, tzinfo=UTC)) in spans
-    assert (datetime(2027, 3, 17, 0, tzinfo=UTC), datetime(2027, 3, 17, 1, 30, tzinfo=UTC)) in spans
+    # 19:00 CST is 01:00 UTC the next day; 19:00 CDT is 00:00 UTC.
+    before, after = change - timedelta(days=5), change + timedelta(days=2)  # the Tuesdays
+    utc = [datetime.combine(day + timedelta(days=1), at, UTC) for day, at in
+           ((before, time(1)), (after, time(0)))]  # fmt: skip
+    assert (utc[0], utc[0] + timedelta(minutes=90)) in spans
+    assert (utc[1], utc[1] + timedelta(minutes=90)) in spans
     # The VTIMEZONE itself, read without the IANA name, knows both offsets.
     (vtimezone,) = calendar.walk("VTIMEZONE")
     zone = vtimezone.to_tz(lookup_tzid=False)
-    assert datetime(2027, 1, 12, 19, tzinfo=zone).utcoffset() == timedelta(hours=-6)
-    assert datetime(2027, 4, 13, 19, tzinfo=zone).utcoffset() == timedelta(hours=-5)
+    assert datetime.combine(before, time(19), zone).utcoffset() == timedelta(hours=-6)
+    assert datetime.combine(after, time(19), zone).utcoffset() == timedelta(hours=-5)
 
 
 def test_a_cancelled_date_is_gone_and_a_moved_one_shows_at_its_new_time(client, make_user):
     meeting = make_meeting(make_group(make_user(role="facilitator")))
-    # move_occurrence refuses a time that has passed, so the dates follow the real clock.
-    cancelled = next_day_of(meeting, local_today() + timedelta(days=14))
+    # move_occurrence refuses a time that has passed, so the dates follow the pinned clock.
+    cancelled = next_day_of(meeting, today() + timedelta(days=14))
     moved = next_day_of(meeting, cancelled + timedelta(days=14))
     date_changes.cancel_occurrence(meeting, cancelled, "Closed for the holiday")
     date_changes.move_occurrence(
         meeting, moved, moved + timedelta(days=2), time(18), time(19, 30), "Room 4 is painted"
     )
-    start = datetime.combine(local_today(), time(), UTC)
+    start = datetime.combine(today(), time(), UTC)
     end = start + timedelta(weeks=26)
     raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
     spans = expanded(calendar, start, end)
@@ -192,7 +219,7 @@ def test_a_cancelled_date_is_gone_and_a_moved_one_shows_at_its_new_time(client, 
 
 
 def test_a_cancelled_one_time_meeting_says_so(client, make_user):
-    day = local_today() + timedelta(days=20)
+    day = today() + timedelta(days=20)
     meeting = make_meeting(make_group(make_user(role="facilitator")), repeat="once", first_day=day)
     date_changes.cancel_occurrence(meeting, day, "The hall flooded")
     raw, calendar = download(client, f"/meetings/{meeting.id}.ics")
@@ -202,7 +229,7 @@ def test_a_cancelled_one_time_meeting_says_so(client, make_user):
 
 
 def test_a_moved_one_time_meeting_is_one_event_at_its_new_time(client, make_user):
-    day = local_today() + timedelta(days=20)
+    day = today() + timedelta(days=20)
     meeting = make_meeting(make_group(make_user(role="facilitator")), repeat="once", first_day=day)
     new_day = day + timedelta(days=1)
     date_changes.move_occurrence(meeting, day, new_day, time(10), time(11), "Morning instead")
@@ -210,7 +237,7 @@ def test_a_moved_one_time_meeting_is_one_event_at_its_new_time(client, make_user
     (event,) = calendar.walk("VEVENT")
     assert event.start == datetime.combine(new_day, time(10), CHICAGO)
     assert "RECURRENCE-ID" not in event and "Morning instead" in event["DESCRIPTION"]
-    start = datetime.combine(local_today(), time(), UTC)
+    start = datetime.combine(today(), time(), UTC)
     end = start + timedelta(weeks=8)
     assert expanded(calendar, start, end) == ours(meeting, start, end)
 
@@ -279,10 +306,10 @@ def test_the_feed_has_followed_groups_and_attended_meetings_and_nothing_else(
     not_mine = make_meeting(other, name="Not mine")
     me, someone = make_user(), make_user()
     attendance.follow(me, followed)
-    on_day = next_day_of(attended, local_today() + timedelta(days=7))
-    attendance.attend(me, attended, on_day, False, datetime.now(UTC))
+    on_day = next_day_of(attended, today() + timedelta(days=7))
+    attendance.attend(me, attended, on_day, False, clock.now())
     attendance.follow(someone, other)
-    date_changes.cancel_occurrence(weekly, next_day_of(weekly, date(2027, 1, 1)), "")
+    date_changes.cancel_occurrence(weekly, next_day_of(weekly, today() + timedelta(days=30)), "")
 
     log_in(client, me)
     assert "Right now that's 3 meetings." in client.get("/calendar/").get_data(as_text=True)
@@ -302,18 +329,17 @@ def test_the_feed_has_followed_groups_and_attended_meetings_and_nothing_else(
     # The feed is the person's own: joining links are in it.
     assert all(part in raw for part in PRIVATE_PARTS)
     assert calendar["X-WR-CALNAME"] == "Caregiver meetings"
-    expected = sorted(
-        span for m in (weekly, monthly, attended) for span in ours(m, WINDOW_START, WINDOW_END)
-    )
-    assert expanded(calendar, WINDOW_START, WINDOW_END) == expected
+    start, end = window()
+    expected = sorted(span for m in (weekly, monthly, attended) for span in ours(m, start, end))
+    assert expanded(calendar, start, end) == expected
 
 
 def test_no_names_of_people_appear_in_any_calendar_file(app, client, make_user):
     facilitator = make_user(role="facilitator", name="Fiona Facilitatorname")
     meeting = make_meeting(make_group(facilitator), **ONLINE)
     attendee = make_user(name="Rosalind Quietname")
-    on_day = next_day_of(meeting, local_today() + timedelta(days=1))
-    attendance.attend(attendee, meeting, on_day, True, datetime.now(UTC))
+    on_day = next_day_of(meeting, today() + timedelta(days=1))
+    attendance.attend(attendee, meeting, on_day, True, clock.now())
     attendance.follow(attendee, meeting.group)
 
     log_in(client, facilitator)  # the facilitator sees shared names on the meeting's page

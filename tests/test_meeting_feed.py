@@ -9,15 +9,18 @@ from urllib.parse import urlsplit
 import jsonschema
 import pytest
 import sqlalchemy as sa
-from group_helpers import make_group, make_meeting
-from helpers import csrf_token, log_in, submit
+from group_helpers import a_year_ago, make_group, make_meeting
+from helpers import csrf_token, log_in, submit, today
 from markupsafe import escape
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.groups import feed_import
 from caregiver.groups.models import Attendance, Meeting
+
+pytestmark = pytest.mark.time_dependent
 
 SCHEMA = json.loads((Path(__file__).parent / "meeting_guide_schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -192,7 +195,7 @@ def test_private_links_unlisted_groups_other_repeats_and_attendees_stay_out(app,
         Attendance(
             user_id=attendee.id,
             meeting_id=meetings["in_person"].id,
-            on_day=date(2026, 1, 6),
+            on_day=today() - timedelta(days=(today().weekday() - 1) % 7),  # a Tuesday
             share_name=True,
         )
     )
@@ -213,9 +216,8 @@ def test_private_links_unlisted_groups_other_repeats_and_attendees_stay_out(app,
 
 def test_the_feed_needs_no_log_in_and_ends_no_series_early(app, client, make_user):
     group = make_group(make_user(role="facilitator"))
-    make_meeting(
-        group, name="Ended long ago", last_day=date(2020, 1, 7), first_day=date(2020, 1, 7)
-    )
+    long_ago = a_year_ago() - timedelta(weeks=52)
+    make_meeting(group, name="Ended long ago", first_day=long_ago, last_day=long_ago)
     make_meeting(group, name="Still going")
     names = [entry["name"] for entry in feed(client)]
     assert names == ["Still going"]
@@ -225,7 +227,7 @@ def test_round_trip_through_the_import_pages(app, client, make_user):
     source = make_group(make_user(role="facilitator"), name="Springfield Families")
     meetings = add_mix(source)
     exported = client.get("/meetings.json").get_data(as_text=True)
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     importer = make_user(role="facilitator")
     target = make_group(importer, name="Empty group")
     log_in(client, importer)

@@ -152,3 +152,33 @@ def test_next_occurrences_reach_past_a_long_gap_and_describe_reads_well():
     assert all(o.start.weekday() == 3 and 8 <= o.start.day <= 14 for o in found)
     assert found == sorted(found, key=lambda o: o.start)
     assert found[-1].start - found[0].start > timedelta(days=100)
+
+
+def test_a_meeting_under_way_is_found_until_its_last_minute_and_knows_how_long_it_has_run():
+    rule = weekly(1)  # Tuesdays 19:00-20:30 Chicago
+    start = datetime(2026, 1, 6, 19, tzinfo=CHICAGO)
+    end = start + timedelta(minutes=90)
+    window = timedelta(hours=4)
+
+    def found(now, under_way=True):
+        return recurrence.occurrences(1, rule, {}, now, now + window, under_way=under_way)
+
+    moments = ((start, 0), (start + timedelta(minutes=61), 61), (end - timedelta(seconds=1), 89))
+    for now, minutes in moments:
+        (occurrence,) = found(now)
+        assert occurrence.start == start and occurrence.minutes_in(now) == minutes
+        if now > start:  # strictly upcoming lists leave it out once it has begun
+            assert found(now, under_way=False) == []
+    assert found(end) == [] and found(start - timedelta(minutes=1))[0].minutes_in(start) == 0
+    cancelled = {date(2026, 1, 6): Change(date(2026, 1, 6), "cancelled")}
+    (gone,) = recurrence.occurrences(1, rule, cancelled, start, end, under_way=True)
+    assert gone.status == "cancelled" and gone.minutes_in(start) is None
+    # next_occurrences puts the one under way first, once.
+    upcoming = recurrence.next_occurrences(
+        1, rule, {}, start + timedelta(hours=1), 3, under_way=True
+    )
+    assert [o.start.date() for o in upcoming] == [
+        date(2026, 1, 6),
+        date(2026, 1, 13),
+        date(2026, 1, 20),
+    ]

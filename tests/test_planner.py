@@ -10,12 +10,14 @@ import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, raw_values, submit
 from xss_payloads import PAYLOADS
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.guidance import forms, planner
 from caregiver.guidance.planner import Answers, build_script
 from caregiver.journal import services as journal
 from caregiver.journal.models import JournalEntry
-from caregiver.models import utcnow
+
+pytestmark = pytest.mark.time_dependent
 
 PLAN = "/guidance/plan-a-conversation"
 SAVE = "/guidance/plan-a-conversation/save"
@@ -332,7 +334,7 @@ def test_an_expired_session_keeps_the_script(client, login):
     shown = submit(client, PLAN, ANSWERS)
     token = CSRF_RE.search(shown.get_data(True)).group(1)
     for row in user.sessions:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
     db.session.commit()
     script = textarea(shown, "script")
     response = client.post(

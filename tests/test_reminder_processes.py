@@ -13,10 +13,13 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from helpers import Inbox, app_env, free_port
+from pinned_clock import pinned_env
 
 from bench.reminders import add_due_reminders
 from caregiver.extensions import db
 from caregiver.reminders.models import SENT, OutboxMessage
+
+pytestmark = pytest.mark.ticking_clock
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = [sys.executable, "-m", "flask", "--app", "caregiver"]
@@ -34,7 +37,11 @@ def process_env(database_url: str, smtp_port: int) -> dict:
 def start(args, env, log_path):
     log = open(log_path, "w")  # noqa: SIM115 - closed by the caller through the process
     return subprocess.Popen(  # noqa: S603 - fixed command
-        [*FLASK, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        [*FLASK, *args],
+        cwd=ROOT,
+        env={**env, **pinned_env()},  # it starts at the test's instant, as it is now
+        stdout=log,
+        stderr=subprocess.STDOUT,
     ), log
 
 

@@ -3,17 +3,19 @@
 from datetime import time
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD, log_in, submit
 
-from caregiver import security
+from caregiver import clock, security
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals import services as goals
-from caregiver.models import utcnow
 from caregiver.reminders import services
 from caregiver.reminders.messages import unsubscribe_token
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
+
+pytestmark = pytest.mark.time_dependent
 
 ZONE = ZoneInfo("America/Chicago")  # the test people's timezone
 PAGE = "/account/reminders"
@@ -74,7 +76,7 @@ def test_turning_the_journal_nudge_on_and_off(client, login):
     [row] = rows(user.id, "journal")
     assert (row.local_time, row.weekdays, row.object_id) == (time(7, 30), "0,2,4", 0)
     local = row.next_due_at.astimezone(ZONE)
-    assert row.next_due_at > utcnow() and local.time() == time(7, 30)
+    assert row.next_due_at > clock.now() and local.time() == time(7, 30)
     assert local.weekday() in {0, 2, 4}
     page = client.get(PAGE).get_data(as_text=True)
     assert "Your reminder settings are saved." in page
@@ -94,7 +96,7 @@ def test_goal_reminders_follow_each_goals_own_time(client, login):
     save(client, goal_on="y", quiet_on="y")
     saved = rows(user.id, "goal")
     assert [(r.object_id, r.local_time) for r in saved] == [(0, None), (goal_id, time(9, 15))]
-    assert saved[1].next_due_at > utcnow()
+    assert saved[1].next_due_at > clock.now()
     assert 'checked id="goal_on"' in client.get(PAGE).get_data(as_text=True)
     save(client, quiet_on="y")
     assert rows(user.id, "goal") == []
@@ -105,7 +107,7 @@ def test_the_sunday_summary_is_turned_on_and_off(client, login):
     save(client, weekly_on="y", quiet_on="y", quiet_from="22:00", quiet_until="07:00")
     (summary,) = rows(user.id, "weekly_summary")
     assert (summary.local_time, summary.weekdays) == (time(18, 0), "6")
-    assert summary.next_due_at > utcnow()
+    assert summary.next_due_at > clock.now()
     assert 'checked id="weekly_on"' in client.get(PAGE).get_data(as_text=True)
     save(client, quiet_on="y", quiet_from="22:00", quiet_until="07:00")
     assert rows(user.id, "weekly_summary") == []
@@ -165,8 +167,10 @@ def test_the_page_says_why_no_mail_can_arrive(client, login):
     db.session.commit()
     page = client.get(PAGE).get_data(as_text=True)
     assert 'class="notice"' in page and "once you confirm your email address" in page
-    db.session.execute(sa.update(User).where(User.id == user.id).values(email_verified_at=utcnow()))
-    db.session.add(ReminderSettings(user_id=user.id, bounced_at=utcnow(), bounce_reason="550"))
+    db.session.execute(
+        sa.update(User).where(User.id == user.id).values(email_verified_at=clock.now())
+    )
+    db.session.add(ReminderSettings(user_id=user.id, bounced_at=clock.now(), bounce_reason="550"))
     db.session.commit()
     assert "refused by your mail provider" in client.get(PAGE).get_data(as_text=True)
 
@@ -248,7 +252,7 @@ def test_sign_up_can_turn_on_the_evening_check_in(client, mailbox):
     [row] = rows(user.id)
     assert (row.kind, row.local_time, row.weekdays) == ("journal", time(20, 0), "0,1,2,3,4,5,6")
     local = row.next_due_at.astimezone(ZoneInfo("America/Denver"))
-    assert row.next_due_at > utcnow() and local.time() == time(20, 0)
+    assert row.next_due_at > clock.now() and local.time() == time(20, 0)
     # Nothing reaches the address until it is confirmed.
     assert services.why_no_mail(user) is not None
 

@@ -1,5 +1,8 @@
-"""Reminder emails end to end: the planner and the deliverer driven through an injected clock,
-a real SMTP server receiving the mail, on SQLite and PostgreSQL."""
+"""Reminder emails end to end: the planner and the deliverer driven by moving the pinned clock,
+a real SMTP server receiving the mail, on SQLite and PostgreSQL.
+
+Every date comes from the pinned instant (the next Monday after it, the next clock change after
+it); only the pure time-math tests name calendar dates of their own."""
 
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
@@ -8,8 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from helpers import PASSWORD, link_in, log_in, raw_values, submit
+from helpers import PASSWORD, link_in, log_in, next_local, raw_values, submit, today
+from pinned_clock import clock_change_day
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
 from caregiver.reminders import jobs, outbox, planner, schedule, services
@@ -31,6 +36,9 @@ DISCREET_SUBJECTS = {
     "Your evening check-in",
 }
 WORDS_NEVER_IN_MAIL = ("addict", "opioid", "heroin", "drug", "overdose", "relapse", "loved one")
+CHICAGO = ZoneInfo("America/Chicago")
+
+pytestmark = pytest.mark.time_dependent
 
 
 @pytest.fixture
@@ -45,16 +53,26 @@ def sent_rows():
     ).all()
 
 
-def drive(start: datetime, end: datetime) -> int:
-    """Run the scheduler's work at each moment something falls due, up to ``end``; ticks run."""
+def drive(pinned_clock, start: datetime, end: datetime) -> int:
+    """Run the scheduler's work at each moment something falls due, up to ``end``, with the
+    clock moved to that moment; how many runs that took."""
     now, ticks = start, 0
     while True:
         due = db.session.scalar(sa.select(sa.func.min(ReminderPreference.next_due_at)))
         if due is None or due > end:
             return ticks
         now = max(now, due + PICKUP)
-        jobs.run_once(now)
+        pinned_clock.move_to(now)
+        jobs.run_once()
         ticks += 1
+
+
+@pytest.fixture
+def monday(pinned_clock) -> datetime:
+    """12:00 UTC on the first Monday after the pinned instant; the clock is moved there."""
+    start = next_local(time(12, 0), UTC, weekday=0)
+    pinned_clock.move_to(start)
+    return start
 
 
 def person_with_nudge(make_user, zone: str, at: time, email: str, start: datetime):
@@ -127,33 +145,37 @@ def test_stale_means_six_hours_late_or_an_hour_late_on_a_new_day():
 
 ZONES = ("America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata")
 TIMES = (time(1, 30), time(2, 30), time(20, 0))
-# Local days on which a chosen time does not exist, and the minute it goes out instead.
+# Chosen times that do not exist on a spring-forward day, and the minute they go out instead.
 SHIFTED = {
-    ("America/Los_Angeles", date(2026, 3, 8), time(2, 30)): time(3, 0),
-    ("Europe/London", date(2026, 3, 29), time(1, 30)): time(2, 0),
+    ("America/Los_Angeles", time(2, 30)): time(3, 0),
+    ("Europe/London", time(1, 30)): time(2, 0),
 }
-# Four days around each 2026 daylight-saving change of these zones (Kolkata has none).
-WINDOWS = {
-    "los-angeles-spring": datetime(2026, 3, 6, tzinfo=UTC),
-    "london-spring": datetime(2026, 3, 27, tzinfo=UTC),
-    "lord-howe-autumn": datetime(2026, 4, 3, tzinfo=UTC),
-    "lord-howe-spring": datetime(2026, 10, 2, tzinfo=UTC),
-    "london-autumn": datetime(2026, 10, 23, tzinfo=UTC),
-    "los-angeles-autumn": datetime(2026, 10, 30, tzinfo=UTC),
+# The next daylight-saving changes after the pinned instant (Kolkata has none).
+CHANGES = {
+    "los-angeles-spring": ("America/Los_Angeles", True),
+    "london-spring": ("Europe/London", True),
+    "lord-howe-autumn": ("Australia/Lord_Howe", False),
+    "lord-howe-spring": ("Australia/Lord_Howe", True),
+    "london-autumn": ("Europe/London", False),
+    "los-angeles-autumn": ("America/Los_Angeles", False),
 }
 
 
-@pytest.mark.parametrize("start", WINDOWS.values(), ids=WINDOWS.keys())
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_one_nudge_per_local_day_at_the_chosen_time_across_dst(
-    reminders_app, make_user, mailbox, start
+    reminders_app, make_user, mailbox, pinned_clock, change
 ):
+    changing_zone, forward = change
+    change_day = clock_change_day(clock.now(), ZoneInfo(changing_zone), forward)
+    start = datetime.combine(change_day - timedelta(days=2), time(), UTC)  # four days around it
+    pinned_clock.move_to(start)
     end = start + timedelta(days=5)
     people = {}
     for zone in ZONES:
         for at in TIMES:
             email = f"{zone.split('/')[1].lower()}-{at:%H%M}@example.org"
             people[email] = (zone, at, person_with_nudge(make_user, zone, at, email, start))
-    drive(start, end)
+    drive(pinned_clock, start, end)
 
     by_person_day = defaultdict(list)
     for row in sent_rows():
@@ -169,7 +191,8 @@ def test_one_nudge_per_local_day_at_the_chosen_time_across_dst(
             rows = by_person_day[person.id, day]
             assert len(rows) == 1, f"{email} got {len(rows)} nudges on {day}"
             sent_local = (rows[0].sent_at - PICKUP).astimezone(tz)
-            expected = SHIFTED.get((zone, day, at), at)
+            gap = forward and zone == changing_zone and day == change_day
+            expected = SHIFTED.get((zone, at), at) if gap else at
             assert (sent_local.date(), sent_local.time()) == (day, expected), (email, day)
             assert received[rows[0].message_id] == 1
             day += timedelta(days=1)
@@ -179,8 +202,10 @@ def test_one_nudge_per_local_day_at_the_chosen_time_across_dst(
 # The outbox: idempotent planning, retries, failures, stale reminders ------------------------------
 
 
-def test_planning_twice_writes_one_row_and_sends_one_mail(reminders_app, make_user, mailbox):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+def test_planning_twice_writes_one_row_and_sends_one_mail(
+    reminders_app, make_user, mailbox, monday
+):
+    start = monday
     person = person_with_nudge(make_user, "Europe/London", time(20, 0), "once@example.org", start)
     preference = services.preference(person.id, "journal")
     due = preference.next_due_at
@@ -196,9 +221,9 @@ def test_planning_twice_writes_one_row_and_sends_one_mail(reminders_app, make_us
 
 
 def test_after_downtime_a_stale_reminder_is_skipped_and_the_next_one_planned(
-    reminders_app, make_user, mailbox
+    reminders_app, make_user, mailbox, monday
 ):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
     person = person_with_nudge(make_user, "Europe/London", time(9, 0), "late@example.org", start)
     due = services.preference(person.id, "journal").next_due_at  # Tuesday 09:00
     result = jobs.run_once(due + timedelta(hours=7))
@@ -206,17 +231,17 @@ def test_after_downtime_a_stale_reminder_is_skipped_and_the_next_one_planned(
     row = db.session.scalar(sa.select(OutboxMessage))
     assert (row.status, row.skip_reason) == (SKIPPED, "stale")
     following = services.preference(person.id, "journal").next_due_at
-    assert following.astimezone(ZoneInfo("Europe/London")) == datetime(
-        2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Europe/London")
-    )
+    london = ZoneInfo("Europe/London")
+    the_day_after = due.astimezone(london).date() + timedelta(days=1)
+    assert following.astimezone(london) == datetime.combine(the_day_after, time(9, 0), london)
     assert mailbox.to("late@example.org") == []
 
 
 def test_smtp_down_for_the_first_attempts_then_every_mail_arrives_once(
-    reminders_app, make_user, own_smtp
+    reminders_app, make_user, own_smtp, monday
 ):
     controller, inbox = own_smtp
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
     for n in range(12):
         person_with_nudge(make_user, "Asia/Kolkata", time(20, 0), f"p{n}@example.org", start)
     due = db.session.scalar(sa.select(sa.func.min(ReminderPreference.next_due_at)))
@@ -240,16 +265,16 @@ def test_smtp_down_for_the_first_attempts_then_every_mail_arrives_once(
 
 
 def test_a_4xx_is_retried_and_a_5xx_on_rcpt_fails_and_marks_the_address(
-    reminders_app, make_user, own_smtp
+    reminders_app, make_user, own_smtp, monday
 ):
     controller, inbox = own_smtp
     controller.start()
     inbox.defer.add("later@example.org")
     inbox.refuse.add("gone@example.org")
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
     later = person_with_nudge(make_user, "UTC", time(20, 0), "later@example.org", start)
     gone = person_with_nudge(make_user, "UTC", time(20, 0), "gone@example.org", start)
-    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    now = start + timedelta(hours=8, seconds=30)  # 20:00:30 UTC
     first = jobs.run_once(now)
     assert (first.delivery.sent, first.delivery.retried, first.delivery.failed) == (0, 1, 1)
     failed = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == gone.id))
@@ -268,10 +293,12 @@ def test_a_4xx_is_retried_and_a_5xx_on_rcpt_fails_and_marks_the_address(
     )
 
 
-def test_after_eight_failed_attempts_a_row_fails_for_good(reminders_app, make_user, own_smtp):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+def test_after_eight_failed_attempts_a_row_fails_for_good(
+    reminders_app, make_user, own_smtp, monday
+):
+    start = monday
     person_with_nudge(make_user, "UTC", time(20, 0), "never@example.org", start)
-    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    now = start + timedelta(hours=8, seconds=30)  # 20:00:30 UTC
     planner.plan(now)
     for _ in range(outbox.MAX_ATTEMPTS):
         jobs.deliver_all(now)
@@ -283,10 +310,12 @@ def test_after_eight_failed_attempts_a_row_fails_for_good(reminders_app, make_us
     assert row.next_attempt_at - row.due_at < schedule.STALE_AFTER
 
 
-def test_an_expired_lease_puts_a_crashed_senders_rows_back(reminders_app, make_user, mailbox):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+def test_an_expired_lease_puts_a_crashed_senders_rows_back(
+    reminders_app, make_user, mailbox, monday
+):
+    start = monday
     person_with_nudge(make_user, "UTC", time(20, 0), "lease@example.org", start)
-    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC)
+    now = start + timedelta(hours=8, seconds=30)  # 20:00:30 UTC
     planner.plan(now)
     assert len(outbox.claim(now, "crashed-sender")) == 1  # claimed, then the sender died
     assert outbox.claim(now, "another") == []
@@ -298,14 +327,16 @@ def test_an_expired_lease_puts_a_crashed_senders_rows_back(reminders_app, make_u
 # What the mail says, and unsubscribing ------------------------------------------------------------
 
 
-def test_received_mail_is_discreet_and_unsubscribes_in_one_click(reminders_app, make_user, mailbox):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+def test_received_mail_is_discreet_and_unsubscribes_in_one_click(
+    reminders_app, make_user, mailbox, pinned_clock, monday
+):
+    start = monday
     person = person_with_nudge(make_user, "Europe/London", time(20, 0), "ann@example.org", start)
     goal_services.create_goal(
         person, goal_services.GoalData("Walk by the harbor SECRETGOAL", 7, time(8, 0))
     )
     services.set_goal_reminders(person, True, now=start)
-    drive(start, start + timedelta(days=1))
+    drive(pinned_clock, start, start + timedelta(days=1))
     messages = mailbox.to("ann@example.org")
     assert len(messages) == 2  # the 20:00 nudge today, the 08:00 goal reminder tomorrow
     for message in messages:
@@ -332,23 +363,23 @@ def test_received_mail_is_discreet_and_unsubscribes_in_one_click(reminders_app, 
     assert services.preference(person.id, "journal") is None
     assert services.goal_reminders_on(person.id)  # only that kind is turned off
     before = len(mailbox.to("ann@example.org"))
-    drive(start + timedelta(days=1), start + timedelta(days=3))
+    drive(pinned_clock, start + timedelta(days=1), start + timedelta(days=3))
     later = mailbox.to("ann@example.org")[before:]
     assert later and all("check-in" not in str(m["Subject"]) for m in later)
 
 
 def test_rows_for_mail_no_longer_wanted_are_skipped_with_a_reason(
-    reminders_app, make_user, mailbox
+    reminders_app, make_user, mailbox, monday
 ):
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
     person = make_user(email="goals@example.org")
     goal = goal_services.create_goal(person, goal_services.GoalData("Stretch", 7, time(20, 0)))
     services.set_goal_reminders(person, True, now=start)
     unverified = make_user(email="new@example.org", verified=False)
     services.set_journal_nudge(unverified, True, time(20, 0), EVERY_DAY, now=start)
-    now = datetime(2026, 11, 23, 20, 0, 30, tzinfo=UTC) + timedelta(hours=6)  # Chicago 20:00
+    now = datetime.combine(start.date(), time(20, 0, 30), CHICAGO)
     planner.plan(now)
-    goal_services.archive_goal(goal, date(2026, 11, 23))
+    goal_services.archive_goal(goal, start.date())
     assert services.preference(person.id, "goal", goal.id) is None  # archiving stops it
     result = jobs.deliver_all(now)
     assert result.sent == 0
@@ -356,10 +387,10 @@ def test_rows_for_mail_no_longer_wanted_are_skipped_with_a_reason(
     assert mailbox.messages == []
 
 
-def test_moving_timezone_moves_the_next_nudge(reminders_app, make_user):
+def test_moving_timezone_moves_the_next_nudge(reminders_app, make_user, monday):
     from caregiver.auth import services as auth_services
 
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
     person = person_with_nudge(make_user, "America/Chicago", time(20, 0), "m@example.org", start)
     auth_services.update_profile(person, person.display_name, "Asia/Tokyo")
     due = services.preference(person.id, "journal").next_due_at
@@ -374,7 +405,7 @@ def test_run_once_command_prints_counts_and_health_shows_the_scheduler(
 ):
     person = make_user(email="cli@example.org")
     services.set_journal_nudge(person, True, time(20, 0), EVERY_DAY)
-    services.preference(person.id, "journal").next_due_at = datetime.now(UTC) - timedelta(minutes=1)
+    services.preference(person.id, "journal").next_due_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     result = runner.invoke(args=["reminders", "run-once"])
     assert result.exit_code == 0, result.output
@@ -383,7 +414,7 @@ def test_run_once_command_prints_counts_and_health_shows_the_scheduler(
     assert client.get("/healthz").get_json()["scheduler"] == "never"
     jobs.beat()
     assert client.get("/healthz").get_json()["scheduler"] == "ok"
-    jobs.beat(datetime.now(UTC) - timedelta(minutes=4))
+    jobs.beat(clock.now() - timedelta(minutes=4))
     assert client.get("/healthz").get_json()["scheduler"] == "stale"
 
 
@@ -398,9 +429,9 @@ def test_the_scheduler_is_configured_as_the_process_needs(reminders_app):
 
 def test_cleanup_erases_old_sent_rows_and_keeps_failed_ones(reminders_app, make_user):
     person = make_user()
-    old = datetime.now(UTC) - timedelta(days=40)
-    outbox.enqueue("journal", person.id, local_date=date(2026, 1, 1), now=old)
-    outbox.enqueue("journal", person.id, local_date=date(2026, 1, 2), now=old)
+    old = clock.now() - timedelta(days=40)
+    outbox.enqueue("journal", person.id, local_date=old.date(), now=old)
+    outbox.enqueue("journal", person.id, local_date=old.date() + timedelta(days=1), now=old)
     rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     rows[0].status, rows[1].status = SENT, FAILED
     db.session.commit()
@@ -410,7 +441,7 @@ def test_cleanup_erases_old_sent_rows_and_keeps_failed_ones(reminders_app, make_
 
 def test_admins_see_failed_mail_and_put_it_back_in_the_queue(reminders_app, make_user):
     person = make_user(email="bounce@example.org")
-    outbox.enqueue("journal", person.id, local_date=date(2026, 11, 23))
+    outbox.enqueue("journal", person.id, local_date=today())
     row = db.session.scalar(sa.select(OutboxMessage))
     row.status, row.attempts, row.last_error = FAILED, 1, "550 5.1.1 No such mailbox"
     db.session.commit()
@@ -431,7 +462,7 @@ def test_admins_see_failed_mail_and_put_it_back_in_the_queue(reminders_app, make
 
 def test_confirming_a_new_address_ends_a_bounce_pause(reminders_app, make_user, mailbox):
     person = make_user(email="old@example.org")
-    db.session.add(ReminderSettings(user_id=person.id, bounced_at=datetime.now(UTC)))
+    db.session.add(ReminderSettings(user_id=person.id, bounced_at=clock.now()))
     db.session.commit()
     client = reminders_app.test_client()
     log_in(client, person)
@@ -447,15 +478,21 @@ def test_confirming_a_new_address_ends_a_bounce_pause(reminders_app, make_user, 
     assert "refused" not in client.get("/account/reminders").get_data(as_text=True)
 
 
-def test_the_sunday_summary_counts_the_week_and_quotes_nothing(reminders_app, make_user, mailbox):
+def test_the_sunday_summary_counts_the_week_and_quotes_nothing(
+    reminders_app, make_user, mailbox, pinned_clock
+):
     from group_helpers import make_group, make_meeting
 
     from caregiver.groups import attendance
     from caregiver.journal import services as journal_services
 
-    start = datetime(2026, 11, 9, 12, 0, tzinfo=UTC)  # a Monday
+    start = next_local(time(12, 0), UTC, weekday=3)  # a Thursday: the week so far is written
+    pinned_clock.move_to(start)
+    monday = start.date() - timedelta(days=3)
+    tuesday, wednesday, sunday = (monday + timedelta(days=n) for n in (1, 2, 6))
+    next_tuesday = monday + timedelta(days=8)
     person = make_user(email="week@example.org")
-    for day in (date(2026, 11, 10), date(2026, 11, 10), date(2026, 11, 12)):
+    for day in (tuesday, tuesday, start.date()):
         journal_services.create_entry(
             person,
             journal_services.EntryData(
@@ -463,22 +500,20 @@ def test_the_sunday_summary_counts_the_week_and_quotes_nothing(reminders_app, ma
             ),
         )
     goal = goal_services.create_goal(person, goal_services.GoalData("SECRETGOAL", 7))
-    for day in (date(2026, 11, 10), date(2026, 11, 11)):
-        goal_services.check_in_goal(goal, day, "done", "", date(2026, 11, 23))
+    for day in (tuesday, wednesday):
+        goal_services.check_in_goal(goal, day, "done", "", start.date())
     meeting = make_meeting(make_group(make_user(role="facilitator")), name="SECRETMEETING")
-    attendance.attend(person, meeting, date(2026, 11, 17), False, start)
+    attendance.attend(person, meeting, next_tuesday, False, start)
     services.set_weekly_summary(person, True, now=start)
     due = services.preference(person.id, "weekly_summary").next_due_at
-    assert due.astimezone(ZoneInfo("America/Chicago")) == datetime(
-        2026, 11, 15, 18, 0, tzinfo=ZoneInfo("America/Chicago")
-    )
-    drive(start, start + timedelta(days=7))
+    assert due.astimezone(CHICAGO) == datetime.combine(sunday, time(18, 0), CHICAGO)
+    drive(pinned_clock, start, start + timedelta(days=7))
     (message,) = mailbox.to("week@example.org")
     text = message.get_body(("plain",)).get_content()
     assert str(message["Subject"]) == "Your week in review"
     assert "Journal: 3 entries on 2 days." in text
     assert "Self-care goals marked done: 2." in text
-    assert "Tuesday, Nov 17 at 7:00 PM" in text
+    assert f"Tuesday, {next_tuesday:%b %-d} at 7:00 PM" in text
     for secret in ("SECRETJOURNAL", "SECRETGOAL", "SECRETMEETING"):
         assert secret not in message.as_string()
 
@@ -504,54 +539,56 @@ def meeting_setup(make_user):
     return group, make_meeting(group)  # Tuesdays 19:00 America/Chicago
 
 
-def test_meeting_reminders_for_a_follower_and_for_one_rsvp(reminders_app, make_user, mailbox):
+def test_meeting_reminders_for_a_follower_and_for_one_rsvp(
+    reminders_app, make_user, mailbox, pinned_clock, monday
+):
     from caregiver.groups import attendance
     from caregiver.groups import changes as date_changes
     from caregiver.reminders import meeting_services
 
     group, meeting = meeting_setup(make_user)
-    start = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    start = monday
+    tuesdays = [start.date() + timedelta(days=1 + 7 * n) for n in range(4)]
     follower = make_user(email="follows@example.org")
     follower.timezone = "America/New_York"
     db.session.commit()
     attendance.follow(follower, group)
     rsvp = make_user(email="rsvp@example.org")  # Chicago
-    attendance.attend(rsvp, meeting, date(2026, 12, 1), False, start)
-    date_changes.cancel_occurrence(meeting, date(2026, 12, 8), "Holiday")
-    date_changes.move_occurrence(
-        meeting, date(2026, 12, 15), date(2026, 12, 16), time(18, 0), time(19, 30), ""
-    )
+    attendance.attend(rsvp, meeting, tuesdays[1], False, start)
+    date_changes.cancel_occurrence(meeting, tuesdays[2], "Holiday")
+    moved_to = tuesdays[3] + timedelta(days=1)
+    date_changes.move_occurrence(meeting, tuesdays[3], moved_to, time(18, 0), time(19, 30), "")
     meeting_services.set_meeting_reminders(
         follower, {"meeting_day_before", "meeting_hour_before"}, now=start
     )
     meeting_services.set_meeting_reminders(rsvp, {"meeting_hour_before"}, now=start)
-    drive(start, datetime(2026, 12, 20, tzinfo=UTC))
+    drive(pinned_clock, start, datetime.combine(moved_to + timedelta(days=4), time(), UTC))
 
-    eastern, central = ZoneInfo("America/New_York"), ZoneInfo("America/Chicago")
-    sent = {
-        (row.user_id, row.kind, row.local_date): (row.sent_at - PICKUP).astimezone(eastern)
-        for row in sent_rows()
-    }
+    eastern = ZoneInfo("America/New_York")
+    sent = {(row.user_id, row.kind, row.local_date): row.sent_at - PICKUP for row in sent_rows()}
     before, soon, f = "meeting_day_before", "meeting_hour_before", follower.id
 
-    def at(zone, month, day, hour):
-        return datetime(2026, month, day, hour, 0, tzinfo=zone)
+    def meets(day, hour):  # a meeting's start in Chicago, where it meets
+        return datetime.combine(day, time(hour, 0), CHICAGO)
 
+    day, hour = timedelta(days=1), timedelta(hours=1)
     assert sent == {
-        (f, before, date(2026, 11, 24)): at(eastern, 11, 23, 20),
-        (f, soon, date(2026, 11, 24)): at(eastern, 11, 24, 19),
-        (f, before, date(2026, 12, 1)): at(eastern, 11, 30, 20),
-        (f, soon, date(2026, 12, 1)): at(eastern, 12, 1, 19),
-        # Dec 8 is cancelled; Dec 15 moved to Wednesday Dec 16 at 18:00 Chicago time.
-        (f, before, date(2026, 12, 15)): at(eastern, 12, 15, 19),
-        (f, soon, date(2026, 12, 15)): at(eastern, 12, 16, 18),
-        (rsvp.id, soon, date(2026, 12, 1)): at(central, 12, 1, 18),
+        (f, before, tuesdays[0]): meets(tuesdays[0], 19) - day,
+        (f, soon, tuesdays[0]): meets(tuesdays[0], 19) - hour,
+        (f, before, tuesdays[1]): meets(tuesdays[1], 19) - day,
+        (f, soon, tuesdays[1]): meets(tuesdays[1], 19) - hour,
+        # The third Tuesday is cancelled; the fourth moved to Wednesday at 18:00 Chicago time.
+        (f, before, tuesdays[3]): meets(moved_to, 18) - day,
+        (f, soon, tuesdays[3]): meets(moved_to, 18) - hour,
+        (rsvp.id, soon, tuesdays[1]): meets(tuesdays[1], 19) - hour,
     }
     follower_mail = mailbox.to("follows@example.org")
     subjects = Counter(str(message["Subject"]) for message in follower_mail)
     assert subjects == {"Reminder: Tuesday family group": 4, "Reminder: Wednesday family group": 2}
     text = follower_mail[0].get_body(("plain",)).get_content()
-    assert "Tuesday, Nov 24 at 8:00 PM your time (7:00 PM CST where it meets)" in text
+    first = meets(tuesdays[0], 19)
+    there = f"{first:%-I:%M %p %Z} where it meets"
+    assert f"{first.astimezone(eastern):%A, %b %-d at %-I:%M %p} your time ({there})" in text
     assert "St. Mark's Hall, Springfield" in text and f"/meetings/{meeting.id}" in text
     assert meeting.name not in text and group.name not in text
     moved = [m for m in follower_mail if "Wednesday" in str(m["Subject"])][0]
@@ -566,9 +603,9 @@ def test_rsvps_cancellations_and_moves_keep_the_next_reminder_true(reminders_app
     _group, meeting = meeting_setup(make_user)
     person = make_user()  # Chicago
     meeting_services.set_meeting_reminders(person, {"meeting_hour_before"})
-    soon = datetime.now(UTC).date() + timedelta(days=60)
+    soon = today() + timedelta(days=60)
     later = soon + timedelta(days=(1 - soon.weekday()) % 7)  # a Tuesday two months ahead
-    attendance.attend(person, meeting, later, False, datetime.now(UTC))
+    attendance.attend(person, meeting, later, False, clock.now())
     row = services.preference(person.id, "meeting_hour_before", meeting.id)
     central = ZoneInfo("America/Chicago")
     assert row.next_due_at == datetime.combine(later, time(18, 0), tzinfo=central)

@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
+from caregiver import clock
 from caregiver.auth import account_mail
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
-from caregiver.models import utcnow
 
 
 class RequestError(Exception):
@@ -50,7 +50,7 @@ def decide(request_id: int, admin: User, approve: bool) -> FacilitatorRequest:
     if request is None or request.status != "pending":
         raise RequestError("That request has already been decided or no longer exists.")
     request.status = "approved" if approve else "declined"
-    request.decided_at = utcnow()
+    request.decided_at = clock.now()
     request.decided_by_id = admin.id
     person = request.user
     if approve and not person.has_role("facilitator"):

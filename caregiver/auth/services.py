@@ -7,11 +7,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select, update
 
-from caregiver import crypto, security
+from caregiver import clock, crypto, security
 from caregiver.auth import account_mail
 from caregiver.auth.models import LoginSession, User
 from caregiver.extensions import db
-from caregiver.models import utcnow
 
 REMEMBER_FOR = timedelta(days=30)
 IDLE_SESSION_FOR = timedelta(hours=24)
@@ -70,7 +69,7 @@ def create_user(
         password_hash=security.hash_password(password),
         timezone=timezone,
         role=role,
-        email_verified_at=utcnow() if verified else None,
+        email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
     db.session.commit()
@@ -126,7 +125,7 @@ def verify_email(token: str) -> User:
         if find_by_email(email):
             raise security.TokenError("taken")
         user.email = email
-    user.email_verified_at = utcnow()
+    user.email_verified_at = clock.now()
     db.session.commit()
     from caregiver.reminders import services as reminder_services
 
@@ -150,7 +149,7 @@ def authenticate(email: str, password: str) -> User | None:
         db.session.commit()
         send_verification(user)
         raise UnverifiedEmail()
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     db.session.commit()
     return user
 
@@ -158,7 +157,7 @@ def authenticate(email: str, password: str) -> User | None:
 def start_session(user: User, remember: bool, device: str) -> LoginSession:
     """Open a new sign-in session for one device and attach it to ``user``."""
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = clock.now()
     row = LoginSession(
         user_id=user.id,
         token_hash=security.hash_token(token),
@@ -180,7 +179,7 @@ def load_session_user(token: str) -> User | None:
     row = db.session.scalar(
         select(LoginSession).where(LoginSession.token_hash == security.hash_token(token))
     )
-    now = utcnow()
+    now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
@@ -196,7 +195,7 @@ def load_session_user(token: str) -> User | None:
 def end_session(row: LoginSession | None) -> None:
     """Revoke one sign-in session (log out)."""
     if row is not None:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
         db.session.commit()
 
 
@@ -207,7 +206,7 @@ def end_sessions(user: User, keep: LoginSession | None = None) -> int:
     )
     if keep is not None:
         query = query.where(LoginSession.id != keep.id)
-    count = db.session.execute(query.values(revoked_at=utcnow())).rowcount
+    count = db.session.execute(query.values(revoked_at=clock.now())).rowcount
     db.session.commit()
     return count
 
@@ -220,7 +219,7 @@ def live_sessions(user: User) -> list[LoginSession]:
             .where(
                 LoginSession.user_id == user.id,
                 LoginSession.revoked_at.is_(None),
-                LoginSession.expires_at > utcnow(),
+                LoginSession.expires_at > clock.now(),
             )
             .order_by(LoginSession.last_seen_at.desc())
         )
@@ -255,7 +254,7 @@ def reset_password(token: str, new_password: str) -> User:
     _set_password(user, new_password, "password")
     # Whoever could open the mail has shown they own the address.
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
+        user.email_verified_at = clock.now()
     db.session.commit()
     end_sessions(user)
     return user

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+from caregiver import clock
 from caregiver.careplan import rules, services
 from caregiver.careplan.models import CareContact, CarePlan, JourneyEvent, Program
 from caregiver.extensions import db
-from caregiver.models import utcnow
 
 
 @dataclass
@@ -91,7 +91,7 @@ def set_counter(user, show: bool, count_from: str) -> None:
     plan.show_counter = show
     if event_id or kind:
         plan.count_from_event_id, plan.count_from_kind = event_id, kind
-    plan.updated_at = utcnow()
+    plan.updated_at = clock.now()
     db.session.commit()
 
 

@@ -11,8 +11,9 @@ from typing import ClassVar
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 
 class _Owned:
@@ -23,8 +24,8 @@ class _Owned:
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class JourneyEvent(_Owned, db.Model):

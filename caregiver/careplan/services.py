@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.careplan import rules
 from caregiver.careplan.models import (
@@ -22,8 +23,7 @@ from caregiver.careplan.models import (
 )
 from caregiver.extensions import db
 from caregiver.goals.services import clean_line, open_text, save_sealed, seal_optional
-from caregiver.journal.services import clean_text, today_for
-from caregiver.models import utcnow
+from caregiver.journal.services import clean_text
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ ORDER = {
 
 def today(user) -> date:
     """Today on the person's own calendar."""
-    return today_for(user.timezone)
+    return clock.today_in(user.timezone)
 
 
 def _clean_text(name: str, rule: Text, raw) -> str:
@@ -217,7 +217,7 @@ def owned_rows(model, user_id: int, ids: list[int]) -> list:
 def set_checklist(row: Program, keys: list[str]) -> None:
     """Tick exactly these questions for one program."""
     row.checklist = rules.checklist_bits(keys)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
 
 
@@ -227,7 +227,7 @@ def set_checklist(row: Program, keys: list[str]) -> None:
 def toggle_document(row: PaperworkDocument) -> None:
     """Mark a document as in hand, or as still needed."""
     row.ready = not row.ready
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
 
 

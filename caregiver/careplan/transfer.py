@@ -9,12 +9,12 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import LISTS, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.extensions import db
 from caregiver.journal.transfer import ImportReport, NotAnExport, parse_export
-from caregiver.models import utcnow
 
 FORMAT = "caregiver-careplan"
 VERSION = 1
@@ -48,7 +48,7 @@ def export_data(user) -> dict:
     data = {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": utcnow().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "timezone": user.timezone,
         "plan": {
             **{name: getattr(plan, name) for name in CarePlan.SEALED},

@@ -6,7 +6,7 @@ from functools import partial
 
 from sqlalchemy import select
 
-from caregiver import crypto
+from caregiver import clock, crypto
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules
@@ -23,7 +23,6 @@ from caregiver.goals.services import (
     seal_optional,
 )
 from caregiver.journal.services import clean_text
-from caregiver.models import utcnow
 
 STATEMENT_MAX = 300
 DETAIL_MAX = 1000
@@ -85,7 +84,7 @@ def _fill(boundary: Boundary, data: BoundaryData) -> None:
 
 def set_archived(boundary: Boundary, archived: bool) -> None:
     """Archive a boundary (it leaves the today list) or bring it back."""
-    boundary.archived_at = utcnow() if archived else None
+    boundary.archived_at = clock.now() if archived else None
     db.session.commit()
 
 

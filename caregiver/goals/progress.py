@@ -5,14 +5,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from caregiver import charts
+from caregiver import charts, clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules
 from caregiver.goals.models import WELLBEING_AREAS, Goal, WellbeingCheckin
 from caregiver.goals.services import GoalItem, goal_checkins, goals_of, open_goal
 from caregiver.journal import services as journal
-from caregiver.models import utcnow
 
 WEEKS_SHOWN = 12
 MOOD_TICKS = {1: "Very low", 3: "Okay", 5: "Very good"}
@@ -137,7 +136,7 @@ def save_wellbeing(user_id: int, week: date, ratings: dict[str, int | None], tod
         db.session.add(row)
     for area in WELLBEING_AREAS:
         setattr(row, area, ratings.get(area))
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     db.session.commit()
 
 

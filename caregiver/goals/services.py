@@ -9,13 +9,12 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from caregiver import crypto
+from caregiver import clock, crypto
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
-from caregiver.journal.services import clean_text, today_for
-from caregiver.models import utcnow
+from caregiver.journal.services import clean_text
 from caregiver.reminders import services as reminder_services
 
 TITLE_MAX = 200
@@ -33,7 +32,7 @@ def examples() -> dict:
 
 def today(user) -> date:
     """Today on the person's own calendar."""
-    return today_for(user.timezone)
+    return clock.today_in(user.timezone)
 
 
 def cadence_label(per_week: int) -> str:
@@ -101,7 +100,7 @@ def record_checkin(model, item, day: date, value: str, note: str):
             db.session.rollback()
             row = db.session.scalar(select(model).where(*criteria))
     setattr(row, model.value_column, value)
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     seal_optional(row, "note_sealed", note)
     db.session.commit()
     return row
@@ -194,7 +193,7 @@ def save_sealed(row, fill) -> None:
         db.session.add(row)
         db.session.flush()
     else:
-        row.updated_at = utcnow()
+        row.updated_at = clock.now()
     fill(row)
     db.session.commit()
 
@@ -228,7 +227,7 @@ def add_suggested_goal(user, key: str) -> Goal:
 
 def archive_goal(goal: Goal, day: date) -> None:
     """Put a goal away: it leaves the today list and its progress stops on ``day``."""
-    goal.archived_at = utcnow()
+    goal.archived_at = clock.now()
     goal.archived_day = max(day, goal.start_day)
     db.session.commit()
     reminder_services.goal_changed(goal.user_id, goal.id)

@@ -11,9 +11,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.groups.models import Attendance, CalendarFeed, GroupFollow, Meeting
-from caregiver.models import utcnow
 from caregiver.security import fingerprint, hash_token
 
 PURPOSE = "calendar-feed"
@@ -36,7 +36,7 @@ def feed_token(user_id: int) -> str | None:
 
 def _store(user_id: int, salt: str, token: str) -> None:
     row = db.session.get(CalendarFeed, user_id) or CalendarFeed(user_id=user_id)
-    row.salt, row.token_hash, row.created_at = salt, hash_token(token), utcnow()
+    row.salt, row.token_hash, row.created_at = salt, hash_token(token), clock.now()
     db.session.add(row)
     db.session.commit()
 

@@ -1,15 +1,15 @@
 """One date of a meeting: cancelling it, moving it, putting it back, and reading the changes."""
 
-from datetime import date, datetime, time
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.models import Meeting, MeetingChange
-from caregiver.models import utcnow
 
 NOTE_MAX = 300
 
@@ -48,7 +48,7 @@ def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
     for name, value in values.items():
         setattr(change, name, value)
     # Calendars read the meeting's stamp to notice that one date changed.
-    meeting.updated_at = utcnow()
+    meeting.updated_at = clock.now()
     db.session.add(change)
     db.session.commit()
     reminders_follow(meeting.id)
@@ -100,7 +100,7 @@ def move_occurrence(
     if new_end <= new_start:
         raise FieldError("new_end", "The meeting must end after it starts.")
     zone = ZoneInfo(meeting.timezone)
-    if recurrence.local_moment(new_day, new_start, zone) < datetime.now(zone):
+    if recurrence.local_moment(new_day, new_start, zone) < clock.now():
         raise FieldError("new_day", "Choose a new date and time that has not passed.")
     if (new_day, new_start, new_end) == (on_day, meeting.start_time, meeting.end_time):
         raise FieldError("new_day", "Choose a different date or time to move it to.")
@@ -121,7 +121,7 @@ def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
     if change is None:
         return False
     db.session.delete(change)
-    meeting.updated_at = utcnow()
+    meeting.updated_at = clock.now()
     db.session.commit()
     reminders_follow(meeting.id)
     return True

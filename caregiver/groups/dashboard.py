@@ -37,7 +37,7 @@ def _summaries(meetings: list[Meeting], now: datetime, with_counts: bool) -> lis
     for meeting in meetings:
         rule = recurrence.Rule.of(meeting)
         upcoming = recurrence.next_occurrences(
-            meeting.id, rule, changes.get(meeting.id, {}), now, SHOWN_DATES
+            meeting.id, rule, changes.get(meeting.id, {}), now, SHOWN_DATES, under_way=True
         )
         found.append(MeetingSummary(meeting, recurrence.describe(rule), upcoming))
     days = [o.on_day for summary in found for o in summary.upcoming]

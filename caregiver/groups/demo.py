@@ -6,9 +6,9 @@ a few weeks out. Links and phone numbers are fictional (example.org, 555-01xx).
 """
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.groups import recurrence
 from caregiver.groups.attendance import attend, follow
@@ -294,7 +294,7 @@ MEETINGS = [
 
 
 def _today(timezone: str) -> date:
-    return datetime.now(ZoneInfo(timezone)).date()
+    return clock.today_in(timezone)
 
 
 def _dated(data: MeetingData) -> MeetingData:
@@ -345,5 +345,5 @@ def load_demo_groups(facilitator: User, caregiver: User | None) -> int:
     if caregiver is not None:
         follow(caregiver, groups[SPRINGFIELD.name])
         saturday = made["Saturday morning coffee and support"]
-        attend(caregiver, saturday, _day_ahead(saturday, 1), False, datetime.now(UTC))
+        attend(caregiver, saturday, _day_ahead(saturday, 1), False, clock.now())
     return len(made)

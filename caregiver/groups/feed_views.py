@@ -1,12 +1,12 @@
 """The open meeting feed in the Meeting Guide format, and importing one into a group."""
 
 import json
-from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import csrf
 from caregiver.forms import show_field_error
@@ -27,7 +27,7 @@ IMPORT_REQUEST_MAX = 2 * IMPORT_FORM_MAX
 def meeting_feed():
     entries = feed.build_feed(
         lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
-        datetime.now(UTC),
+        clock.now(),
     )
     response = current_app.response_class(
         json.dumps(entries, ensure_ascii=False), mimetype="application/json"
@@ -73,7 +73,7 @@ def import_meetings(slug):
         try:
             if form.file.data:
                 form.text.data = feed.decode_upload(form.file.data.read())
-            now = datetime.now(UTC)
+            now = clock.now()
             plan = feed_import.plan_import(group, form.text.data or "", form.timezone.data, now)
         except FieldError as error:
             show_field_error(form, error)

@@ -56,6 +56,7 @@ class Listing:
     group: SupportGroup
     start: datetime  # in the viewer's timezone
     end: datetime
+    minutes_in: int | None = None  # since it started, while it is going on
 
     @property
     def local_time_differs(self) -> bool:
@@ -65,7 +66,10 @@ class Listing:
 
 
 def window(filters: Filters, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
-    """The instants a search covers: from now, for two weeks, tonight, or this weekend."""
+    """The instants a search covers: from now, for two weeks, tonight, or this weekend.
+
+    A meeting going on when the window opens is in it too, until its last minute.
+    """
     local_now = now.astimezone(zone)
     today = local_now.date()
     if filters.when == "tonight":
@@ -138,7 +142,8 @@ def _keep(start: datetime, filters: Filters) -> bool:
 
 
 def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence.Occurrence]:
-    """Every occurrence the filters select, soonest first, cancelled ones kept and marked."""
+    """Every occurrence the filters select, soonest first (those going on now before the rest),
+    cancelled ones kept and marked."""
     start, end = window(filters, zone, now)
     # A moved occurrence may come from a date a little outside the window; a week covers it.
     first = start.astimezone(zone).date() - timedelta(days=7)
@@ -150,7 +155,7 @@ def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence
     found = []
     for row in rows:
         for occurrence in recurrence.occurrences(
-            row.id, recurrence.Rule.of(row), changes.get(row.id, {}), start, end
+            row.id, recurrence.Rule.of(row), changes.get(row.id, {}), start, end, under_way=True
         ):
             if by_time and not _keep(occurrence.start.astimezone(zone), filters):
                 continue
@@ -159,7 +164,9 @@ def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence
     return [item[3] for item in found]
 
 
-def listings(occurrences: list[recurrence.Occurrence], zone: ZoneInfo) -> list[Listing]:
+def listings(
+    occurrences: list[recurrence.Occurrence], zone: ZoneInfo, now: datetime
+) -> list[Listing]:
     """The occurrences on one page with their meetings and groups, in one query."""
     ids = {occurrence.meeting_id for occurrence in occurrences}
     meetings = {
@@ -175,6 +182,7 @@ def listings(occurrences: list[recurrence.Occurrence], zone: ZoneInfo) -> list[L
             meetings[occurrence.meeting_id].group,
             occurrence.start.astimezone(zone),
             occurrence.end.astimezone(zone),
+            occurrence.minutes_in(now),
         )
         for occurrence in occurrences
     ]

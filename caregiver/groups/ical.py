@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from caregiver import clock
 from caregiver.groups import recurrence
 from caregiver.groups.models import Meeting
-from caregiver.models import utcnow
 
 PRODID = "-//Caregiver//Support group meetings//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -172,7 +172,7 @@ def _calendar(name: str, events: list[Event], refresh: timedelta | None = None) 
         # VTIMEZONE as explicit transitions from the earliest event to about ten years ahead:
         # enough for clients that read it, short enough to download often.
         earliest = min(event.start.date() for event in events) - timedelta(days=7)
-        calendar.add_missing_timezones(earliest, date(utcnow().year + 11, 1, 1))
+        calendar.add_missing_timezones(earliest, date(clock.now().year + 11, 1, 1))
     return calendar
 
 

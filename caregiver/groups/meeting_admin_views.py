@@ -1,12 +1,12 @@
 """Facilitators' meeting tools: create, edit, copy, delete, and change single dates."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.groups import alerts, attendance, recurrence
@@ -30,7 +30,7 @@ def preview_of(form: MeetingForm) -> tuple[list, str]:
         return [], error.message
     except (TypeError, ValueError):
         return [], "Fill in the days, dates and times to see the next meetings."
-    now = datetime.now(UTC)
+    now = clock.now()
     return recurrence.next_occurrences(0, data.rule, {}, now, PREVIEW_COUNT), ""
 
 
@@ -94,7 +94,7 @@ def _announce_series_change(meeting, changed: list[str]) -> int:
         return 0
     words = {"time": "a new day or time", "place": "a new place", "link": "new joining details"}
     what = "now has " + " and ".join(words[part] for part in changed) + "."
-    today = datetime.now(ZoneInfo(meeting.timezone)).date()
+    today = clock.today_in(meeting.timezone)
     return alerts.meeting_changed(meeting, what, None, today)
 
 
@@ -145,7 +145,7 @@ def dates(meeting_id):
 
 
 def _render_dates(meeting, cancel_form, move_form, status=200):
-    now = datetime.now(UTC)
+    now = clock.now()
     rule = recurrence.Rule.of(meeting)
     changes = changes_for([meeting.id]).get(meeting.id, {})
     upcoming = recurrence.next_occurrences(meeting.id, rule, changes, now, DATES_SHOWN)

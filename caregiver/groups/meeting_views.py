@@ -1,11 +1,12 @@
 """Finding meetings: the upcoming list, a meeting's page, "I'll be there"."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.forms import ActionForm, all_timezones, timezone_choices
 from caregiver.groups import attendance, finder, recurrence, services
@@ -34,7 +35,7 @@ def index():
     form.validate()
     zone_name = viewer_zone_name()
     zone = ZoneInfo(zone_name)
-    now = datetime.now(UTC)
+    now = clock.now()
     filters = form.filters() if not form.q.errors else finder.Filters()
     found = finder.upcoming(filters, zone, now)
     shown, page, pages = finder.page_of(found, request.args.get("page", 1, type=int))
@@ -48,7 +49,8 @@ def index():
         "groups/meetings.html",
         form=form,
         filters=filters,
-        listings=finder.listings(shown, zone),
+        listings=finder.listings(shown, zone, now),
+        now=now,
         total=len(found),
         page=page,
         pages=pages,
@@ -64,10 +66,12 @@ def index():
 @bp.route("/<int:meeting_id>")
 def show(meeting_id):
     meeting = meeting_or_404(meeting_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     changes = changes_for([meeting.id]).get(meeting.id, {})
     rule = recurrence.Rule.of(meeting)
-    upcoming = recurrence.next_occurrences(meeting.id, rule, changes, now, NEXT_COUNT)
+    upcoming = recurrence.next_occurrences(
+        meeting.id, rule, changes, now, NEXT_COUNT, under_way=True
+    )
     soon = recurrence.occurrences(meeting.id, rule, changes, now, now + timedelta(days=42))
     notices = [o for o in soon if o.status != "scheduled"]
     signed_in = current_user.is_authenticated
@@ -90,6 +94,7 @@ def show(meeting_id):
         action_form=ActionForm(),
         zone=ZoneInfo(viewer_zone_name()),
         languages=LANGUAGES,
+        now=now,
     )
 
 
@@ -101,7 +106,7 @@ def attend(meeting_id):
     if form.validate():
         try:
             attendance.attend(
-                current_user, meeting, form.on_day.data, form.share_name.data, datetime.now(UTC)
+                current_user, meeting, form.on_day.data, form.share_name.data, clock.now()
             )
         except FieldError as error:
             flash(error.message, "error")
@@ -129,10 +134,12 @@ def unattend(meeting_id, on_day):
 
 def meetings_card(user) -> dict:
     """The dashboard card: the next meetings the person plans to attend."""
+    now = clock.now()
     return {
         "template": "groups/_dashboard_card.html",
-        "plans": attendance.plans_of(user.id, datetime.now(UTC)),
+        "plans": attendance.plans_of(user.id, now),
         "zone": ZoneInfo(user.timezone),
+        "now": now,
     }
 
 

@@ -6,13 +6,13 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.forms import all_timezones
 from caregiver.groups import recurrence
 from caregiver.groups.changes import reminders_follow
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
-from caregiver.models import utcnow
 
 NAME_MAX = 120
 NOTE_MAX = 300
@@ -182,7 +182,7 @@ def _fill(meeting: Meeting, data: MeetingData) -> None:
         values["last_day"] = None
     for name, value in values.items():
         setattr(meeting, name, value)
-    meeting.updated_at = utcnow()
+    meeting.updated_at = clock.now()
 
 
 def create_meeting(group: SupportGroup, data: MeetingData) -> Meeting:

@@ -20,8 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 GROUP_KINDS = {
     "family": "Family support group",
@@ -71,8 +72,8 @@ class SupportGroup(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     # Unlisted groups are reachable by their link only: never in lists or feeds.
     listed: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     meetings: Mapped[list["Meeting"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
@@ -93,7 +94,7 @@ class GroupFacilitator(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class Meeting(db.Model):
@@ -144,8 +145,8 @@ class Meeting(db.Model):
     beginners: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(10), default="en")
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     group: Mapped[SupportGroup] = relationship(back_populates="meetings")
 
@@ -179,7 +180,7 @@ class MeetingChange(db.Model):
     new_start: Mapped[time | None] = mapped_column(Time)
     new_end: Mapped[time | None] = mapped_column(Time)
     note: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class GroupFollow(db.Model):
@@ -193,7 +194,7 @@ class GroupFollow(db.Model):
         ForeignKey("support_groups.id", ondelete="CASCADE"), primary_key=True
     )
     change_mail: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class GroupNotice(db.Model):
@@ -209,7 +210,7 @@ class GroupNotice(db.Model):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class Attendance(db.Model):
@@ -226,7 +227,7 @@ class Attendance(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     on_day: Mapped[date] = mapped_column(Date)
     share_name: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class CalendarFeed(db.Model):
@@ -240,4 +241,4 @@ class CalendarFeed(db.Model):
     )
     salt: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -17,6 +17,9 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 # How far ahead an open-ended series is searched for a first occurrence.
 HORIZON_DAYS = 400
+# A meeting ends on the local day it starts, so it lasts under a day, or 25 hours when the
+# clocks fall back during it: an occurrence going on now started less than this long ago.
+LONGEST = timedelta(hours=25)
 
 
 @lru_cache(maxsize=256)
@@ -77,6 +80,12 @@ class Occurrence:
     @property
     def key(self) -> str:
         return f"{self.meeting_id}:{self.on_day.isoformat()}"
+
+    def minutes_in(self, now: datetime) -> int | None:
+        """Whole minutes since it started, while it is going on (and not cancelled); else None."""
+        if self.status == "cancelled" or not self.start <= now < self.end:
+            return None
+        return int((now - self.start).total_seconds() // 60)
 
 
 def describe(rule: Rule) -> str:
@@ -187,15 +196,19 @@ def occurrences(
     changes: dict[date, Change],
     window_start: datetime,
     window_end: datetime,
+    under_way: bool = False,
 ) -> list[Occurrence]:
-    """Occurrences that start within [window_start, window_end), changes applied, by start.
+    """Occurrences that start within [window_start, window_end), changes applied, by start;
+    with ``under_way``, also one already going on when the window opens (people can still
+    join it).
 
     Cancelled occurrences are kept (marked) so every list can show them crossed out; a moved
     one appears at its new time, even when its original date is outside the window.
     """
     zone = ZoneInfo(rule.timezone)
+    earliest = window_start - LONGEST if under_way else window_start
     # A day of slack each side: the window is in instants, the series in local dates.
-    first = window_start.astimezone(zone).date() - timedelta(days=1)
+    first = earliest.astimezone(zone).date() - timedelta(days=1)
     last = window_end.astimezone(zone).date() + timedelta(days=1)
     days = set(series_days(rule, first, last))
     days.update(
@@ -206,18 +219,25 @@ def occurrences(
     found = []
     for day in days:
         occurrence = _occurrence(meeting_id, rule, zone, day, changes.get(day))
-        if window_start <= occurrence.start < window_end:
+        begun = occurrence.end > window_start if under_way else occurrence.start >= window_start
+        if begun and occurrence.start < window_end:
             found.append(occurrence)
     return sorted(found, key=lambda o: o.start)
 
 
 def next_occurrences(
-    meeting_id: int, rule: Rule, changes: dict[date, Change], now: datetime, count: int = 5
+    meeting_id: int,
+    rule: Rule,
+    changes: dict[date, Change],
+    now: datetime,
+    count: int = 5,
+    under_way: bool = False,
 ) -> list[Occurrence]:
-    """The next few occurrences from now (cancelled ones included and marked)."""
-    found: list[Occurrence] = []
+    """The next few occurrences from now (cancelled ones included and marked); with
+    ``under_way``, one already going on comes first."""
     window = timedelta(days=35)
-    start = now
+    found = occurrences(meeting_id, rule, changes, now, now + window, under_way=under_way)
+    start = now + window
     while len(found) < count and start < now + timedelta(days=HORIZON_DAYS):
         found.extend(occurrences(meeting_id, rule, changes, start, start + window))
         start += window

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.auth.services import FieldError, find_by_email
 from caregiver.extensions import db
@@ -17,7 +18,6 @@ from caregiver.groups.models import (
     Meeting,
     SupportGroup,
 )
-from caregiver.models import utcnow
 
 GROUP_NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -75,7 +75,7 @@ def _fill_group(group: SupportGroup, data: GroupData) -> None:
     group.languages = ",".join(data.languages)
     group.contact_email = data.contact_email or None
     group.listed = data.listed
-    group.updated_at = utcnow()
+    group.updated_at = clock.now()
 
 
 # Paths of the groups pages themselves: a group named "New" must not hide the new-group form.

@@ -1,10 +1,9 @@
 """Support groups: the public list and pages, following, and the facilitators' group tools."""
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
@@ -34,11 +33,12 @@ def index():
 @bp.route("/<slug>")
 def show(slug):
     group = group_or_404(slug)
-    now = datetime.now(UTC)
+    now = clock.now()
     return render_template(
         "groups/group.html",
         group=group,
         meetings=dashboard.next_of_each(group, now),
+        now=now,
         following=attendance.following(current_user, group.id),
         runs_it=services.facilitates(current_user, group.id),
         action_form=ActionForm(),
@@ -73,9 +73,11 @@ def unfollow(slug):
 @bp.route("/manage")
 @facilitator_required
 def manage():
-    now = datetime.now(UTC)
+    now = clock.now()
     return render_template(
-        "groups/manage.html", groups=dashboard.facilitator_dashboard(current_user.id, now)
+        "groups/manage.html",
+        groups=dashboard.facilitator_dashboard(current_user.id, now),
+        now=now,
     )
 
 
@@ -102,11 +104,12 @@ def _status(form) -> int:
 @login_required
 def manage_group(slug):
     group = managed_group(slug)
-    now = datetime.now(UTC)
+    now = clock.now()
     return render_template(
         "groups/manage_group.html",
         group=group,
         meetings=dashboard.next_of_each(group, now, with_counts=True),
+        now=now,
         facilitators=services.facilitators_of(group.id),
         followers=attendance.follower_count(group.id),
         cofacilitator_form=CofacilitatorForm(),

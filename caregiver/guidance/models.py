@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 
 class ArticleMark(db.Model):
@@ -20,4 +21,6 @@ class ArticleMark(db.Model):
     slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     bookmarked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.now, onupdate=clock.now
+    )

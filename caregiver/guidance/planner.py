@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from caregiver import clock
 from caregiver.journal.services import EntryData
 
 ENTRY_TITLE = "Conversation plan"
@@ -181,7 +182,7 @@ def entry_title() -> str:
 
 def journal_entry(script: str, timezone: str, now: datetime | None = None) -> EntryData:
     """A private journal entry holding the script, dated now on the person's own clock."""
-    moment = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone))
+    moment = (now or clock.now()).astimezone(ZoneInfo(timezone))
     return EntryData(
         body=script,
         entry_date=moment.date(),

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from caregiver import clock
 from caregiver.extensions import db
 from caregiver.guidance import library
 from caregiver.guidance.models import ArticleMark
-from caregiver.models import utcnow
 
 MARKS = ("read", "bookmark")
 
@@ -45,7 +45,7 @@ def set_mark(user_id: int, slug: str, mark: str, on: bool) -> None:
             return
         row = ArticleMark(user_id=user_id, slug=slug)
         db.session.add(row)
-    moment = utcnow() if on else None
+    moment = clock.now() if on else None
     if mark == "read":
         row.read_at = moment
     else:

@@ -16,8 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 entry_tags = Table(
     "journal_entry_tags",
@@ -48,8 +49,8 @@ class JournalEntry(db.Model):
     prompt_key: Mapped[str | None] = mapped_column(String(80))
     title_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tags: Mapped[list["JournalTag"]] = relationship(secondary=entry_tags, lazy="raise")
@@ -66,4 +67,4 @@ class JournalTag(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     lookup: Mapped[str] = mapped_column(String(64))
     name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, exists, func, or_, select
 
-from caregiver import crypto
+from caregiver import clock, crypto
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
-from caregiver.models import utcnow
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -108,11 +107,6 @@ def tag_problem(tags: list[str]) -> str | None:
     return None
 
 
-def today_for(timezone: str) -> date:
-    """Today's date on the person's own clock."""
-    return datetime.now(ZoneInfo(timezone)).date()
-
-
 def check_entry(data: EntryData, timezone: str) -> None:
     """Raise FieldError for the first rule the entry breaks."""
     if not data.body.strip():
@@ -125,7 +119,7 @@ def check_entry(data: EntryData, timezone: str) -> None:
         raise FieldError("mood", "Choose a mood from the list.")
     if problem := tag_problem(data.tags):
         raise FieldError("tags", problem)
-    if data.entry_date > today_for(timezone):
+    if data.entry_date > clock.today_in(timezone):
         raise FieldError("entry_date", "The date can't be later than today.")
 
 
@@ -156,7 +150,7 @@ def update_entry(user, entry: JournalEntry, data: EntryData) -> None:
     """Replace an entry's content with what the person typed."""
     check_entry(data, user.timezone)
     _fill(entry, data, user.timezone)
-    entry.updated_at = utcnow()
+    entry.updated_at = clock.now()
     db.session.commit()
 
 
@@ -195,7 +189,7 @@ def _tags_named(user_id: int, names: list[str]) -> list[JournalTag]:
 
 def delete_entry(entry: JournalEntry) -> None:
     """Move an entry to "recently deleted", where it can be restored for UNDO_DAYS days."""
-    entry.deleted_at = utcnow()
+    entry.deleted_at = clock.now()
     db.session.commit()
 
 
@@ -215,7 +209,7 @@ def erase_entry(entry: JournalEntry) -> None:
 
 def purge_deleted(now: datetime | None = None) -> int:
     """Erase entries deleted more than UNDO_DAYS ago (everyone's); return how many."""
-    cutoff = (now or utcnow()) - timedelta(days=UNDO_DAYS)
+    cutoff = (now or clock.now()) - timedelta(days=UNDO_DAYS)
     owners = db.session.scalars(
         select(JournalEntry.user_id).where(JournalEntry.deleted_at < cutoff).distinct()
     ).all()

@@ -9,11 +9,11 @@ from datetime import date, time
 
 from sqlalchemy import select
 
+from caregiver import clock
 from caregiver.auth.services import FieldError
 from caregiver.extensions import db
 from caregiver.journal import services
 from caregiver.journal.models import JournalEntry
-from caregiver.models import utcnow
 
 FORMAT = "caregiver-journal"
 VERSION = 1
@@ -62,7 +62,7 @@ def export_data(user) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": utcnow().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "timezone": user.timezone,
         "entries": [_entry_dict(e) for e in entries],
     }

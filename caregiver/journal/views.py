@@ -2,9 +2,8 @@
 
 import calendar
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -18,6 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.auth.forms import LoginForm
 from caregiver.auth.views import AUTH_LIMIT, sign_in
@@ -68,7 +68,7 @@ def _own_entry(entry_id: int, deleted: bool = False) -> JournalEntry:
 
 
 def _today() -> date:
-    return services.today_for(current_user.timezone)
+    return clock.today_in(current_user.timezone)
 
 
 def _editor(form, entry=None, status=200):
@@ -128,7 +128,7 @@ def new():
     if form.validate_on_submit():
         return _save(form)
     if request.method == "GET":
-        now = datetime.now(ZoneInfo(current_user.timezone))
+        now = clock.local_now(current_user.timezone)
         form.entry_date.data, form.entry_time.data = now.date(), now.time().replace(second=0)
         chosen = prompts.get(request.args.get("prompt"))
         skip = request.args.get("skip", "0")
@@ -299,7 +299,7 @@ def import_entries():
 def prompt_card(user) -> dict:
     """The dashboard card with today's prompt (``?skip=N`` shows the next ones)."""
     skip = _small_int(request.args.get("skip", "0"))
-    prompt = prompts.for_day(user.id, services.today_for(user.timezone), skip)
+    prompt = prompts.for_day(user.id, clock.today_in(user.timezone), skip)
     return {"template": "journal/_prompt_card.html", "prompt": prompt, "skip": skip}
 
 

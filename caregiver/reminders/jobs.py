@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import delete
 
+from caregiver import clock
 from caregiver.config import ConfigError
 from caregiver.extensions import db
 from caregiver.groups.models import GroupNotice
-from caregiver.models import utcnow
 from caregiver.reminders import outbox, planner
 from caregiver.reminders.models import SENT, SKIPPED, OutboxMessage, SchedulerHeartbeat
 
@@ -52,9 +52,9 @@ def beat(now: datetime | None = None, name: str = HEARTBEAT) -> None:
     """Record that the scheduler is alive."""
     row = db.session.get(SchedulerHeartbeat, name)
     if row is None:
-        db.session.add(SchedulerHeartbeat(name=name, beat_at=now or utcnow()))
+        db.session.add(SchedulerHeartbeat(name=name, beat_at=now or clock.now()))
     else:
-        row.beat_at = now or utcnow()
+        row.beat_at = now or clock.now()
     db.session.commit()
 
 
@@ -63,7 +63,7 @@ def scheduler_state(now: datetime | None = None) -> tuple[str, datetime | None]:
     row = db.session.get(SchedulerHeartbeat, HEARTBEAT)
     if row is None:
         return "never", None
-    late = (now or utcnow()) - row.beat_at
+    late = (now or clock.now()) - row.beat_at
     return ("stale" if late > HEARTBEAT_STALE else "ok"), row.beat_at
 
 
@@ -72,7 +72,7 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
     the words of old group notices (their mail expired long before)."""
     from caregiver.journal import services as journal_services
 
-    now = now or utcnow()
+    now = now or clock.now()
     purged = journal_services.purge_deleted(now)
     old = db.session.execute(
         delete(OutboxMessage).where(
@@ -126,7 +126,7 @@ def build_scheduler(app: Flask):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     # Plan and deliver at once on start, to catch up after downtime, then on their intervals.
-    start = datetime.now(UTC)
+    start = clock.now()
     scheduler.add_job(
         _job(app, planner.plan), "interval", minutes=1, id="plan", next_run_time=start
     )

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups.models import Attendance, GroupFollow, Meeting
-from caregiver.models import utcnow
 from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import services
 from caregiver.reminders.models import EVERY_DAY, MEETING_KINDS, ReminderPreference
@@ -21,7 +21,7 @@ def meeting_reminders_on(user_id: int) -> set[str]:
 
 def set_meeting_reminders(user, kinds: set[str], now=None) -> None:
     """Turn on exactly these meeting reminder kinds, for every meeting the person goes to."""
-    now = now or utcnow()
+    now = now or clock.now()
     for kind in MEETING_KINDS:
         services.remove(user.id, kind)
         if kind in kinds:
@@ -62,7 +62,7 @@ def plans_changed(user, meetings: list[Meeting], now=None) -> None:
     if not meeting_reminders_on(user.id):
         return
     for meeting in meetings:
-        _sync_meeting(user, meeting, now or utcnow())
+        _sync_meeting(user, meeting, now or clock.now())
     db.session.commit()
 
 
@@ -90,5 +90,5 @@ def meeting_changed(meeting_id: int, now=None) -> None:
         ReminderPreference.user_id.in_(going),
     )
     for user in db.session.scalars(select(User).where(User.id.in_(switched_on))):
-        _sync_meeting(user, meeting, now or utcnow())
+        _sync_meeting(user, meeting, now or clock.now())
     db.session.commit()

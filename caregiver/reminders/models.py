@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from caregiver import clock
 from caregiver.extensions import db
-from caregiver.models import UTCDateTime, utcnow
+from caregiver.models import UTCDateTime
 
 # Kinds of mail a person can turn on or off, in the order the account page lists them.
 REMINDER_KINDS = {
@@ -86,8 +87,10 @@ class ReminderPreference(db.Model):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # For meeting reminders: the local date of the occurrence the next reminder is about.
     occurrence_day: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=clock.now, onupdate=clock.now
+    )
 
 
 class OutboxMessage(db.Model):
@@ -113,17 +116,17 @@ class OutboxMessage(db.Model):
     local_date: Mapped[date | None] = mapped_column(Date)
     # Only where the message goes elsewhere than the person's address (a new address to confirm).
     to_address: Mapped[str | None] = mapped_column(String(320))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITY_REMINDER)
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_by: Mapped[str | None] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(String(200))
     skip_reason: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -133,4 +136,4 @@ class SchedulerHeartbeat(db.Model):
     __tablename__ = "scheduler_heartbeats"
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -19,9 +19,8 @@ from email.utils import make_msgid
 
 import sqlalchemy as sa
 
-from caregiver import mail, mail_line
+from caregiver import clock, mail, mail_line
 from caregiver.extensions import db
-from caregiver.models import utcnow
 from caregiver.reminders.models import (
     FAILED,
     PENDING,
@@ -92,7 +91,7 @@ def message_row(
     now: datetime | None = None,
 ) -> dict:
     """The values of one outbox row, ready for ``add``."""
-    now = now or utcnow()
+    now = now or clock.now()
     return {
         "idempotency_key": key or idempotency_key(kind, user_id, object_id, local_date),
         "user_id": user_id,
@@ -226,7 +225,7 @@ class Sender:
         from caregiver.reminders import messages  # rendering needs every feature's services
 
         done = Delivery()
-        now = self.fixed_now or utcnow()  # a long run keeps its leases fresh
+        now = self.fixed_now or clock.now()  # a long run keeps its leases fresh
         ids = claim(now, self.worker, limit, key) if not self.broken else []
         if not ids:
             return done
@@ -452,7 +451,7 @@ def retry_now(message_id: int) -> bool:
         return False
     row.status = PENDING
     row.attempts = 0
-    row.next_attempt_at = utcnow()
+    row.next_attempt_at = clock.now()
     row.locked_until = None
     db.session.commit()
     return True

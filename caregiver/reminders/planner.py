@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.models import utcnow
 from caregiver.reminders import outbox, schedule, services
 from caregiver.reminders.models import PENDING, SKIPPED, ReminderPreference
 
@@ -36,7 +36,7 @@ class Planning:
 
 def plan(now: datetime | None = None, batch: int = BATCH) -> Planning:
     """Write an outbox row for every reminder due by ``now``; returns the counts."""
-    now = now or utcnow()
+    now = now or clock.now()
     done = Planning()
     while True:
         due = select(*_DUE_COLUMNS, User.timezone).join(User, User.id == ReminderPreference.user_id)
@@ -86,7 +86,7 @@ _MOVE_ON = (
 
 def _move_on(preferences: list) -> None:
     """Store each preference's next due instant (one cached statement, many rows)."""
-    changed_at = utcnow()
+    changed_at = clock.now()
     db.session.connection().execute(
         _MOVE_ON,
         [

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
 from caregiver.groups.models import Meeting
-from caregiver.models import utcnow
 from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import (
@@ -106,7 +106,7 @@ def set_journal_nudge(user, on: bool, at: time, weekdays: frozenset[int], now=No
     """Turn the daily journal nudge on at ``at`` on ``weekdays``, or off."""
     if on and weekdays:
         days = ",".join(str(d) for d in sorted(weekdays))
-        upsert(user, "journal", 0, at, days, now or utcnow())
+        upsert(user, "journal", 0, at, days, now or clock.now())
     else:
         remove(user.id, "journal")
     db.session.commit()
@@ -120,7 +120,7 @@ def set_goal_reminders(user, on: bool, now=None) -> None:
     """Turn reminders on for every active goal that has a reminder time, or all of them off."""
     remove(user.id, "goal")
     if on:
-        now = now or utcnow()
+        now = now or clock.now()
         upsert(user, "goal", GOAL_SWITCH, None, EVERY_DAY, now)
         goals = db.session.scalars(
             select(Goal).where(
@@ -149,7 +149,7 @@ def goal_changed(user_id: int, goal_id: int, now=None) -> None:
         )
     else:
         user = db.session.get(User, user_id)
-        upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now or utcnow())
+        upsert(user, "goal", goal.id, goal.reminder_time, EVERY_DAY, now or clock.now())
     db.session.commit()
 
 
@@ -170,7 +170,7 @@ def set_weekly_summary(user, on: bool, now=None) -> None:
     """Turn the Sunday summary on or off."""
     if on:
         at = summary_time(settings_of(user.id))
-        upsert(user, "weekly_summary", 0, at, str(SUNDAY), now or utcnow())
+        upsert(user, "weekly_summary", 0, at, str(SUNDAY), now or clock.now())
     else:
         remove(user.id, "weekly_summary")
     db.session.commit()
@@ -194,7 +194,7 @@ def remove(user_id: int, kind: str) -> int:
 
 def timezone_changed(user, now=None) -> None:
     """Recompute every due instant after a person moves to another timezone."""
-    now = now or utcnow()
+    now = now or clock.now()
     rows = db.session.scalars(
         select(ReminderPreference).where(ReminderPreference.user_id == user.id)
     )
@@ -223,7 +223,7 @@ def set_quiet_hours(user_id: int, on: bool, start: time, end: time) -> None:
             ReminderPreference.object_id != 0,
         )
     ):
-        advance(reminder, user.timezone, utcnow())
+        advance(reminder, user.timezone, clock.now())
     db.session.commit()
 
 

@@ -52,6 +52,25 @@ def browser_context_args(browser_context_args, playwright):
     return {**browser_context_args, **phone, "timezone_id": "America/Los_Angeles"}
 
 
+def read_whole(app):
+    """The app with each response read to its end and closed before it is sent.
+
+    Werkzeug's development server reads what is left of the request before it closes the
+    response, so when the browser has already dropped the connection (a cached icon it no
+    longer wants), a static file stays open and warns later, in whichever test runs then.
+    """
+
+    def wrapped(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wrapped
+
+
 @pytest.fixture
 def live_server(tmp_path, smtp_server):
     """The app served over real HTTP on a free local port, backed by a SQLite file."""
@@ -61,7 +80,7 @@ def live_server(tmp_path, smtp_server):
     app = make_test_app(f"sqlite:///{tmp_path / 'live.sqlite3'}", tmp_path, controller.port)
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"

@@ -1,24 +1,28 @@
 """The care plan on a phone: the timeline, programs side by side, and the printable summary."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from test_journal_browser import ZONE, log_in_as_new_person
 
+from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.careplan import services
 from caregiver.careplan.models import CareContact, JourneyEvent, Program
 from caregiver.extensions import db
+
+pytestmark = pytest.mark.time_dependent
 
 PHONE = {"width": 390, "height": 844}
 
 
 def fill_plan(live_server, user_id):
     """A few events, three programs and a contact, written through the services."""
+
     with live_server.app_context():
         user = db.session.get(User, user_id)
-        today = datetime.now(ZoneInfo(ZONE)).date()
+        today = clock.today_in(ZONE)
         events = [
             ("first_talk", 90, None, "", "Talked at the kitchen table."),
             ("relapse", 30, None, "", "A hard week."),

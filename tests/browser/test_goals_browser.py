@@ -1,13 +1,16 @@
 """Self-care goals and boundaries on a phone: one-tap check-ins, notes, progress charts."""
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
+import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
+from caregiver import clock
 from caregiver.auth import services as auth_services
+
+pytestmark = pytest.mark.time_dependent
 
 EMAIL = "sam@example.org"
 ZONE = "America/Los_Angeles"
@@ -18,6 +21,7 @@ MIN_TAP = 44
 
 def log_in_as_new_person(page, live_server, email=EMAIL):
     """Create a verified person and log in through the page."""
+
     with live_server.app_context():
         auth_services.create_user(email, "Sam", PASSWORD, ZONE, verified=True)
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
@@ -28,7 +32,7 @@ def log_in_as_new_person(page, live_server, email=EMAIL):
 
 
 def today():
-    return datetime.now(ZoneInfo(ZONE)).date()
+    return clock.today_in(ZONE)
 
 
 def add_suggested_goal(page, base, title):

@@ -1,17 +1,18 @@
 """The journal on a phone: write, read, find, delete and restore; drafts that survive a crash."""
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
+from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import LoginSession
 from caregiver.extensions import db
-from caregiver.models import utcnow
+
+pytestmark = pytest.mark.time_dependent
 
 EMAIL = "robin@example.org"
 ZONE = "America/Los_Angeles"
@@ -20,6 +21,7 @@ DRAFT_KEYS = "Object.keys(localStorage).filter((name) => name.startsWith('caregi
 
 def log_in_as_new_person(page, live_server, email=EMAIL):
     """Create a verified person and log in through the page; returns the person's id."""
+
     with live_server.app_context():
         user_id = auth_services.create_user(email, "Robin", PASSWORD, ZONE, verified=True).id
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
@@ -49,7 +51,7 @@ def save_entry(page):
 
 
 def today():
-    return datetime.now(ZoneInfo(ZONE)).date()
+    return clock.today_in(ZONE)
 
 
 def test_write_read_search_delete_restore_on_a_phone(page, live_server, check):
@@ -210,7 +212,7 @@ def test_an_expired_session_keeps_the_entry_and_saves_it_after_logging_in_again(
         db.session.execute(
             sa.update(LoginSession)
             .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
+            .values(revoked_at=clock.now())
         )
         db.session.commit()
 

@@ -1,13 +1,20 @@
-"""Meetings on a phone: a facilitator posts one with a live preview; a family finds it tonight."""
+"""Meetings on a phone: a facilitator posts one with a live preview; a family finds it tonight.
+
+Chromium keeps the real clock: the server side runs in this process, at the test's pinned instant
+(tests/pinned_clock.py), and every date a page shows or takes comes from the server."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
+from caregiver import clock
 from caregiver.auth import services as auth_services
+
+pytestmark = pytest.mark.time_dependent
 
 ZONE = "America/Los_Angeles"
 
@@ -24,8 +31,10 @@ def log_in(page, live_server, email, role="caregiver"):
 
 
 def test_facilitator_posts_a_meeting_and_a_visitor_finds_it_tonight(
-    page, browser, browser_context_args, live_server, check
+    page, browser, browser_context_args, live_server, check, pinned_clock
 ):
+    # 23:45 in Los Angeles on the pinned day: the 23:30 meeting has begun and can still be joined.
+    pinned_clock.move_to(datetime.combine(clock.today_in(ZONE), time(23, 45), ZoneInfo(ZONE)))
     base = live_server.config["BASE_URL"]
     log_in(page, live_server, "dana@example.org", role="facilitator")
     page.goto(base + "/groups/new")
@@ -39,9 +48,7 @@ def test_facilitator_posts_a_meeting_and_a_visitor_finds_it_tonight(
     page.get_by_label("Meeting name").fill("Late evening circle")
     for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
         page.locator("#weekdays").get_by_label(day, exact=True).check()
-    page.get_by_label("Starting on").fill(
-        (datetime.now(ZoneInfo(ZONE)).date() - timedelta(days=7)).isoformat()
-    )
+    page.get_by_label("Starting on").fill((clock.today_in(ZONE) - timedelta(days=7)).isoformat())
     page.get_by_label("Starts").fill("23:30")
     page.get_by_label("Ends").fill("23:59")
     page.get_by_label("Timezone of the meeting").select_option(ZONE)
@@ -69,12 +76,18 @@ def test_facilitator_posts_a_meeting_and_a_visitor_finds_it_tonight(
     visitor.get_by_role("link", name="Find a family meeting").click()
     visitor.get_by_role("link", name="Tonight").click()
     expect(visitor.get_by_role("link", name="Late evening circle")).to_be_visible()
+    expect(visitor.get_by_text("Happening now, started 15 min ago.")).to_be_visible()
+    expect(visitor.locator("a[href*='meet.example.org']")).to_have_count(0)  # not for visitors
     check(visitor, "meetings-tonight")
     visitor.get_by_role("link", name="Late evening circle").click()
     expect(visitor.get_by_text("shared with signed-in people only")).to_be_visible()
     expect(visitor.locator("a[href*='meet.example.org']")).to_have_count(0)
     check(visitor, "meeting-page-visitor")
     visitor.context.close()
+    page.goto(base + "/meetings/?when=tonight")  # signed in: the way in, one tap away
+    join = page.get_by_role("link", name=re.compile(r"^Join now"))
+    expect(join).to_have_attribute("href", "https://meet.example.org/harbor")
+    check(page, "meetings-tonight-signed-in")
 
 
 def test_caregiver_says_they_will_come_and_follows_the_group(page, live_server, check):
@@ -88,7 +101,7 @@ def test_caregiver_says_they_will_come_and_follows_the_group(page, live_server, 
         group = make_group(runner, name="Valley Parents")
         meeting = make_meeting(
             group, weekdays=tuple(range(7)), timezone="America/Chicago",
-            first_day=datetime.now(ZoneInfo(ZONE)).date() - timedelta(days=3),
+            first_day=clock.today_in(ZONE) - timedelta(days=3),
         )  # fmt: skip
         meeting_id, slug = meeting.id, group.slug
     log_in(page, live_server, "sam@example.org")
@@ -109,7 +122,7 @@ def test_facilitator_cancels_and_moves_a_date_from_a_phone(page, live_server, ch
     from group_helpers import make_group, make_meeting
 
     base = live_server.config["BASE_URL"]
-    today = datetime.now(ZoneInfo("America/Chicago")).date()
+    today = clock.today_in("America/Chicago")
     with live_server.app_context():
         runner = auth_services.create_user(
             "lee@example.org", "Lee", PASSWORD, ZONE, role="facilitator", verified=True

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.reminders import services
 from caregiver.reminders.messages import unsubscribe_token
+
+pytestmark = pytest.mark.time_dependent
 
 EMAIL = "sam@example.org"
 MIN_TAP = 44
