@@ -94,7 +94,7 @@ def instants(start: datetime) -> tuple[list[Instant], list[Instant]]:
                 "the first 01:30 of the day New York falls back: the hour comes again"),
         Instant("auckland-sun-2359",
                 _next_local(start, AUCKLAND, time(23, 59), lambda day: day.weekday() == 6),
-                "the last minute of a week far east of UTC, where it is still Saturday"),
+                "the last minute of a week far east of UTC: in the Americas it is still Saturday"),
         Instant("new-years-eve-2359",
                 _next_local(start, CHICAGO, time(23, 59), lambda d: (d.month, d.day) == (12, 31)),
                 "the last minute of the year on the test people's clock"),

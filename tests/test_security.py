@@ -69,8 +69,10 @@ def test_repeated_log_in_attempts_are_slowed_with_a_friendly_page(client, make_u
 
 
 @pytest.fixture
-def redis_uri():
-    uri = "redis://127.0.0.1:6379/15"
+def redis_uri(worker_id):
+    # A database of its own for each pytest-xdist worker (15, 14, ...): the test empties it.
+    number = 15 - (int(worker_id.removeprefix("gw")) if worker_id != "master" else 0)
+    uri = f"redis://127.0.0.1:6379/{number}"
     client = redis.Redis.from_url(uri, socket_connect_timeout=1)
     try:
         client.flushdb()
