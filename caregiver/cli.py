@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from caregiver import crypto
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import ROLES, User
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
@@ -50,7 +51,7 @@ def create_user(email, role, display_name, timezone):
             role=role,
             verified=True,
         )
-    except auth_services.FieldError as error:
+    except FieldError as error:
         raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email}.")
 

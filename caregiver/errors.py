@@ -7,6 +7,16 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+
+class FieldError(Exception):
+    """A rule about one field failed; the view shows ``message`` next to ``field``."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
     403: (

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 from flask_login import current_user
 
-from caregiver import guidance, mail
+from caregiver import guidance, mail, reminders
 from caregiver.extensions import login_manager
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (*blueprints, *features, *extras, *careplan, contact_views.bp):
         app.register_blueprint(blueprint)
     guidance.init_app(app)
+    reminders.init_app(app)
 
 
 def init_templates(app: Flask) -> None:

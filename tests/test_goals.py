@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, log_in, queries_for, raw_values, submit
 from xss_payloads import PAYLOADS
 
-from caregiver import clock
+from caregiver import clock, sealed
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, services
 from caregiver.goals.models import Boundary, BoundaryCheckin, Goal, GoalCheckin, WellbeingCheckin
@@ -71,7 +71,7 @@ def test_one_check_in_per_item_per_day_and_a_second_updates_the_first(client, lo
     db.session.remove()
     goal_rows = db.session.scalars(sa.select(GoalCheckin)).all()
     assert [(r.day, r.status) for r in goal_rows] == [(yesterday, "skip")]
-    assert services.open_text(goal_rows[0], "note_sealed") == "at the hospital"
+    assert sealed.open_text(goal_rows[0], "note_sealed") == "at the hospital"
     boundary_rows = db.session.scalars(sa.select(BoundaryCheckin)).all()
     assert [(r.day, r.outcome) for r in boundary_rows] == [(yesterday, "held")]
     # The back-dated day's list shows what was recorded for it.

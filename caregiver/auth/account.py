@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 from caregiver.admin import services as admin_services
 from caregiver.auth import forms, services
 from caregiver.auth.views import sign_in
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -54,7 +55,7 @@ def change_email():
             new_email = services.request_email_change(
                 current_user, form.email.data, form.password.data
             )
-        except services.FieldError as error:
+        except FieldError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
@@ -70,7 +71,7 @@ def change_password():
         user = current_user._get_current_object()
         try:
             services.change_password(user, form.current_password.data, form.new_password.data)
-        except services.FieldError as error:
+        except FieldError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             sign_in(user)
@@ -114,7 +115,7 @@ def delete_account():
     if form.validate_on_submit():
         try:
             services.delete_account(current_user._get_current_object(), form.password.data)
-        except services.FieldError as error:
+        except FieldError as error:
             form.password.errors.append(error.message)
         else:
             logout_user()

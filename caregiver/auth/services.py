@@ -7,23 +7,15 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select, update
 
-from caregiver import clock, crypto, security
+from caregiver import clock, crypto, events, security
 from caregiver.auth import account_mail
 from caregiver.auth.models import LoginSession, User
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 
 REMEMBER_FOR = timedelta(days=30)
 IDLE_SESSION_FOR = timedelta(hours=24)
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-class FieldError(Exception):
-    """A rule about one field failed; the view shows ``message`` next to ``field``."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class UnverifiedEmail(Exception):
@@ -127,9 +119,7 @@ def verify_email(token: str) -> User:
         user.email = email
     user.email_verified_at = clock.now()
     db.session.commit()
-    from caregiver.reminders import services as reminder_services
-
-    reminder_services.address_confirmed(user.id)  # a newly confirmed address is worth a try
+    events.address_confirmed.send(user.id)
     return user
 
 
@@ -294,9 +284,7 @@ def update_profile(user: User, display_name: str, timezone: str) -> None:
     user.timezone = timezone
     db.session.commit()
     if moved:
-        from caregiver.reminders import services as reminder_services
-
-        reminder_services.timezone_changed(user)
+        events.timezone_changed.send(user)
 
 
 def delete_account(user: User, password: str) -> None:

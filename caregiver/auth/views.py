@@ -13,6 +13,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 
 from caregiver.auth import forms, services
+from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm
 from caregiver.security import TokenError, safe_next
@@ -48,7 +49,7 @@ def register():
                 form.timezone.data,
                 daily_nudge=form.daily_nudge.data,
             )
-        except services.FieldError as error:
+        except FieldError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             return redirect(url_for("auth.check_email", reason="register"))
@@ -85,7 +86,7 @@ def resend_verification():
     if form.validate_on_submit():
         try:
             user = services.find_by_email(services.normalize_email(form.email.data))
-        except services.FieldError:
+        except FieldError:
             user = None
         if user is not None and not user.is_verified:
             services.send_verification(user)
@@ -143,7 +144,7 @@ def reset_password(token):
     if form.validate_on_submit():
         try:
             user = services.reset_password(token, form.password.data)
-        except services.FieldError as error:
+        except FieldError as error:
             form.password.errors.append(error.message)
         except TokenError as error:
             return _link_problem("reset", error.reason)

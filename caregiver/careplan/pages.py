@@ -3,8 +3,8 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caregiver.auth.services import FieldError
 from caregiver.careplan import services
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import get_own_or_404
 

@@ -5,10 +5,10 @@ from operator import attrgetter
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from caregiver.auth.services import FieldError
 from caregiver.careplan import forms, services
 from caregiver.careplan.models import InsuranceCall, PaperworkDocument
 from caregiver.careplan.pages import item_routes
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import get_own_or_404
 

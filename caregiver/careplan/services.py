@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
 from caregiver.careplan import rules
 from caregiver.careplan.models import (
     CareContact,
@@ -21,9 +20,10 @@ from caregiver.careplan.models import (
     PaperworkDocument,
     Program,
 )
+from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.goals.services import clean_line, open_text, save_sealed, seal_optional
-from caregiver.journal.services import clean_text
+from caregiver.sealed import open_text, save_sealed, seal_optional
+from caregiver.text import clean_line, clean_text
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from datetime import date
 from types import SimpleNamespace
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
 from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import LISTS, CarePlan, InsuranceCall, JourneyEvent, Program
+from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.journal.transfer import ImportReport, NotAnExport, parse_export
+from caregiver.transfer import ImportReport, NotAnExport, parse_export
 
 FORMAT = "caregiver-careplan"
 VERSION = 1

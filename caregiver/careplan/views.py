@@ -9,6 +9,7 @@ from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
 from caregiver.forms import ActionForm
 from caregiver.main import services as main_services
+from caregiver.transfer import ImportReport, NotAnExport
 
 bp = Blueprint("careplan", __name__, url_prefix="/careplan")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -104,11 +105,11 @@ def import_plan():
     return render_template("careplan/import.html", form=form), 400 if form.errors else 200
 
 
-def _imported(form) -> transfer.ImportReport | None:
+def _imported(form) -> ImportReport | None:
     """Import the uploaded file, or None with the reason on the file field."""
     try:
         data = transfer.read_upload(form.file.data.read())
-    except transfer.NotAnExport as error:
+    except NotAnExport as error:
         form.file.errors.append(str(error))
         return None
     return transfer.import_data(current_user, data)

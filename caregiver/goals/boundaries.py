@@ -7,22 +7,13 @@ from functools import partial
 from sqlalchemy import select
 
 from caregiver import clock, crypto
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Boundary, BoundaryCheckin
-from caregiver.goals.services import (
-    check_day,
-    check_note,
-    clean_line,
-    clear_checkin,
-    open_text,
-    owned,
-    record_checkin,
-    save_sealed,
-    seal_optional,
-)
-from caregiver.journal.services import clean_text
+from caregiver.goals.services import check_day, check_note, clear_checkin, owned, record_checkin
+from caregiver.sealed import open_text, save_sealed, seal_optional
+from caregiver.text import clean_line, clean_text
 
 STATEMENT_MAX = 300
 DETAIL_MAX = 1000

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from caregiver import charts, clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules
 from caregiver.goals.models import WELLBEING_AREAS, Goal, WellbeingCheckin

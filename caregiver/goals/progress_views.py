@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.goals import forms, progress, rules, services
 from caregiver.goals.models import WELLBEING_AREAS
 

@@ -9,17 +9,16 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from caregiver import clock, crypto
-from caregiver.auth.services import FieldError
+from caregiver import clock, crypto, events
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
-from caregiver.journal.services import clean_text
-from caregiver.reminders import services as reminder_services
+from caregiver.sealed import open_text, save_sealed, seal_optional
+from caregiver.text import clean_line, clean_text
 
 TITLE_MAX = 200
 NOTE_MAX = 2000
-UNREADABLE = "This cannot be read with the current keys."
 
 
 @cache
@@ -40,26 +39,6 @@ def cadence_label(per_week: int) -> str:
     if per_week >= rules.DAILY:
         return "Every day"
     return "Once a week" if per_week == 1 else f"{per_week} times a week"
-
-
-def clean_line(text: str) -> str:
-    """One line of text: control characters and runs of spaces removed."""
-    return " ".join(clean_text(text or "").split())
-
-
-def open_text(row, column: str) -> str:
-    """A sealed column opened for its owner, or a notice when it cannot be read."""
-    if getattr(row, column) is None:
-        return ""
-    try:
-        return crypto.unseal_field(row, column)
-    except crypto.Unreadable:
-        return UNREADABLE
-
-
-def seal_optional(row, column: str, text: str) -> None:
-    """Seal text into a column, or clear the column when the text is empty."""
-    setattr(row, column, crypto.seal_field(row, column, text) if text else None)
 
 
 # Check-ins (goals and boundaries) ----------------------------------------------------------------
@@ -187,30 +166,19 @@ def check_goal(data: GoalData) -> GoalData:
     return GoalData(title, data.per_week, data.reminder_time)
 
 
-def save_sealed(row, fill) -> None:
-    """Write a row whose text is sealed: a new one is flushed first for the id its seal needs."""
-    if row.id is None:
-        db.session.add(row)
-        db.session.flush()
-    else:
-        row.updated_at = clock.now()
-    fill(row)
-    db.session.commit()
-
-
 def create_goal(user, data: GoalData) -> Goal:
     """Save a new goal for ``user``."""
     data = check_goal(data)
     goal = Goal(user_id=user.id, per_week=data.per_week, start_day=today(user), title_sealed=b"")
     save_sealed(goal, partial(_fill_goal, data=data))
-    reminder_services.goal_changed(goal.user_id, goal.id)
+    events.goal_changed.send(goal.user_id, goal_id=goal.id)
     return goal
 
 
 def update_goal(goal: Goal, data: GoalData) -> None:
     """Change a goal's name, cadence or reminder."""
     save_sealed(goal, partial(_fill_goal, data=check_goal(data)))
-    reminder_services.goal_changed(goal.user_id, goal.id)
+    events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
 
 def _fill_goal(goal: Goal, data: GoalData) -> None:
@@ -230,7 +198,7 @@ def archive_goal(goal: Goal, day: date) -> None:
     goal.archived_at = clock.now()
     goal.archived_day = max(day, goal.start_day)
     db.session.commit()
-    reminder_services.goal_changed(goal.user_id, goal.id)
+    events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
 
 def restore_goal(goal: Goal) -> None:
@@ -238,7 +206,7 @@ def restore_goal(goal: Goal) -> None:
     goal.archived_at = None
     goal.archived_day = None
     db.session.commit()
-    reminder_services.goal_changed(goal.user_id, goal.id)
+    events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
 
 def delete_goal(goal: Goal) -> None:
@@ -246,7 +214,7 @@ def delete_goal(goal: Goal) -> None:
     user_id, goal_id = goal.user_id, goal.id
     db.session.delete(goal)
     db.session.commit()
-    reminder_services.goal_changed(user_id, goal_id)
+    events.goal_changed.send(user_id, goal_id=goal_id)
 
 
 def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: date) -> None:

@@ -6,7 +6,7 @@ from functools import partial
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, Goal, GoalCheckin

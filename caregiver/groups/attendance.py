@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from caregiver import events
 from caregiver.auth.models import User
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
@@ -28,7 +29,7 @@ def follow(user: User, group: SupportGroup, change_mail: bool = True) -> None:
     row.change_mail = change_mail
     db.session.add(row)
     db.session.commit()
-    _reminders_follow(user, meetings_of(group.id))
+    events.plans_changed.send(user, meetings=meetings_of(group.id))
 
 
 def unfollow(user: User, group: SupportGroup) -> None:
@@ -37,7 +38,7 @@ def unfollow(user: User, group: SupportGroup) -> None:
         delete(GroupFollow).where(GroupFollow.user_id == user.id, GroupFollow.group_id == group.id)
     )
     db.session.commit()
-    _reminders_follow(user, meetings_of(group.id))
+    events.plans_changed.send(user, meetings=meetings_of(group.id))
 
 
 def follower_count(group_id: int) -> int:
@@ -79,7 +80,7 @@ def attend(
         db.session.commit()
     except IntegrityError:  # the same tap arrived twice at once: one row is enough
         db.session.rollback()
-    _reminders_follow(user, [meeting])
+    events.plans_changed.send(user, meetings=[meeting])
 
 
 def unattend(user: User, meeting: Meeting, on_day: date) -> None:
@@ -92,14 +93,7 @@ def unattend(user: User, meeting: Meeting, on_day: date) -> None:
         )
     )
     db.session.commit()
-    _reminders_follow(user, [meeting])
-
-
-def _reminders_follow(user, meetings: list[Meeting]) -> None:
-    # Imported here: the reminders feature reads this feature's follows and RSVPs in turn.
-    from caregiver.reminders import meeting_services
-
-    meeting_services.plans_changed(user, meetings)
+    events.plans_changed.send(user, meetings=[meeting])
 
 
 def my_attendance(user_id: int, meeting_ids) -> set[tuple[int, date]]:

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver import clock, events
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.models import Meeting, MeetingChange
@@ -51,16 +51,8 @@ def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
     meeting.updated_at = clock.now()
     db.session.add(change)
     db.session.commit()
-    reminders_follow(meeting.id)
+    events.meeting_changed.send(meeting.id)
     return change
-
-
-def reminders_follow(meeting_id: int) -> None:
-    """Let meeting reminders follow a meeting that changed (or went away)."""
-    # Imported here: the reminders feature reads this feature's meetings and changes in turn.
-    from caregiver.reminders import meeting_services
-
-    meeting_services.meeting_changed(meeting_id)
 
 
 def _check_note(note: str) -> str:
@@ -123,5 +115,5 @@ def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
     db.session.delete(change)
     meeting.updated_at = clock.now()
     db.session.commit()
-    reminders_follow(meeting.id)
+    events.meeting_changed.send(meeting.id)
     return True

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups.models import Meeting, SupportGroup
 from caregiver.groups.services import slugify

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, select
 
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import all_timezones
 from caregiver.groups import recurrence

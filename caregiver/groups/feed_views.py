@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import csrf
 from caregiver.forms import show_field_error
 from caregiver.groups import feed, feed_import

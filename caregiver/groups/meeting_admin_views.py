@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.groups import alerts, attendance, recurrence
 from caregiver.groups import changes as date_changes

@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, all_timezones, timezone_choices
 from caregiver.groups import attendance, finder, recurrence, services
 from caregiver.groups.access import meeting_or_404

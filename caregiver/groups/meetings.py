@@ -6,12 +6,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver import clock, events
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import all_timezones
 from caregiver.groups import recurrence
-from caregiver.groups.changes import reminders_follow
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
 
 NAME_MAX = 120
@@ -201,7 +200,7 @@ def create_meetings(group: SupportGroup, items: list[MeetingData]) -> list[Meeti
         created.append(meeting)
     db.session.commit()
     for meeting in created:
-        reminders_follow(meeting.id)
+        events.meeting_changed.send(meeting.id)
     return created
 
 
@@ -212,7 +211,7 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
     _fill(meeting, data)
     _drop_stale_changes(meeting, data.rule)
     db.session.commit()
-    reminders_follow(meeting.id)
+    events.meeting_changed.send(meeting.id)
     return changed_parts(before, data)
 
 
@@ -259,4 +258,4 @@ def delete_meeting(meeting: Meeting) -> None:
     meeting_id = meeting.id
     db.session.delete(meeting)
     db.session.commit()
-    reminders_follow(meeting_id)
+    events.meeting_changed.send(meeting_id)

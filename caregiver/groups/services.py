@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 
 from caregiver import clock
 from caregiver.auth.models import User
-from caregiver.auth.services import FieldError, find_by_email
+from caregiver.auth.services import find_by_email
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups.models import (
     GROUP_KINDS,

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.groups import alerts, attendance, dashboard, services

@@ -6,6 +6,7 @@ from flask_login import current_user
 from caregiver.auth import services as auth_services
 from caregiver.auth.forms import LoginForm
 from caregiver.auth.views import AUTH_LIMIT, sign_in
+from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.guidance import forms, planner
 from caregiver.journal import services as journal_services
@@ -80,7 +81,7 @@ def _save(script_form):
     data = planner.journal_entry(script_form.script.data, current_user.timezone)
     try:
         entry = journal_services.create_entry(current_user, data)
-    except auth_services.FieldError as error:
+    except FieldError as error:
         script_form.script.errors = [*script_form.script.errors, error.message]
         return _page(script_form, status=400)
     flash("Your plan is saved in your journal. Only you can read it.", "success")

@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -11,10 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, delete, exists, func, or_, select
 
 from caregiver import clock, crypto
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
+from caregiver.text import clean_text
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -78,12 +78,6 @@ class BadCursor(ValueError):
 
 
 # Input rules -------------------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Keep what was typed, minus control characters other than line breaks and tabs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
 
 
 def parse_tags(raw: str) -> list[str]:

@@ -4,32 +4,21 @@ import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import select
 
 from caregiver import clock
-from caregiver.auth.services import FieldError
+from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.journal import services
 from caregiver.journal.models import JournalEntry
+from caregiver.transfer import ImportReport, NotAnExport, parse_export
 
 FORMAT = "caregiver-journal"
 VERSION = 1
 JSON_NAME = "journal.json"
 MAX_IMPORT_ENTRIES = 20_000
-
-
-class NotAnExport(ValueError):
-    """The file is not a journal export this app can read; the message says why."""
-
-
-@dataclass
-class ImportReport:
-    added: int = 0
-    duplicates: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
 def _entry_dict(entry: services.Entry) -> dict:
@@ -103,24 +92,6 @@ def export_zip(user) -> bytes:
 def _fingerprint(day: date, moment: time, title: str, body: str) -> str:
     text = "\x1f".join([day.isoformat(), moment.isoformat("minutes"), title.strip(), body])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def parse_export(content: bytes, fmt: str, version: int, what: str) -> dict:
-    """The JSON object of an export of format ``fmt`` and ``version``, or NotAnExport.
-
-    ``what`` names the kind of file in messages ("a journal export").
-    """
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotAnExport(f"That file is not {what} (it is not valid JSON).") from error
-    if not isinstance(data, dict) or data.get("format") != fmt:
-        raise NotAnExport(f"That file is not {what} from Caregiver.")
-    if data.get("version") != version:
-        raise NotAnExport(
-            f"That export is version {data.get('version')}; we read version {version}."
-        )
-    return data
 
 
 def read_upload(filename: str, content: bytes) -> dict:

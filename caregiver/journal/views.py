@@ -21,12 +21,14 @@ from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.auth.forms import LoginForm
 from caregiver.auth.views import AUTH_LIMIT, sign_in
+from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
 from caregiver.main import services as main_services
 from caregiver.security import fingerprint, get_own_or_404
+from caregiver.transfer import NotAnExport
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
 IMPORT_MAX_BYTES = 25 * 1024 * 1024
@@ -84,7 +86,7 @@ def _save(form, entry=None):
             entry = services.create_entry(current_user, form.entry_data())
         else:
             services.update_entry(current_user, entry, form.entry_data())
-    except auth_services.FieldError as error:
+    except FieldError as error:
         getattr(form, error.field).errors.append(error.message)
         return _editor(form, entry, 400)
     flash("Your entry is saved.", "success")
@@ -288,7 +290,7 @@ def import_entries():
         upload = form.file.data
         try:
             data = transfer.read_upload(upload.filename or "", upload.read())
-        except transfer.NotAnExport as error:
+        except NotAnExport as error:
             form.file.errors.append(str(error))
         else:
             report = transfer.import_data(current_user, data)
