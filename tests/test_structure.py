@@ -24,11 +24,6 @@ KNOWN_CIRCLE = {
     "caregiver.reminders.messages",
     "caregiver.reminders.outbox",
 }
-# Views that other features still borrow ("log in again, then save what was kept").
-KNOWN_VIEW_IMPORTS = {
-    ("caregiver.journal.views", "caregiver.auth.views"),
-    ("caregiver.guidance.planner_views", "caregiver.auth.views"),
-}
 
 
 def module_name(path: Path) -> str:
@@ -133,7 +128,7 @@ def test_no_feature_imports_another_features_views():
         if target.rpartition(".")[2].endswith("views")
         and feature_of(module) not in (None, feature_of(target))
     }
-    assert borrowed <= KNOWN_VIEW_IMPORTS, borrowed - KNOWN_VIEW_IMPORTS
+    assert borrowed == set()
 
 
 def test_no_import_is_hidden_in_a_function_to_dodge_a_circle():

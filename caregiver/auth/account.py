@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 
 from caregiver.admin import services as admin_services
 from caregiver.auth import forms, services
-from caregiver.auth.views import sign_in
+from caregiver.auth.sign_in import sign_in
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm
 

@@ -10,9 +10,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from caregiver.auth import forms, services
+from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm
@@ -20,18 +21,8 @@ from caregiver.security import TokenError, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
+
 # Per address of the requester: slows password guessing without locking anyone's account.
-AUTH_LIMIT = "10 per minute;60 per hour"
-
-
-def sign_in(user, remember: bool = False) -> None:
-    """Start a fresh session for ``user`` on this device (used after any proof of identity)."""
-    session.clear()  # rotate: nothing from before log-in carries over
-    device = services.describe_device(request.headers.get("User-Agent", ""))
-    services.start_session(user, remember=remember, device=device)
-    login_user(user, remember=remember)
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def register():
@@ -109,7 +100,7 @@ def login():
             if user is not None:
                 sign_in(user, remember=form.remember.data)
                 return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
-            form.form_errors.append("That email and password don't match an account.")
+            form.form_errors.append(MISMATCH)
     return render_template("auth/login.html", form=form, unverified=unverified)
 
 

@@ -3,18 +3,14 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from caregiver.auth import services as auth_services
 from caregiver.auth.forms import LoginForm
-from caregiver.auth.views import AUTH_LIMIT, sign_in
+from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.guidance import forms, planner
 from caregiver.journal import services as journal_services
 
 bp = Blueprint("planner", __name__, url_prefix="/guidance")
-
-UNVERIFIED = "Please confirm your email address first. We sent you a new link."
-MISMATCH = "That email and password don't match an account."
 
 
 @bp.after_request
@@ -60,17 +56,8 @@ def resume():
     """Log in from the planner, then save the script that was kept on the page."""
     login_form = LoginForm()
     script_form = forms.ScriptForm(meta={"csrf": False})  # the log-in form checked the token
-    if not login_form.validate_on_submit():
+    if log_in_again(login_form) is None:
         return _page(script_form, login_form, 400)
-    try:
-        user = auth_services.authenticate(login_form.email.data, login_form.password.data)
-    except auth_services.UnverifiedEmail:
-        login_form.form_errors.append(UNVERIFIED)
-        return _page(script_form, login_form, 400)
-    if user is None:
-        login_form.form_errors.append(MISMATCH)
-        return _page(script_form, login_form, 400)
-    sign_in(user)
     if not script_form.validate():
         return _page(script_form, status=400)
     return _save(script_form)

@@ -18,9 +18,8 @@ from flask import (
 from flask_login import current_user, login_required
 
 from caregiver import clock
-from caregiver.auth import services as auth_services
 from caregiver.auth.forms import LoginForm
-from caregiver.auth.views import AUTH_LIMIT, sign_in
+from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm
@@ -172,16 +171,8 @@ def edit(entry_id):
 def resume():
     """Log in again after a session expired mid-entry, then save what was typed."""
     login_form = LoginForm()
-    if not login_form.validate_on_submit():
+    if log_in_again(login_form) is None:
         return _resume_page(login_form), 400
-    try:
-        user = auth_services.authenticate(login_form.email.data, login_form.password.data)
-    except auth_services.UnverifiedEmail:
-        user = None
-    if user is None:
-        login_form.form_errors.append("That email and password don't match an account.")
-        return _resume_page(login_form), 400
-    sign_in(user)
     target = request.form.get("target_entry", "")
     entry = _own_entry(int(target)) if target.isdigit() else None
     form = forms.EntryForm(meta={"csrf": False}, today=_today())
