@@ -7,7 +7,7 @@ from caregiver.admin import services as admin_services
 from caregiver.auth import forms, services
 from caregiver.auth.sign_in import sign_in
 from caregiver.errors import FieldError
-from caregiver.forms import ActionForm
+from caregiver.forms import ActionForm, show_field_error
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -56,7 +56,7 @@ def change_email():
                 current_user, form.email.data, form.password.data
             )
         except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_field_error(form, error)
         else:
             flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
             return redirect(url_for("account.index"))
@@ -72,7 +72,7 @@ def change_password():
         try:
             services.change_password(user, form.current_password.data, form.new_password.data)
         except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_field_error(form, error)
         else:
             sign_in(user)
             flash("Your password is changed. Every other device has been logged out.", "success")
@@ -116,7 +116,7 @@ def delete_account():
         try:
             services.delete_account(current_user._get_current_object(), form.password.data)
         except FieldError as error:
-            form.password.errors.append(error.message)
+            show_field_error(form, error)
         else:
             logout_user()
             session.clear()

@@ -16,7 +16,7 @@ from caregiver.auth import forms, services
 from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
-from caregiver.forms import ActionForm
+from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import TokenError, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -41,7 +41,7 @@ def register():
                 daily_nudge=form.daily_nudge.data,
             )
         except FieldError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_field_error(form, error)
         else:
             return redirect(url_for("auth.check_email", reason="register"))
     return render_template("auth/register.html", form=form)
@@ -136,7 +136,7 @@ def reset_password(token):
         try:
             user = services.reset_password(token, form.password.data)
         except FieldError as error:
-            form.password.errors.append(error.message)
+            show_field_error(form, error)
         except TokenError as error:
             return _link_problem("reset", error.reason)
         else:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
-from caregiver.forms import ActionForm
+from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, Goal, GoalCheckin
 from caregiver.main import services as main_services
@@ -83,7 +83,7 @@ def saved(form, save):
     try:
         return save() or True
     except FieldError as error:
-        getattr(form, error.field).errors.append(error.message)
+        show_field_error(form, error)
         return None
 
 

@@ -22,7 +22,7 @@ from caregiver.auth.forms import LoginForm
 from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
-from caregiver.forms import ActionForm
+from caregiver.forms import ActionForm, show_field_error
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
 from caregiver.main import services as main_services
@@ -86,7 +86,7 @@ def _save(form, entry=None):
         else:
             services.update_entry(current_user, entry, form.entry_data())
     except FieldError as error:
-        getattr(form, error.field).errors.append(error.message)
+        show_field_error(form, error)
         return _editor(form, entry, 400)
     flash("Your entry is saved.", "success")
     session["journal_draft_saved"] = draft  # the next page tells the browser to drop it
