@@ -85,7 +85,7 @@ def delete_page(model, item_id: int, *, noun: str, describe):
     text = describe(services.open_row(row))
     name = f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
     return render_template(
-        "groups/delete.html",
+        "confirm_delete.html",
         form=form,
         noun=noun,
         name=name,

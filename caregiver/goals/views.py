@@ -243,9 +243,16 @@ def confirm_delete(noun: str, text: str, remove, archived: bool, after: str, **i
     archive_url = (
         None if archived else url_for(f"{request.blueprint}.archive", action="archive", **ids)
     )
-    back = url_for(f"{request.blueprint}.show", **ids)
+    instead = "If you just want it off your today list, archive it instead: its history stays."
     return render_template(
-        "goals/delete.html", form=form, noun=noun, text=text, back=back, archive_url=archive_url
+        "confirm_delete.html",
+        form=form,
+        noun=noun,
+        text=text,
+        consequence="Its check-ins and notes are deleted with it.",
+        alternative=instead if archive_url else "",
+        back=url_for(f"{request.blueprint}.show", **ids),
+        archive_url=archive_url,
     )
 
 

@@ -110,7 +110,7 @@ def delete(meeting_id):
         return redirect(url_for("groups.manage_group", slug=slug))
     dates_url = url_for("meeting_admin.dates", meeting_id=meeting.id)
     return render_template(
-        "groups/delete.html",
+        "confirm_delete.html",
         noun="meeting",
         name=meeting.name,
         consequence="All its dates and RSVPs go with it.",

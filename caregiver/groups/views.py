@@ -145,7 +145,7 @@ def delete(slug):
         flash(f"{group.name} and its meetings were deleted.", "success")
         return redirect(url_for("groups.manage"))
     return render_template(
-        "groups/delete.html",
+        "confirm_delete.html",
         noun="group",
         name=group.name,
         consequence="Its meetings, followers and RSVPs are deleted with it, and it leaves "

@@ -194,7 +194,8 @@ def delete(entry_id):
         )
         return redirect(url_for("journal.index"))
     entry = services.open_entry(row)
-    return render_template("journal/delete.html", entry=entry, form=form)
+    back = url_for("journal.show", entry_id=entry.id)
+    return render_template("journal/delete.html", entry=entry, form=form, noun="entry", back=back)
 
 
 @bp.route("/deleted")
