@@ -44,17 +44,22 @@ def register_blueprints(app: Flask) -> None:
     from caregiver.auth.views import bp as auth_bp
     from caregiver.careplan import contact_views, journey_views, paperwork_views, program_views
     from caregiver.careplan.views import bp as careplan_bp
+    from caregiver.careplan.views import next_step_card
     from caregiver.goals.boundary_views import bp as boundaries_bp
     from caregiver.goals.progress_views import bp as progress_bp
     from caregiver.goals.views import bp as goals_bp
+    from caregiver.goals.views import goals_card
     from caregiver.groups.calendar_views import bp as calendars_bp
     from caregiver.groups.feed_views import bp as feeds_bp
     from caregiver.groups.meeting_admin_views import bp as meeting_admin_bp
     from caregiver.groups.meeting_views import bp as meetings_bp
+    from caregiver.groups.meeting_views import meetings_card
     from caregiver.groups.views import bp as groups_bp
     from caregiver.guidance.planner_views import bp as planner_bp
     from caregiver.guidance.views import bp as guidance_bp
+    from caregiver.guidance.views import reading_card
     from caregiver.journal.views import bp as journal_bp
+    from caregiver.journal.views import prompt_card
     from caregiver.main.views import bp as main_bp
     from caregiver.reminders.views import bp as reminders_bp
 
@@ -66,6 +71,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     guidance.init_app(app)
     reminders.init_app(app)
+    # The home page's cards, top to bottom: each feature's card maker, person -> dict | None.
+    app.extensions["dashboard_cards"] = (
+        goals_card,
+        meetings_card,
+        reading_card,
+        prompt_card,
+        next_step_card,
+    )
 
 
 def init_templates(app: Flask) -> None:

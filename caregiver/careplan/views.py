@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
 from caregiver.forms import ActionForm
-from caregiver.main import services as main_services
 from caregiver.transfer import ImportReport, NotAnExport
 
 bp = Blueprint("careplan", __name__, url_prefix="/careplan")
@@ -119,6 +118,3 @@ def next_step_card(user) -> dict:
     """The dashboard card: the next step the person wrote down for the care plan."""
     plan = services.plan_of(user.id)
     return {"template": "careplan/_dashboard_card.html", "plan": plan, "form": ActionForm()}
-
-
-main_services.add_card(50, next_step_card)

@@ -10,7 +10,6 @@ from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, Goal, GoalCheckin
-from caregiver.main import services as main_services
 from caregiver.security import get_own_or_404
 
 bp = Blueprint("goals", __name__, url_prefix="/goals")
@@ -260,9 +259,6 @@ def goals_card(user) -> dict | None:
     """The dashboard card: how many of today's goals are done."""
     done, total = services.done_today(user.id, services.today(user))
     return {"template": "goals/_dashboard_card.html", "goal_count": total, "done": done}
-
-
-main_services.add_card(10, goals_card)
 
 
 @bp.app_template_filter("cadence")

@@ -14,7 +14,6 @@ from caregiver.groups.access import meeting_or_404
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.models import LANGUAGES
-from caregiver.main import services as main_services
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -141,6 +140,3 @@ def meetings_card(user) -> dict:
         "zone": ZoneInfo(user.timezone),
         "now": now,
     }
-
-
-main_services.add_card(20, meetings_card)

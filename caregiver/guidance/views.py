@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
 from caregiver.guidance import library, services
-from caregiver.main import services as main_services
 
 bp = Blueprint("guidance", __name__, url_prefix="/guidance")
 
@@ -117,6 +116,3 @@ def reading_card(user) -> dict | None:
         "number": number,
         "steps": len(library.START_HERE),
     }
-
-
-main_services.add_card(30, reading_card)

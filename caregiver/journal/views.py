@@ -25,7 +25,6 @@ from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
-from caregiver.main import services as main_services
 from caregiver.security import fingerprint, get_own_or_404
 from caregiver.transfer import NotAnExport
 
@@ -295,6 +294,3 @@ def prompt_card(user) -> dict:
     skip = _small_int(request.args.get("skip", "0"))
     prompt = prompts.for_day(user.id, clock.today_in(user.timezone), skip)
     return {"template": "journal/_prompt_card.html", "prompt": prompt, "skip": skip}
-
-
-main_services.add_card(40, prompt_card)

@@ -5,22 +5,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from caregiver.extensions import db
 
 DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
-
-# Features add a card at import time (``add_card``): a callable person -> dict | None, and the
-# card's place on the page, which stays the same whatever order the features are imported in.
-dashboard_cards: list[tuple[int, Callable]] = []
-
-
-def add_card(place: int, make: Callable) -> None:
-    """Offer a dashboard card; lower places come first."""
-    dashboard_cards.append((place, make))
-    dashboard_cards.sort(key=lambda card: card[0])
 
 
 def health() -> dict[str, str]:
@@ -49,5 +40,7 @@ def crisis_resources(path: str | None = None) -> dict:
 
 
 def cards_for(user) -> list[dict]:
-    """The dashboard cards the installed features offer this person."""
-    return [card for _place, make in dashboard_cards if (card := make(user))]
+    """The dashboard cards the features offer this person, in the order the app declared them
+    (``web.DASHBOARD_CARDS``); a card maker returns None to stay away."""
+    makers: tuple[Callable, ...] = current_app.extensions["dashboard_cards"]
+    return [card for make in makers if (card := make(user))]
