@@ -25,8 +25,9 @@ from bench import Row
 from caregiver import clock, mail
 from caregiver.auth.models import User
 from caregiver.extensions import db
+from caregiver.outbox.models import SENT, OutboxMessage
 from caregiver.reminders import jobs, messages
-from caregiver.reminders.models import SENT, OutboxMessage, ReminderPreference
+from caregiver.reminders.models import ReminderPreference
 
 COUNT = 10_000
 MIN_RATIO = 0.5

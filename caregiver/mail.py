@@ -1,6 +1,6 @@
 """Building messages (text + HTML from paired templates) and the ways they go out.
 
-The app mails only through the outbox (``reminders.outbox``), which renders each message with
+The app mails only through the outbox (``caregiver.outbox``), which renders each message with
 ``render_message``, turns it into bytes with ``prepare`` and hands it to a ``connection()``: SMTP
 when ``SMTP_HOST`` is set, otherwise the console and ``instance/mail/``. The scheduler keeps one
 ``connection(own_process=True)`` open for a whole run, talking from a child process.

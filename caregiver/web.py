@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 from flask_login import current_user
 
-from caregiver import guidance, mail, reminders
+from caregiver import auth, guidance, mail, reminders
 from caregiver.extensions import login_manager
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     careplan = (careplan_bp, journey_views.bp, program_views.bp, paperwork_views.bp)
     for blueprint in (*blueprints, *features, *extras, *careplan, contact_views.bp):
         app.register_blueprint(blueprint)
+    auth.init_app(app)
     guidance.init_app(app)
     reminders.init_app(app)
     # The home page's cards, top to bottom: each feature's card maker, person -> dict | None.

@@ -7,19 +7,19 @@ import pytest
 import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, link_in, log_in, submit
 
-from caregiver import clock
+from caregiver import clock, outbox
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.reminders import jobs, outbox, services
-from caregiver.reminders.models import (
+from caregiver.outbox.models import (
     PENDING,
     PRIORITY_REMINDER,
     PRIORITY_SECURITY,
     SENT,
     SKIPPED,
     OutboxMessage,
-    ReminderSettings,
 )
+from caregiver.reminders import jobs, services
+from caregiver.reminders.models import ReminderSettings
 
 pytestmark = pytest.mark.time_dependent
 

@@ -21,8 +21,8 @@ from caregiver.groups.models import (
     MeetingChange,
     SupportGroup,
 )
+from caregiver.outbox.models import OutboxMessage
 from caregiver.reminders import jobs
-from caregiver.reminders.models import OutboxMessage
 
 pytestmark = pytest.mark.time_dependent
 

@@ -17,7 +17,7 @@ from pinned_clock import pinned_env
 
 from bench.reminders import add_due_reminders
 from caregiver.extensions import db
-from caregiver.reminders.models import SENT, OutboxMessage
+from caregiver.outbox.models import SENT, OutboxMessage
 
 pytestmark = pytest.mark.ticking_clock
 

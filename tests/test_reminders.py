@@ -14,19 +14,12 @@ import sqlalchemy as sa
 from helpers import PASSWORD, link_in, log_in, next_local, raw_values, submit, today
 from pinned_clock import clock_change_day
 
-from caregiver import clock
+from caregiver import clock, outbox
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
-from caregiver.reminders import jobs, outbox, planner, schedule, services
-from caregiver.reminders.models import (
-    FAILED,
-    PENDING,
-    SENT,
-    SKIPPED,
-    OutboxMessage,
-    ReminderPreference,
-    ReminderSettings,
-)
+from caregiver.outbox.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
+from caregiver.reminders import jobs, planner, schedule, services
+from caregiver.reminders.models import ReminderPreference, ReminderSettings
 
 EVERY_DAY = frozenset(range(7))
 PICKUP = timedelta(seconds=30)  # the scheduler ticks every 30 s at most

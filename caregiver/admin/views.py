@@ -3,9 +3,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from caregiver import outbox
 from caregiver.admin import services
 from caregiver.forms import ActionForm
-from caregiver.reminders import jobs, outbox
+from caregiver.reminders import jobs
 from caregiver.reminders import services as reminder_services
 from caregiver.security import admin_required
 

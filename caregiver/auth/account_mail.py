@@ -11,12 +11,11 @@ when the mail is sent, from the account as it is then, so a retried mail carries
 import uuid
 from datetime import datetime, timedelta
 
-from caregiver import mail, security
+from caregiver import mail, outbox, security
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.reminders import outbox
-from caregiver.reminders.models import PRIORITY_SECURITY
-from caregiver.reminders.outbox import Skip
+from caregiver.outbox import Skip
+from caregiver.outbox.models import PRIORITY_SECURITY
 
 # How long each kind is still worth sending: past that, the person has given up on it (or a
 # "just changed" notice would no longer be true), and the row is skipped as expired.
@@ -51,6 +50,17 @@ def send(kind: str, user: User, to_address: str | None = None) -> None:
     db.session.commit()
     with outbox.Sender(own_process=False) as sender:
         sender.deliver(limit=1, key=key)
+
+
+class Batch:
+    """Account mail in a claimed batch (registered with the outbox by ``auth.init_app``): no
+    reminder checks and no unsubscribe link, and each row read at send time."""
+
+    def __init__(self, rows, now: datetime):
+        self.now = now
+
+    def render(self, row) -> mail.Message:
+        return render(row, self.now)
 
 
 def render(row, now: datetime) -> mail.Message:

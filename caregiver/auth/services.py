@@ -1,7 +1,7 @@
 """Accounts: registration, verification, log-in sessions, passwords, email changes."""
 
 import secrets
-from datetime import time, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -83,10 +83,7 @@ def register(
     existing = find_by_email(email)
     if existing is None:
         user = create_user(email, display_name, password, timezone)
-        if daily_nudge:
-            from caregiver.reminders import services as reminder_services
-
-            reminder_services.set_journal_nudge(user, True, time(20, 0), frozenset(range(7)))
+        events.registered.send(user, daily_nudge=daily_nudge)
         send_verification(user)
         return
     security.hash_password(password)  # same work either way, so timing tells nothing

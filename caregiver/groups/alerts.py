@@ -9,13 +9,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from caregiver import mail
+from caregiver import mail, outbox
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
-from caregiver.reminders import outbox
-from caregiver.reminders.models import PRIORITY_NOTICE
-from caregiver.reminders.outbox import Skip
+from caregiver.outbox import Skip
+from caregiver.outbox.models import PRIORITY_NOTICE
 
 BODY_MAX = 2000
 NOTICE_KINDS = ("group_message", "meeting_changed")

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from caregiver.extensions import db
+from caregiver.reminders import jobs
 
 DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
 
@@ -17,8 +18,6 @@ DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.
 def health() -> dict[str, str]:
     """The state of each part: the database ("ok" or "error") and the reminder scheduler
     ("ok", "stale" when it missed three minutes of ticks, "never" when none has run)."""
-    from caregiver.reminders import jobs
-
     try:
         db.session.execute(text("SELECT 1"))
         state, _last = jobs.scheduler_state()

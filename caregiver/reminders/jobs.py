@@ -12,12 +12,14 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlalchemy import delete
 
-from caregiver import clock
+from caregiver import clock, outbox
 from caregiver.config import ConfigError
 from caregiver.extensions import db
 from caregiver.groups.models import GroupNotice
-from caregiver.reminders import outbox, planner
-from caregiver.reminders.models import SENT, SKIPPED, OutboxMessage, SchedulerHeartbeat
+from caregiver.journal import services as journal_services
+from caregiver.outbox.models import SENT, SKIPPED, OutboxMessage
+from caregiver.reminders import planner
+from caregiver.reminders.models import SchedulerHeartbeat
 
 HEARTBEAT = "scheduler"
 HEARTBEAT_STALE = timedelta(minutes=3)
@@ -70,8 +72,6 @@ def scheduler_state(now: datetime | None = None) -> tuple[str, datetime | None]:
 def cleanup(now: datetime | None = None) -> dict[str, int]:
     """Daily: erase journal entries deleted over 30 days ago, old sent or skipped mail rows, and
     the words of old group notices (their mail expired long before)."""
-    from caregiver.journal import services as journal_services
-
     now = now or clock.now()
     purged = journal_services.purge_deleted(now)
     old = db.session.execute(

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from caregiver import mail, security
-from caregiver.auth import account_mail
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
@@ -21,10 +20,10 @@ from caregiver.groups import alerts
 from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
 from caregiver.journal import services as journal_services
+from caregiver.outbox import Skip
 from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
-from caregiver.reminders.outbox import Skip
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # a link in an old mail still works for over a year
@@ -58,7 +57,8 @@ def unsubscribe_headers(token: str, link: str) -> dict[str, str]:
 
 
 class Batch:
-    """Renders a claimed batch: what every row needs is read in a few queries up front."""
+    """Renders the reminders and group notices of a claimed batch: what every row needs is read
+    in a few queries up front. Registered with the outbox by ``reminders.init_app``."""
 
     def __init__(self, rows, now: datetime):
         self.now = now
@@ -88,8 +88,6 @@ class Batch:
 
     def render(self, row) -> mail.Message:
         """The message for ``row``, or Skip with the reason it should not go out."""
-        if row.kind in account_mail.ACCOUNT_KINDS:
-            return account_mail.render(row, self.now)  # no reminder checks, no unsubscribe
         person = self.people.get(row.user_id)
         if person is None:
             raise Skip("person deleted")

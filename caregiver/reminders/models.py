@@ -1,9 +1,6 @@
-"""Reminder preferences (what each person asked for, and when it is next due), the outbox (one
-row per message, delivered by the scheduler), and the scheduler's heartbeat.
-
-No message body is stored: a row names the person, the kind and the object, and the message is
-rendered when it is sent, from what is true then.
-"""
+"""Reminder preferences (what each person asked for, and when it is next due), a person's mail
+settings, and the scheduler's heartbeat. The messages themselves are rows of the outbox
+(``caregiver.outbox.models``)."""
 
 from datetime import date, datetime, time
 
@@ -11,7 +8,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    SmallInteger,
     String,
     Time,
     UniqueConstraint,
@@ -33,13 +29,6 @@ REMINDER_KINDS = {
 }
 MEETING_KINDS = ("meeting_day_before", "meeting_hour_before")
 EVERY_DAY = "0,1,2,3,4,5,6"  # Monday = 0, as Python's date.weekday()
-
-# Outbox priorities: lower goes first. Account-security mail never waits behind reminders.
-PRIORITY_SECURITY = 0
-PRIORITY_NOTICE = 3  # a group's schedule changes and notes
-PRIORITY_REMINDER = 5
-
-PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
 
 
 class ReminderSettings(db.Model):
@@ -91,43 +80,6 @@ class ReminderPreference(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=clock.now, onupdate=clock.now
     )
-
-
-class OutboxMessage(db.Model):
-    """A message to send once: its idempotency key makes a second planning of it a no-op."""
-
-    __tablename__ = "outbox"
-    __table_args__ = (
-        Index(
-            "ix_outbox_ready",
-            "priority",
-            "next_attempt_at",
-            sqlite_where=text("status = 'pending'"),
-            postgresql_where=text("status = 'pending'"),
-        ),
-        Index("ix_outbox_status_created", "status", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(30))
-    object_id: Mapped[int] = mapped_column(default=0)
-    local_date: Mapped[date | None] = mapped_column(Date)
-    # Only where the message goes elsewhere than the person's address (a new address to confirm).
-    to_address: Mapped[str | None] = mapped_column(String(320))
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
-    priority: Mapped[int] = mapped_column(SmallInteger, default=PRIORITY_REMINDER)
-    status: Mapped[str] = mapped_column(String(10), default=PENDING)
-    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    locked_by: Mapped[str | None] = mapped_column(String(64))
-    message_id: Mapped[str] = mapped_column(String(200))
-    last_error: Mapped[str | None] = mapped_column(String(200))
-    skip_reason: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SchedulerHeartbeat(db.Model):

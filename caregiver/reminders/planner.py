@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 
-from caregiver import clock
+from caregiver import clock, outbox
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.reminders import outbox, schedule, services
-from caregiver.reminders.models import PENDING, SKIPPED, ReminderPreference
+from caregiver.outbox.models import PENDING, SKIPPED
+from caregiver.reminders import schedule, services
+from caregiver.reminders.models import ReminderPreference
 
 BATCH = 500
 

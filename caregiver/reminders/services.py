@@ -16,13 +16,12 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
 from caregiver.groups.models import Meeting
+from caregiver.outbox.models import FAILED, OutboxMessage
 from caregiver.reminders import meetings as meeting_reminders
 from caregiver.reminders import schedule
 from caregiver.reminders.models import (
     EVERY_DAY,
-    FAILED,
     MEETING_KINDS,
-    OutboxMessage,
     ReminderPreference,
     ReminderSettings,
 )
@@ -281,3 +280,21 @@ def outbox_health(page: int = 1) -> OutboxHealth:
         .offset((page - 1) * FAILED_PER_PAGE)
     ).all()
     return OutboxHealth(counts, failed, page, pages)
+
+
+def address_refused(user_id: int, reason: str, now: datetime) -> None:
+    """Pause reminders to an address a mail server refused for good (until it is confirmed
+    again); the outbox commits this with the message's failure."""
+    settings = db.session.get(ReminderSettings, user_id)
+    if settings is None:
+        settings = ReminderSettings(user_id=user_id)
+        db.session.add(settings)
+    settings.bounced_at = now
+    settings.bounce_reason = reason
+
+
+def registered(user, daily_nudge: bool = False) -> None:
+    """Turn on the evening journal nudge a new person asked for when signing up (it waits,
+    like every reminder, until their address is confirmed)."""
+    if daily_nudge:
+        set_journal_nudge(user, True, DEFAULT_JOURNAL_TIME, frozenset(range(7)))

@@ -5,6 +5,10 @@ Delivery is at least once with a bound: a row is marked sent right after the ser
 (SMTP 250), one row at a time. A sender killed between the server's 250 and that commit leaves
 its one in-flight row to be sent again when the lease expires: at most one duplicate per crashed
 sender, never a lost message. The fixed Message-ID lets mail clients fold such a repeat.
+
+The outbox knows no feature: each feature registers, from its ``init_app``, how its kinds of mail
+are rendered (``register``), and hears through ``events.address_refused`` that a server refused
+an address for good.
 """
 
 import random
@@ -12,6 +16,7 @@ import smtplib
 import socket
 import uuid
 from collections import deque
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -19,16 +24,15 @@ from email.utils import make_msgid
 
 import sqlalchemy as sa
 
-from caregiver import clock, mail, mail_line
+from caregiver import clock, events, mail, mail_line
 from caregiver.extensions import db
-from caregiver.reminders.models import (
+from caregiver.outbox.models import (
     FAILED,
     PENDING,
     PRIORITY_REMINDER,
     SENT,
     SKIPPED,
     OutboxMessage,
-    ReminderSettings,
 )
 
 LEASE = timedelta(minutes=5)
@@ -69,6 +73,35 @@ class Skip(Exception):  # noqa: N818 - reads as "raise Skip(reason)"
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+# kind -> prepare(rows, now): an object whose render(row) gives the message, or raises Skip.
+_renderers: dict[str, Callable] = {}
+
+
+def register(kinds, prepare: Callable) -> None:
+    """Say how mail of these kinds is rendered: ``prepare(rows, now)`` is called once for the
+    rows of a batch that share it (to read what they need in a few queries), and its
+    ``render(row)`` gives each message or raises Skip."""
+    for kind in kinds:
+        _renderers[kind] = prepare
+
+
+class _Rendering:
+    """A claimed batch rendered by the preparers its kinds registered."""
+
+    def __init__(self, rows, now: datetime):
+        by_prepare: dict[Callable, list] = {}
+        for row in rows:
+            if row.kind in _renderers:
+                by_prepare.setdefault(_renderers[row.kind], []).append(row)
+        self.prepared = {prepare: prepare(group, now) for prepare, group in by_prepare.items()}
+
+    def render(self, row) -> mail.Message:
+        prepare = _renderers.get(row.kind)
+        if prepare is None:
+            raise Skip("unknown kind")
+        return self.prepared[prepare].render(row)
 
 
 def idempotency_key(kind: str, user_id: int, object_id: int, local_date: date | None) -> str:
@@ -222,15 +255,13 @@ class Sender:
 
     def deliver(self, limit: int = BATCH, key: str | None = None) -> Delivery:
         """Claim one batch (or the row with ``key``) and send it; what happened to its rows."""
-        from caregiver.reminders import messages  # rendering needs every feature's services
-
         done = Delivery()
         now = self.fixed_now or clock.now()  # a long run keeps its leases fresh
         ids = claim(now, self.worker, limit, key) if not self.broken else []
         if not ids:
             return done
         rows = _claimed(ids)
-        batch = messages.Batch(rows, now)
+        batch = _Rendering(rows, now)
         handed = deque()  # rows handed to the transport whose outcome is not read yet
         for index, row in enumerate(rows):
             prepared = _prepare(row, batch, done)  # while the child sends the ones before
@@ -405,8 +436,8 @@ def _refused(row, code: int, text, now: datetime, done: Delivery, recipient: boo
     if code < 500:
         _retry(row, reason, now, done)
         return
-    if recipient:
-        _mark_bouncing(row.user_id, reason, now)
+    if recipient:  # committed with the row's failure below
+        events.address_refused.send(row.user_id, reason=reason, now=now)
     _record(
         [row.id], status=FAILED, attempts=row.attempts + 1, last_error=reason, locked_until=None
     )
@@ -423,15 +454,6 @@ def _retry(row, reason: str, now: datetime, done: Delivery) -> None:
         values["next_attempt_at"] = now + retry_delay(attempts)
         done.retried += 1
     _record([row.id], **values)
-
-
-def _mark_bouncing(user_id: int, reason: str, now: datetime) -> None:
-    settings = db.session.get(ReminderSettings, user_id)
-    if settings is None:
-        settings = ReminderSettings(user_id=user_id)
-        db.session.add(settings)
-    settings.bounced_at = now
-    settings.bounce_reason = reason
 
 
 def _decoded(text) -> str:
