@@ -4,6 +4,7 @@ The import graph is read from the source with ``ast``, imports inside functions 
 """
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -122,3 +123,18 @@ def test_no_import_is_hidden_in_a_function_to_dodge_a_circle():
     dodges = [(module, target) for module, target, comment in inner
               if "circ" in comment.lower() or "in turn" in comment.lower()]  # fmt: skip
     assert dodges == []
+
+
+def test_every_route_is_a_decorator_that_a_grep_for_its_path_finds(app):
+    source = "\n".join(path.read_text() for path in PACKAGE.rglob("*.py"))
+    decorated = set(re.findall(r'@\w+\.(?:route|get|post)\(\s*"([^"]*)"', source))
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        blueprint = app.blueprints.get(rule.endpoint.rpartition(".")[0])
+        prefix = (blueprint.url_prefix or "") if blueprint else ""
+        path = rule.rule.removeprefix(prefix) or "/"
+        if path not in decorated:
+            missing.append(rule.rule)
+    assert missing == []

@@ -4,9 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from caregiver.careplan import forms, journey, rules, services
+from caregiver.careplan import forms, journey, pages, rules, services
 from caregiver.careplan.models import JourneyEvent
-from caregiver.careplan.pages import item_routes
 
 bp = Blueprint("careplan_journey", __name__, url_prefix="/careplan/journey")
 RELAPSE_ARTICLE = "when-relapse-happens"
@@ -29,7 +28,17 @@ def index():
     )
 
 
-item_routes(bp, JourneyEvent, forms.EventForm, noun="event", describe=journey.describe)
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id=None):
+    return pages.edit_page(JourneyEvent, forms.EventForm, event_id, noun="event")
+
+
+@bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(event_id):
+    return pages.delete_page(JourneyEvent, event_id, noun="event", describe=journey.describe)
 
 
 @bp.route("/counter", methods=["GET", "POST"])

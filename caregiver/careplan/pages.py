@@ -1,7 +1,10 @@
-"""View helpers the care plan's pages share: the add, edit and delete pages of each kind of row."""
+"""View helpers the care plan's pages share: the add, edit and delete pages of each kind of row.
+
+Each views module declares its own routes and calls these, so a grep for a URL finds its view.
+"""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from caregiver.careplan import services
 from caregiver.errors import FieldError
@@ -15,30 +18,6 @@ ADD_TITLES = {
     "contact": "Add a contact",
     "call": "Log a call",
 }
-
-
-def item_routes(bp, model, form_class, *, noun: str, describe, prefix="", then=None):
-    """Register the add, edit and delete pages of one kind of row on ``bp``.
-
-    ``describe`` names an opened row on its delete page. The endpoints are ``edit``
-    (``<prefix>/new`` and ``<prefix>/<id>/edit``) and ``delete``, with ``_<noun>`` after them
-    when there is a ``prefix``; the id is named ``<noun>_id``.
-    """
-    suffix, id_name = (f"_{noun}" if prefix else ""), f"{noun}_id"
-
-    @login_required
-    def edit(**ids):
-        return edit_page(model, form_class, ids.get(id_name), noun=noun, then=then)
-
-    @login_required
-    def delete(**ids):
-        return delete_page(model, ids[id_name], noun=noun, describe=describe)
-
-    both = ["GET", "POST"]
-    if form_class is not None:  # without a form, rows are added elsewhere and only deleted here
-        bp.add_url_rule(f"{prefix}/new", f"edit{suffix}", edit, methods=both)
-        bp.add_url_rule(f"{prefix}/<int:{id_name}>/edit", f"edit{suffix}", edit, methods=both)
-    bp.add_url_rule(f"{prefix}/<int:{id_name}>/delete", f"delete{suffix}", delete, methods=both)
 
 
 def edit_page(model, form_class, item_id=None, *, noun: str, then=None):

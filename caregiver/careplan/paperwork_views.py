@@ -5,9 +5,8 @@ from operator import attrgetter
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from caregiver.careplan import forms, services
+from caregiver.careplan import forms, pages, services
 from caregiver.careplan.models import InsuranceCall, PaperworkDocument
-from caregiver.careplan.pages import item_routes
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import get_own_or_404
@@ -90,14 +89,24 @@ def toggle_document(document_id):
     return redirect(url_for("careplan_paperwork.index", _anchor=f"document-{document_id}"))
 
 
-item_routes(
-    bp,
-    InsuranceCall,
-    forms.CallForm,
-    noun="call",
-    describe=attrgetter("who"),
-    prefix="/calls",
-    then=_next_step_from_call,
-)
-by_name = attrgetter("name")
-item_routes(bp, PaperworkDocument, None, noun="document", describe=by_name, prefix="/documents")
+@bp.route("/calls/new", methods=["GET", "POST"])
+@bp.route("/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_call(call_id=None):
+    return pages.edit_page(
+        InsuranceCall, forms.CallForm, call_id, noun="call", then=_next_step_from_call
+    )
+
+
+@bp.route("/calls/<int:call_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_call(call_id):
+    return pages.delete_page(InsuranceCall, call_id, noun="call", describe=attrgetter("who"))
+
+
+@bp.route("/documents/<int:document_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_document(document_id):
+    return pages.delete_page(
+        PaperworkDocument, document_id, noun="document", describe=attrgetter("name")
+    )

@@ -6,14 +6,25 @@ from operator import attrgetter
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from caregiver.careplan import forms, rules, services
+from caregiver.careplan import forms, pages, rules, services
 from caregiver.careplan.models import Program
-from caregiver.careplan.pages import item_routes
 from caregiver.security import get_own_or_404
 
 bp = Blueprint("careplan_programs", __name__, url_prefix="/careplan/programs")
 COMPARE_MIN, COMPARE_MAX = 2, 3
-item_routes(bp, Program, forms.ProgramForm, noun="program", describe=attrgetter("name"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:program_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(program_id=None):
+    return pages.edit_page(Program, forms.ProgramForm, program_id, noun="program")
+
+
+@bp.route("/<int:program_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(program_id):
+    return pages.delete_page(Program, program_id, noun="program", describe=attrgetter("name"))
 
 
 @bp.route("/")
