@@ -11,13 +11,14 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
-from datetime import time as clock
+from datetime import time as wall_time
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from bench import Row, median_ms, within_ratio, within_time
+from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import User
 from caregiver.extensions import db
@@ -131,7 +132,7 @@ def make_entry(rng: random.Random, today: date) -> tuple[EntryData, bool]:
         body=make_body(rng, with_marker),
         # From yesterday back: today's date with a later clock time would be in the future.
         entry_date=today - timedelta(days=rng.randint(1, DAYS_BACK)),
-        entry_time=clock(rng.randint(6, 23), rng.randrange(0, 60, 5)),
+        entry_time=wall_time(rng.randint(6, 23), rng.randrange(0, 60, 5)),
         title=title.capitalize(),
         mood=rng.choice([None, 1, 2, 3, 4, 5]),
         tags=rng.sample(TAGS, rng.randint(0, 3)),
@@ -141,7 +142,7 @@ def make_entry(rng: random.Random, today: date) -> tuple[EntryData, bool]:
 
 def _add_entries(user: User, count: int, rng: random.Random) -> int:
     """Add ``count`` entries for ``user`` straight through the service; return how many marked."""
-    today = services.today_for(user.timezone)
+    today = clock.today_in(user.timezone)
     marked = 0
     for number in range(1, count + 1):
         data, with_marker = make_entry(rng, today)
@@ -334,7 +335,7 @@ def create_row(data: Journals) -> Row:
         # Its own app context and a freshly loaded person, as a request that saves an entry.
         with data.app.app_context():
             user = db.session.get(User, user_id)
-            entry, _marked = make_entry(rng, services.today_for(user.timezone))
+            entry, _marked = make_entry(rng, clock.today_in(user.timezone))
             services.create_entry(user, entry)
 
     ms = median_ms(create, FAST_REPEATS)

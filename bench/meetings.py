@@ -39,7 +39,6 @@ from caregiver.groups.models import (
     MeetingChange,
     SupportGroup,
 )
-from caregiver.models import utcnow
 
 SEED = 11
 SIZES = (20, 2_000)
@@ -121,7 +120,7 @@ def _row(data: MeetingData, group_id: int) -> Meeting:
     """A meeting as ``create_meeting`` saves it, from data the service has checked."""
     values = asdict(check_meeting(data))
     values["weekdays"] = ",".join(str(day) for day in sorted(set(data.weekdays)))
-    return Meeting(group_id=group_id, updated_at=utcnow(), **values)
+    return Meeting(group_id=group_id, updated_at=clock.now(), **values)
 
 
 def _today(meeting: Meeting) -> date:

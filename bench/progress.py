@@ -11,12 +11,12 @@ from flask import Flask
 
 from bench import Row, median_ms, within_time
 from bench.journal import PASSWORD, TIMEZONE, StatementCounter, get_page, logged_in_client
+from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, services
 from caregiver.goals.models import BoundaryCheckin, Goal, GoalCheckin, WellbeingCheckin
 from caregiver.journal import services as journal
-from caregiver.models import utcnow
 
 SEED = 7
 PEOPLE = {"one-goal": 1, "fifty-goals": 50}
@@ -48,7 +48,7 @@ def _checkins(rng: random.Random, user_id: int, item_id: int, column: str, first
 
 
 def _fill(user, goal_count: int, rng: random.Random) -> None:
-    today = rules.day_for(utcnow(), user.timezone)
+    today = rules.day_for(clock.now(), user.timezone)
     first = today - timedelta(days=DAYS_BACK)
     rows = []
     for number in range(goal_count):
@@ -67,7 +67,7 @@ def _fill(user, goal_count: int, rng: random.Random) -> None:
         day = today - timedelta(days=back)
         mood = rng.randint(1, 5)
         entry = journal.EntryData(
-            body="A day.", entry_date=day, entry_time=utcnow().time(), mood=mood
+            body="A day.", entry_date=day, entry_time=clock.now().time(), mood=mood
         )
         journal.add_entry(user, entry)
     for back in range(12):
