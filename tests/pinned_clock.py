@@ -10,8 +10,8 @@ own clock runs on too, and every process it starts agrees on what time it is.
 The instants, all found from the real date the run starts, so that none can slip into the past:
 - every test runs at ``now`` (the instant the run started), ``in-1-year`` and ``in-5-years``;
 - tests marked ``time_dependent`` also run at each hard instant below.
-Only the ``now`` run uses PostgreSQL as well as SQLite: the database stores the instants the app
-hands it and never reads a clock of its own.
+The hard instants run on SQLite only (the three others on PostgreSQL too): the database stores
+the instants the app hands it and never reads a clock of its own.
 
 ``--instants=now`` (or any comma-separated names) runs fewer, for a quick loop; ``--run-start``
 replays a run as if it had started at another real instant (ISO 8601 with an offset).
@@ -32,6 +32,7 @@ from caregiver import clock
 RUN_START = "CAREGIVER_TEST_RUN_START"  # shared with xdist's workers through the environment
 SUBPROCESS_PIN = "CAREGIVER_TEST_PINNED_AT"  # read by pinned_site/sitecustomize.py
 PINNED_SITE = Path(__file__).parent / "pinned_site"
+EVERY_TEST = ("now", "in-1-year", "in-5-years")  # on every database
 DATABASE_EVERY_INSTANT = "sqlite"
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -79,9 +80,9 @@ def instants(start: datetime) -> tuple[list[Instant], list[Instant]]:
     spring = clock_change_day(start, NEW_YORK, forward=True)
     fall = clock_change_day(start, NEW_YORK, forward=False)
     every = [
-        Instant("now", start, "the instant the run started"),
-        Instant("in-1-year", start + relativedelta(years=1), "one year ahead"),
-        Instant("in-5-years", start + relativedelta(years=5), "five years ahead"),
+        Instant(EVERY_TEST[0], start, "the instant the run started"),
+        Instant(EVERY_TEST[1], start + relativedelta(years=1), "one year ahead"),
+        Instant(EVERY_TEST[2], start + relativedelta(years=5), "five years ahead"),
     ]
     hard = [
         Instant("la-2345", _next_local(start, LOS_ANGELES, time(23, 45)),
@@ -167,14 +168,15 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(config, items):
-    # The database_url fixture is parametrized by engine; the other instants keep to SQLite.
+    # The database_url fixture is parametrized by engine; the hard instants keep to SQLite.
     kept, dropped = [], []
     for item in items:
         params = getattr(item, "callspec", None)
         params = params.params if params else {}
         instant = params.get("pinned_clock")
         engine = params.get("database_url", DATABASE_EVERY_INSTANT)
-        if instant is not None and instant.name != "now" and engine != DATABASE_EVERY_INSTANT:
+        hard = instant is not None and instant.name not in EVERY_TEST
+        if hard and engine != DATABASE_EVERY_INSTANT:
             dropped.append(item)
         else:
             kept.append(item)

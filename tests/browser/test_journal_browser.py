@@ -171,6 +171,8 @@ def test_a_draft_survives_a_crash_and_is_cleared_after_saving(page, live_server,
     expect(page.get_by_text("You have an unsaved draft")).to_have_count(0)
     save_entry(page)
     expect(page.locator(".entry-body")).to_contain_text("I sat with her anyway.")
+    # The saved page's script drops the draft; it runs after the text is parsed, before "load".
+    page.wait_for_load_state("load")
     assert page.evaluate(DRAFT_KEYS) == []
     check(page, "draft-saved")
 
