@@ -56,7 +56,6 @@ class Listing:
     group: SupportGroup
     start: datetime  # in the viewer's timezone
     end: datetime
-    minutes_in: int | None = None  # since it started, while it is going on
 
     @property
     def local_time_differs(self) -> bool:
@@ -66,10 +65,7 @@ class Listing:
 
 
 def window(filters: Filters, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
-    """The instants a search covers: from now, for two weeks, tonight, or this weekend.
-
-    A meeting going on when the window opens is in it too, until its last minute.
-    """
+    """The instants a search covers: from now, for two weeks, tonight, or this weekend."""
     local_now = now.astimezone(zone)
     today = local_now.date()
     if filters.when == "tonight":
@@ -164,9 +160,7 @@ def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence
     return [item[3] for item in found]
 
 
-def listings(
-    occurrences: list[recurrence.Occurrence], zone: ZoneInfo, now: datetime
-) -> list[Listing]:
+def listings(occurrences: list[recurrence.Occurrence], zone: ZoneInfo) -> list[Listing]:
     """The occurrences on one page with their meetings and groups, in one query."""
     ids = {occurrence.meeting_id for occurrence in occurrences}
     meetings = {
@@ -182,7 +176,6 @@ def listings(
             meetings[occurrence.meeting_id].group,
             occurrence.start.astimezone(zone),
             occurrence.end.astimezone(zone),
-            occurrence.minutes_in(now),
         )
         for occurrence in occurrences
     ]

@@ -48,7 +48,7 @@ def index():
         "groups/meetings.html",
         form=form,
         filters=filters,
-        listings=finder.listings(shown, zone, now),
+        listings=finder.listings(shown, zone),
         now=now,
         total=len(found),
         page=page,
