@@ -241,3 +241,14 @@ def raw_values(engine) -> bytes:
                 for value in row:
                     chunks.append(value if isinstance(value, bytes) else str(value).encode())
     return b"\x00".join(chunks)
+
+
+def shown_text(locator) -> str:
+    """The text of a page element as a reader sees it, line breaks and all.
+
+    Line breaks in an entry come from the stylesheet (``white-space: pre-wrap``); read before the
+    new page's stylesheet applies, the browser folds them into spaces. The page's load event comes
+    after its stylesheets, so wait for it first.
+    """
+    locator.page.wait_for_load_state("load")
+    return locator.inner_text()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from helpers import PASSWORD
+from helpers import PASSWORD, shown_text
 from playwright.sync_api import expect
 
 from caregiver import clock
@@ -86,7 +86,7 @@ def test_write_read_search_delete_restore_on_a_phone(page, live_server, check):
     entry_body = page.locator(".entry-body")
     expect(entry_body).to_contain_text("<b>not bold</b>")  # shown as typed, not as markup
     expect(entry_body.locator("b")).to_have_count(0)
-    text = entry_body.inner_text()
+    text = shown_text(entry_body)
     assert "dinner.\n<b>not bold</b>\nSlept" in text, repr(text)  # line breaks kept
     expect(page.get_by_text("Mood: Good")).to_be_visible()
     tags = page.get_by_role("list", name="Tags")
@@ -229,7 +229,7 @@ def test_an_expired_session_keeps_the_entry_and_saves_it_after_logging_in_again(
     expect(page).to_have_url(re.compile(r"/journal/\d+$"))
     entry_body = page.locator(".entry-body")
     expect(entry_body).to_contain_text("The nurse was kind.")
-    assert entry_body.inner_text() == body  # every line, kept exactly as typed
+    assert shown_text(entry_body) == body  # every line, kept exactly as typed
     expect(page.get_by_text("Mood: Low")).to_be_visible()
     expect(page.get_by_role("list", name="Tags").get_by_role("link")).to_have_text(["hospital"])
     assert page.evaluate(DRAFT_KEYS) == []  # saved, so the browser's copy is dropped

@@ -2,7 +2,7 @@
 
 import re
 
-from helpers import PASSWORD
+from helpers import PASSWORD, shown_text
 from playwright.sync_api import expect
 
 from caregiver.auth import services as auth_services
@@ -89,7 +89,7 @@ def test_plan_change_and_save_a_conversation_on_a_phone(page, live_server, check
     expect(page).to_have_url(re.compile(r"/journal/\d+$"))
     expect(page.get_by_text("Your plan is saved in your journal.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Conversation plan")
-    assert page.locator(".entry-body").inner_text() == mine
+    assert shown_text(page.locator(".entry-body")) == mine
     check(page, "planner-saved")
 
 
