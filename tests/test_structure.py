@@ -125,16 +125,23 @@ def test_no_import_is_hidden_in_a_function_to_dodge_a_circle():
     assert dodges == []
 
 
+def test_no_circle_between_features():
+    edges, _inner = import_graph()
+    between = defaultdict(set)
+    for module, targets in edges.items():
+        for target in targets:
+            if None is not feature_of(module) != feature_of(target) is not None:
+                between[feature_of(module)].add(feature_of(target))
+    assert circles(between) == []
+
+
+def test_one_blueprint_per_feature(app):
+    assert set(app.blueprints) == FEATURES
+    assert all(blueprint.url_prefix is None for blueprint in app.blueprints.values())
+
+
 def test_every_route_is_a_decorator_that_a_grep_for_its_path_finds(app):
     source = "\n".join(path.read_text() for path in PACKAGE.rglob("*.py"))
     decorated = set(re.findall(r'@\w+\.(?:route|get|post)\(\s*"([^"]*)"', source))
-    missing = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        blueprint = app.blueprints.get(rule.endpoint.rpartition(".")[0])
-        prefix = (blueprint.url_prefix or "") if blueprint else ""
-        path = rule.rule.removeprefix(prefix) or "/"
-        if path not in decorated:
-            missing.append(rule.rule)
-    assert missing == []
+    rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert rules - decorated == set()

@@ -5,15 +5,16 @@ from flask_login import current_user
 
 from caregiver import outbox
 from caregiver.admin import services
+from caregiver.auth.facilitator_requests import RequestError
 from caregiver.forms import ActionForm
 from caregiver.reminders import jobs
 from caregiver.reminders import services as reminder_services
 from caregiver.security import admin_required
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("admin", __name__)
 
 
-@bp.route("/")
+@bp.route("/admin/")
 @admin_required
 def index():
     return render_template(
@@ -25,24 +26,24 @@ def index():
     )
 
 
-@bp.route("/requests/<int:request_id>/<any(approve, decline):decision>", methods=["POST"])
+@bp.route("/admin/requests/<int:request_id>/<any(approve, decline):decision>", methods=["POST"])
 @admin_required
 def decide(request_id, decision):
     if ActionForm().validate_on_submit():
         try:
-            request = services.decide(request_id, current_user, approve=decision == "approve")
-        except services.RequestError as error:
+            decided = services.decide(request_id, current_user, approve=decision == "approve")
+        except RequestError as error:
             flash(str(error), "info")
         else:
             verb = "approved" if decision == "approve" else "declined"
             flash(
-                f"{request.user.display_name}'s request is {verb}. They have been emailed.",
+                f"{decided.user.display_name}'s request is {verb}. They have been emailed.",
                 "success",
             )
     return redirect(url_for("admin.index"))
 
 
-@bp.route("/outbox")
+@bp.route("/admin/outbox")
 @admin_required
 def outbox_page():
     page = request.args.get("page", 1, type=int)
@@ -56,7 +57,7 @@ def outbox_page():
     )
 
 
-@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@bp.route("/admin/outbox/<int:message_id>/retry", methods=["POST"])
 @admin_required
 def retry_message(message_id):
     if not ActionForm().validate_on_submit():

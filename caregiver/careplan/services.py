@@ -274,3 +274,9 @@ def save_plan(user, values: dict) -> CarePlan:
 def set_next_step(user, text: str, due: date | None) -> None:
     """Write down the next step (it shows on the home page), with an optional day."""
     save_plan(user, {"next_step": text, "next_step_due": due})
+
+
+def carry_next_step(user, call: dict) -> None:
+    """A logged call's next step becomes the plan's next step, so it shows on the home page."""
+    if (call.get("next_step") or "").strip():
+        set_next_step(user, call["next_step"], None)

@@ -28,7 +28,7 @@ from caregiver.journal.models import JournalEntry
 from caregiver.security import fingerprint, get_own_or_404
 from caregiver.transfer import NotAnExport
 
-bp = Blueprint("journal", __name__, url_prefix="/journal")
+bp = Blueprint("journal", __name__)
 IMPORT_MAX_BYTES = 25 * 1024 * 1024
 
 
@@ -92,7 +92,7 @@ def _save(form, entry=None):
     return redirect(url_for("journal.show", entry_id=entry.id))
 
 
-@bp.route("/")
+@bp.route("/journal/")
 @login_required
 def index():
     tags = services.used_tags(current_user.id)
@@ -121,7 +121,7 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/journal/new", methods=["GET", "POST"])
 @keeps_text_when_signed_out
 def new():
     form = forms.EntryForm(today=_today())
@@ -141,7 +141,7 @@ def _small_int(value: str) -> int:
     return int(value) % 1000 if value.isdigit() and len(value) < 6 else 0
 
 
-@bp.route("/<int:entry_id>")
+@bp.route("/journal/<int:entry_id>")
 @login_required
 def show(entry_id):
     entry = services.open_entry(_own_entry(entry_id))
@@ -149,7 +149,7 @@ def show(entry_id):
     return render_template("journal/show.html", entry=entry, draft_saved=draft_saved)
 
 
-@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/journal/<int:entry_id>/edit", methods=["GET", "POST"])
 @keeps_text_when_signed_out
 def edit(entry_id):
     row = _own_entry(entry_id)
@@ -165,7 +165,7 @@ def edit(entry_id):
     return _editor(form, entry, 400 if form.errors else 200)
 
 
-@bp.route("/resume", methods=["POST"])
+@bp.route("/journal/resume", methods=["POST"])
 @limiter.limit(AUTH_LIMIT)
 def resume():
     """Log in again after a session expired mid-entry, then save what was typed."""
@@ -180,7 +180,7 @@ def resume():
     return _save(form, entry)
 
 
-@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/journal/<int:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(entry_id):
     row = _own_entry(entry_id)
@@ -197,7 +197,7 @@ def delete(entry_id):
     return render_template("journal/delete.html", entry=entry, form=form, noun="entry", back=back)
 
 
-@bp.route("/deleted")
+@bp.route("/journal/deleted")
 @login_required
 def deleted():
     entries = services.deleted_entries(current_user.id)
@@ -213,7 +213,7 @@ DELETED_ACTIONS = {
 }
 
 
-@bp.route("/<int:entry_id>/<any(restore, erase):action>", methods=["POST"])
+@bp.route("/journal/<int:entry_id>/<any(restore, erase):action>", methods=["POST"])
 @login_required
 def deleted_action(entry_id, action):
     row = _own_entry(entry_id, deleted=True)
@@ -224,7 +224,7 @@ def deleted_action(entry_id, action):
     return redirect(url_for(endpoint, entry_id=entry_id))
 
 
-@bp.route("/calendar")
+@bp.route("/journal/calendar")
 @login_required
 def month():
     today = _today()
@@ -244,7 +244,7 @@ def month():
     )
 
 
-@bp.route("/search", methods=["GET", "POST"])
+@bp.route("/journal/search", methods=["GET", "POST"])
 @login_required
 def search_entries():
     # A POST, so the words looked for stay out of addresses, history and server logs.
@@ -255,7 +255,7 @@ def search_entries():
     return render_template("journal/search.html", form=form, results=results)
 
 
-@bp.route("/export", methods=["GET", "POST"])
+@bp.route("/journal/export", methods=["GET", "POST"])
 @login_required
 def export():
     form = ActionForm()
@@ -272,7 +272,7 @@ def export():
     )
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route("/journal/import", methods=["GET", "POST"])
 @login_required
 def import_entries():
     request.max_content_length = IMPORT_MAX_BYTES

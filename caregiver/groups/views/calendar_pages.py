@@ -1,6 +1,6 @@
 """iCalendar downloads: one meeting's series, and a person's private feed."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
@@ -9,13 +9,12 @@ from caregiver.groups.access import meeting_or_404
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import Meeting
 from caregiver.groups.services import slugify
+from caregiver.groups.views.blueprint import bp
 from caregiver.mail import absolute_url
-
-bp = Blueprint("calendars", __name__)
 
 
 def _page_url(meeting: Meeting) -> str:
-    return absolute_url("meetings.show", meeting_id=meeting.id)
+    return absolute_url("groups.meeting", meeting_id=meeting.id)
 
 
 def _ics(calendar, filename: str) -> Response:
@@ -39,7 +38,7 @@ def meeting_ics(meeting_id: int):
 
 
 @bp.get("/calendar/<token>.ics")
-def feed(token: str):
+def subscribed_calendar(token: str):
     user_id = calendar_feed.feed_owner(token)
     if user_id is None:
         abort(404)
@@ -50,9 +49,9 @@ def feed(token: str):
 
 @bp.get("/calendar/")
 @login_required
-def settings():
+def calendar_settings():
     token = calendar_feed.feed_token(current_user.id)
-    feed_url = absolute_url("calendars.feed", token=token) if token else None
+    feed_url = absolute_url("groups.subscribed_calendar", token=token) if token else None
     return render_template(
         "groups/calendar.html",
         feed_url=feed_url,
@@ -64,7 +63,7 @@ def settings():
 
 @bp.post("/calendar/new")
 @login_required
-def new_link():
+def new_calendar_link():
     if ActionForm().validate_on_submit():
         had_one = calendar_feed.feed_token(current_user.id) is not None
         calendar_feed.new_feed(current_user.id)
@@ -72,13 +71,13 @@ def new_link():
             flash("Here is your new calendar link. The old one no longer works.", "success")
         else:
             flash("Your calendar link is ready.", "success")
-    return redirect(url_for("calendars.settings"))
+    return redirect(url_for("groups.calendar_settings"))
 
 
 @bp.post("/calendar/revoke")
 @login_required
-def revoke():
+def revoke_calendar_link():
     if ActionForm().validate_on_submit():
         calendar_feed.revoke_feed(current_user.id)
         flash("Your calendar link is turned off. Calendars using it will stop updating.", "success")
-    return redirect(url_for("calendars.settings"))
+    return redirect(url_for("groups.calendar_settings"))

@@ -1,6 +1,6 @@
 """Support groups: the public list and pages, following, and the facilitators' group tools."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -11,16 +11,15 @@ from caregiver.groups import alerts, attendance, dashboard, services
 from caregiver.groups.access import group_or_404, managed_group
 from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
+from caregiver.groups.views.blueprint import bp
 from caregiver.security import facilitator_required
-
-bp = Blueprint("groups", __name__, url_prefix="/groups")
 
 # A group's followers hear from its facilitators at most this often: mail is not a chat.
 MESSAGE_LIMIT = "3 per day"
 
 
-@bp.route("/")
-def index():
+@bp.route("/groups/")
+def group_list():
     kind = request.args.get("kind", "")
     return render_template(
         "groups/index.html",
@@ -30,8 +29,8 @@ def index():
     )
 
 
-@bp.route("/<slug>")
-def show(slug):
+@bp.route("/groups/<slug>")
+def group(slug):
     group = group_or_404(slug)
     now = clock.now()
     return render_template(
@@ -47,30 +46,30 @@ def show(slug):
     )
 
 
-@bp.post("/<slug>/follow")
+@bp.post("/groups/<slug>/follow")
 @login_required
 def follow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
         attendance.follow(current_user, group, change_mail=request.form.get("change_mail") != "off")
         flash(f"You follow {group.name}. Its meetings are in your calendar feed.", "success")
-    return redirect(url_for("groups.show", slug=group.slug))
+    return redirect(url_for("groups.group", slug=group.slug))
 
 
-@bp.post("/<slug>/unfollow")
+@bp.post("/groups/<slug>/unfollow")
 @login_required
 def unfollow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
         attendance.unfollow(current_user, group)
         flash(f"You no longer follow {group.name}.", "success")
-    return redirect(url_for("groups.show", slug=group.slug))
+    return redirect(url_for("groups.group", slug=group.slug))
 
 
 # Facilitators ------------------------------------------------------------------------------------
 
 
-@bp.route("/manage")
+@bp.route("/groups/manage")
 @facilitator_required
 def manage():
     now = clock.now()
@@ -81,9 +80,9 @@ def manage():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/groups/new", methods=["GET", "POST"])
 @facilitator_required
-def new():
+def new_group():
     form = GroupForm()
     if form.validate_on_submit():
         try:
@@ -92,7 +91,7 @@ def new():
             show_field_error(form, error)
         else:
             flash("Group created. Now add its first meeting.", "success")
-            return redirect(url_for("meeting_admin.new", slug=group.slug))
+            return redirect(url_for("groups.new_meeting", slug=group.slug))
     return render_template("groups/group_form.html", form=form, group=None), _status(form)
 
 
@@ -100,7 +99,7 @@ def _status(form) -> int:
     return 400 if form.errors or form.form_errors else 200
 
 
-@bp.route("/<slug>/manage")
+@bp.route("/groups/<slug>/manage")
 @login_required
 def manage_group(slug):
     group = managed_group(slug)
@@ -117,9 +116,9 @@ def manage_group(slug):
     )
 
 
-@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@bp.route("/groups/<slug>/edit", methods=["GET", "POST"])
 @login_required
-def edit(slug):
+def edit_group(slug):
     group = managed_group(slug)
     form = GroupForm(obj=None if request.method == "POST" else group)
     if request.method == "GET":
@@ -135,9 +134,9 @@ def edit(slug):
     return render_template("groups/group_form.html", form=form, group=group), _status(form)
 
 
-@bp.route("/<slug>/delete", methods=["GET", "POST"])
+@bp.route("/groups/<slug>/delete", methods=["GET", "POST"])
 @login_required
-def delete(slug):
+def delete_group(slug):
     group = managed_group(slug)
     form = ActionForm()
     if form.validate_on_submit():
@@ -155,7 +154,7 @@ def delete(slug):
     )
 
 
-@bp.post("/<slug>/facilitators")
+@bp.post("/groups/<slug>/facilitators")
 @login_required
 def add_facilitator(slug):
     group = managed_group(slug)
@@ -172,7 +171,7 @@ def add_facilitator(slug):
     return redirect(url_for("groups.manage_group", slug=group.slug) + "#facilitators")
 
 
-@bp.post("/<slug>/facilitators/<int:user_id>/remove")
+@bp.post("/groups/<slug>/facilitators/<int:user_id>/remove")
 @login_required
 def remove_facilitator(slug, user_id):
     group = managed_group(slug)
@@ -192,7 +191,7 @@ def _message_key() -> str:
     return f"group-message:{request.view_args.get('slug', '')}"
 
 
-@bp.route("/<slug>/message", methods=["GET", "POST"])
+@bp.route("/groups/<slug>/message", methods=["GET", "POST"])
 @login_required
 @limiter.limit(MESSAGE_LIMIT, key_func=_message_key, methods=["POST"])
 def message(slug):

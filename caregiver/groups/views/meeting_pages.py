@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -14,8 +14,7 @@ from caregiver.groups.access import meeting_or_404
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.models import LANGUAGES
-
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+from caregiver.groups.views.blueprint import bp
 
 NEXT_COUNT = 5
 
@@ -28,8 +27,8 @@ def viewer_zone_name() -> str:
     return chosen if chosen in all_timezones() else current_app.config["DEFAULT_TIMEZONE"]
 
 
-@bp.route("/")
-def index():
+@bp.route("/meetings/")
+def find_meetings():
     form = FinderForm(request.args)
     form.validate()
     zone_name = viewer_zone_name()
@@ -62,8 +61,8 @@ def index():
     )
 
 
-@bp.route("/<int:meeting_id>")
-def show(meeting_id):
+@bp.route("/meetings/<int:meeting_id>")
+def meeting(meeting_id):
     meeting = meeting_or_404(meeting_id)
     now = clock.now()
     changes = changes_for([meeting.id]).get(meeting.id, {})
@@ -97,7 +96,7 @@ def show(meeting_id):
     )
 
 
-@bp.post("/<int:meeting_id>/attend")
+@bp.post("/meetings/<int:meeting_id>/attend")
 @login_required
 def attend(meeting_id):
     meeting = meeting_or_404(meeting_id)
@@ -113,10 +112,10 @@ def attend(meeting_id):
             flash(f"Noted: you plan to be there on {form.on_day.data:%A, %B %-d}.", "success")
     else:
         flash("That date could not be read. Try again from the meeting's page.", "error")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return redirect(url_for("groups.meeting", meeting_id=meeting.id))
 
 
-@bp.post("/<int:meeting_id>/attend/<on_day>/remove")
+@bp.post("/meetings/<int:meeting_id>/attend/<on_day>/remove")
 @login_required
 def unattend(meeting_id, on_day):
     meeting = meeting_or_404(meeting_id)
@@ -128,7 +127,7 @@ def unattend(meeting_id, on_day):
     if form.validate() and day is not None:
         attendance.unattend(current_user, meeting, day)
         flash("Taken off your plans.", "success")
-    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return redirect(url_for("groups.meeting", meeting_id=meeting.id))
 
 
 def meetings_card(user) -> dict:

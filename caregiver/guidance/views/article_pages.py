@@ -2,13 +2,12 @@
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
 from caregiver.guidance import library, services
-
-bp = Blueprint("guidance", __name__, url_prefix="/guidance")
+from caregiver.guidance.views.blueprint import bp
 
 MARK_MESSAGES = {
     ("read", True): "Marked as read.",
@@ -26,7 +25,7 @@ def _marks() -> services.Marks:
     return services.marks_of(current_user.id if current_user.is_authenticated else None)
 
 
-@bp.route("/")
+@bp.route("/guidance/")
 def index():
     articles, marks = _articles(), _marks()
     return render_template(
@@ -41,7 +40,7 @@ def index():
     )
 
 
-@bp.route("/topics/<topic>")
+@bp.route("/guidance/topics/<topic>")
 def topic(topic):
     found = library.by_topic(_articles()).get(topic)
     if found is None:
@@ -52,7 +51,7 @@ def topic(topic):
     )
 
 
-@bp.route("/search")
+@bp.route("/guidance/search")
 def search():
     articles, query = _articles(), request.args.get("q", "")
     message = library.query_problem(query)
@@ -66,7 +65,7 @@ def search():
     )
 
 
-@bp.route("/<slug>")
+@bp.route("/guidance/<slug>")
 def article(slug):
     articles = _articles()
     found = articles.get(slug)
@@ -83,7 +82,7 @@ def article(slug):
     )
 
 
-@bp.route("/<slug>/<any(read, bookmark):mark>", methods=["POST"])
+@bp.route("/guidance/<slug>/<any(read, bookmark):mark>", methods=["POST"])
 @login_required
 def set_mark(slug, mark):
     if slug not in _articles():  # the CSRF token is checked for every POST before this

@@ -3,7 +3,7 @@
 import json
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -13,8 +13,7 @@ from caregiver.forms import show_field_error
 from caregiver.groups import feed, feed_import
 from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
-
-bp = Blueprint("feeds", __name__)
+from caregiver.groups.views.blueprint import bp
 
 # Readers (apps, other sites) see a changed meeting within minutes without asking every second.
 FEED_MAX_AGE = 300
@@ -26,7 +25,7 @@ IMPORT_REQUEST_MAX = 2 * IMPORT_FORM_MAX
 @bp.get("/meetings.json")
 def meeting_feed():
     entries = feed.build_feed(
-        lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
+        lambda meeting: url_for("groups.meeting", meeting_id=meeting.id, _external=True),
         clock.now(),
     )
     response = current_app.response_class(

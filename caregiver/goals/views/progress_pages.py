@@ -2,19 +2,18 @@
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
 from caregiver.goals import forms, progress, rules, services
 from caregiver.goals.models import WELLBEING_AREAS
+from caregiver.goals.views.blueprint import bp
 
-bp = Blueprint("progress", __name__, url_prefix="/progress")
 
-
-@bp.route("")
+@bp.route("/progress")
 @login_required
-def index():
+def progress_overview():
     current = services.today(current_user)
     everything = progress.goal_progress(current_user.id, current, archived=None)
     active = [item for item in everything if item.goal.archived_day is None]
@@ -33,7 +32,7 @@ def index():
     )
 
 
-@bp.route("/check-in", methods=["GET", "POST"])
+@bp.route("/progress/check-in", methods=["GET", "POST"])
 @login_required
 def wellbeing():
     current = services.today(current_user)
@@ -51,7 +50,7 @@ def wellbeing():
             problems.append(error.message)
         else:
             flash("Thank you. Your check-in for this week is saved.", "success")
-            return redirect(url_for("progress.index", _anchor="wellbeing"))
+            return redirect(url_for("goals.progress_overview", _anchor="wellbeing"))
     status = 400 if form.errors else 200
     return render_template(
         "goals/wellbeing.html", form=form, areas=WELLBEING_AREAS, today=current

@@ -1,19 +1,20 @@
 """Their journey: the timeline of the loved one's path, its events, the days-since counter."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from caregiver.careplan import forms, journey, pages, rules, services
+from caregiver.careplan import forms, journey, rules, services
 from caregiver.careplan.models import JourneyEvent
+from caregiver.careplan.views import row_pages
+from caregiver.careplan.views.blueprint import bp
 
-bp = Blueprint("careplan_journey", __name__, url_prefix="/careplan/journey")
 RELAPSE_ARTICLE = "when-relapse-happens"
 
 
-@bp.route("/")
+@bp.route("/careplan/journey/")
 @login_required
-def index():
+def journey_timeline():
     everything = journey.timeline(current_user.id)
     kind = request.args.get("kind")
     shown = journey.timeline(current_user.id, kind) if kind in rules.EVENT_KINDS else everything
@@ -28,22 +29,22 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/careplan/journey/new", methods=["GET", "POST"])
+@bp.route("/careplan/journey/<int:event_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(event_id=None):
-    return pages.edit_page(JourneyEvent, forms.EventForm, event_id, noun="event")
+def edit_journey_event(event_id=None):
+    return row_pages.edit_page(JourneyEvent, forms.EventForm, event_id, noun="event")
 
 
-@bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
+@bp.route("/careplan/journey/<int:event_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(event_id):
-    return pages.delete_page(JourneyEvent, event_id, noun="event", describe=journey.describe)
+def delete_journey_event(event_id):
+    return row_pages.delete_page(JourneyEvent, event_id, noun="event", describe=journey.describe)
 
 
-@bp.route("/counter", methods=["GET", "POST"])
+@bp.route("/careplan/journey/counter", methods=["GET", "POST"])
 @login_required
-def counter():
+def journey_counter():
     events = journey.timeline(current_user.id)
     form = forms.CounterForm()
     form.count_from.choices = _count_choices(events)
@@ -57,7 +58,7 @@ def counter():
             form.count_from.errors.append("Choose what to count from.")
         else:
             flash("Counter shown." if form.show.data else "Counter hidden.", "success")
-            return redirect(url_for("careplan_journey.index"))
+            return redirect(url_for("careplan.journey_timeline"))
     status = 400 if form.errors else 200
     return render_template("careplan/counter.html", form=form), status
 

@@ -18,6 +18,14 @@ ADD_TITLES = {
     "contact": "Add a contact",
     "call": "Log a call",
 }
+# The page that lists each kind of row: where a saved or deleted row goes back to.
+LIST_PAGES = {
+    "event": "careplan.journey_timeline",
+    "program": "careplan.programs",
+    "contact": "careplan.contacts",
+    "call": "careplan.insurance",
+    "document": "careplan.insurance",
+}
 
 
 def edit_page(model, form_class, item_id=None, *, noun: str, then=None):
@@ -43,10 +51,10 @@ def edit_page(model, form_class, item_id=None, *, noun: str, then=None):
             if then is not None:
                 then(form.values())
             flash(f"{noun.capitalize()} saved.", "success")
-            return redirect(url_for(f"{request.blueprint}.index", _anchor=f"item-{row.id}"))
+            return redirect(url_for(LIST_PAGES[noun], _anchor=f"item-{row.id}"))
     status = 400 if form.errors or form.form_errors else 200
     title = f"Edit {noun}" if row is not None else ADD_TITLES[noun]
-    back = url_for(f"{request.blueprint}.index")
+    back = url_for(LIST_PAGES[noun])
     return render_template(
         "careplan/form.html", form=form, item=row, title=title, back=back
     ), status
@@ -56,7 +64,7 @@ def delete_page(model, item_id: int, *, noun: str, describe):
     """Ask before deleting one of the person's rows (GET), then delete it (POST)."""
     row = get_own_or_404(model, item_id)
     form = ActionForm()
-    back = url_for(f"{request.blueprint}.index")
+    back = url_for(LIST_PAGES[noun])
     if form.validate_on_submit():
         services.delete(row)
         flash(f"{noun.capitalize()} deleted.", "success")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -15,8 +15,7 @@ from caregiver.groups import meetings as meeting_services
 from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
-
-bp = Blueprint("meeting_admin", __name__, url_prefix="/groups")
+from caregiver.groups.views.blueprint import bp
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12
@@ -46,9 +45,9 @@ def _render_form(form, group, meeting=None, status=200):
     ), status
 
 
-@bp.route("/<slug>/meetings/new", methods=["GET", "POST"])
+@bp.route("/groups/<slug>/meetings/new", methods=["GET", "POST"])
 @login_required
-def new(slug):
+def new_meeting(slug):
     group = managed_group(slug)
     form = MeetingForm()
     if request.method == "GET":
@@ -64,13 +63,13 @@ def new(slug):
             show_field_error(form, error)
         else:
             flash("Meeting added. It now shows in the meeting list.", "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, group, status=400 if form.errors else 200)
 
 
-@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/groups/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(meeting_id):
+def edit_meeting(meeting_id):
     meeting = managed_meeting(meeting_id)
     form = MeetingForm()
     if request.method == "GET":
@@ -85,7 +84,7 @@ def edit(meeting_id):
             flash(
                 "Meeting saved." + (f" {told} people will get an email." if told else ""), "success"
             )
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+            return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
 
 
@@ -98,9 +97,9 @@ def _announce_series_change(meeting, changed: list[str]) -> int:
     return alerts.meeting_changed(meeting, what, None, today)
 
 
-@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+@bp.route("/groups/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(meeting_id):
+def delete_meeting(meeting_id):
     meeting = managed_meeting(meeting_id)
     form = ActionForm()
     if form.validate_on_submit():
@@ -108,7 +107,7 @@ def delete(meeting_id):
         meeting_services.delete_meeting(meeting)
         flash("Meeting deleted.", "success")
         return redirect(url_for("groups.manage_group", slug=slug))
-    dates_url = url_for("meeting_admin.dates", meeting_id=meeting.id)
+    dates_url = url_for("groups.meeting_dates", meeting_id=meeting.id)
     return render_template(
         "confirm_delete.html",
         noun="meeting",
@@ -117,14 +116,14 @@ def delete(meeting_id):
         alternative=Markup('To skip one date, <a href="{}">cancel that date</a> instead.').format(
             dates_url
         ),
-        back=url_for("meetings.show", meeting_id=meeting.id),
+        back=url_for("groups.meeting", meeting_id=meeting.id),
         form=form,
     )
 
 
-@bp.route("/meetings/preview")
+@bp.route("/groups/meetings/preview")
 @login_required
-def preview():
+def preview_meeting():
     if not current_user.has_role("facilitator"):
         abort(403)
     form = MeetingForm(request.args, meta={"csrf": False})
@@ -137,9 +136,9 @@ def preview():
 # Single dates -----------------------------------------------------------------------------------
 
 
-@bp.route("/meetings/<int:meeting_id>/dates")
+@bp.route("/groups/meetings/<int:meeting_id>/dates")
 @login_required
-def dates(meeting_id):
+def meeting_dates(meeting_id):
     meeting = managed_meeting(meeting_id)
     return _render_dates(meeting, CancelForm(), MoveForm())
 
@@ -162,9 +161,9 @@ def _render_dates(meeting, cancel_form, move_form, status=200):
     ), status
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.post("/groups/meetings/<int:meeting_id>/cancel")
 @login_required
-def cancel(meeting_id):
+def cancel_date(meeting_id):
     meeting = managed_meeting(meeting_id)
     form = CancelForm()
     if form.validate():
@@ -178,13 +177,13 @@ def cancel(meeting_id):
                 meeting, what, {change.on_day}, change.on_day, change.note
             )
             flash(f"Cancelled on {change.on_day:%A, %B %-d}. {_told(told)}", "success")
-            return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))
+            return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, form, MoveForm(formdata=None), status=400)
 
 
-@bp.post("/meetings/<int:meeting_id>/move")
+@bp.post("/groups/meetings/<int:meeting_id>/move")
 @login_required
-def move(meeting_id):
+def move_date(meeting_id):
     meeting = managed_meeting(meeting_id)
     form = MoveForm()
     if form.validate():
@@ -205,7 +204,7 @@ def move(meeting_id):
                 meeting, what, {change.on_day}, change.on_day, change.note
             )
             flash(f"Moved. {_told(told)}", "success")
-            return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))
+            return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, CancelForm(formdata=None), form, status=400)
 
 
@@ -215,9 +214,9 @@ def _told(count: int) -> str:
     return f"{count} {'person' if count == 1 else 'people'} will get an email."
 
 
-@bp.post("/meetings/<int:meeting_id>/restore/<on_day>")
+@bp.post("/groups/meetings/<int:meeting_id>/restore/<on_day>")
 @login_required
-def restore(meeting_id, on_day):
+def restore_date(meeting_id, on_day):
     meeting = managed_meeting(meeting_id)
     try:
         day = date.fromisoformat(on_day)
@@ -227,4 +226,4 @@ def restore(meeting_id, on_day):
         what = f"the {day:%A, %B %-d} meeting is back on at its usual time."
         told = alerts.meeting_changed(meeting, what, {day}, day)
         flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")
-    return redirect(url_for("meeting_admin.dates", meeting_id=meeting.id))
+    return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))

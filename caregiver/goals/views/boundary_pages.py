@@ -2,13 +2,14 @@
 
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
 from caregiver.goals import boundaries, forms, services
 from caregiver.goals.models import Boundary, BoundaryCheckin
-from caregiver.goals.views import (
+from caregiver.goals.views.blueprint import bp
+from caregiver.goals.views.shared import (
     before_arg,
     confirm_delete,
     handle_checkin,
@@ -17,7 +18,6 @@ from caregiver.goals.views import (
 )
 from caregiver.security import get_own_or_404
 
-bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
 OUTCOME_MESSAGES = {
     "held": "Marked as held. Well done.",
     "tested": "Marked as tested. Holding steady under pressure counts.",
@@ -26,9 +26,9 @@ OUTCOME_MESSAGES = {
 }
 
 
-@bp.route("/")
+@bp.route("/boundaries/")
 @login_required
-def index():
+def boundary_list():
     return render_template(
         "goals/boundaries.html",
         active=boundaries.boundaries_of(current_user.id),
@@ -37,9 +37,9 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/boundaries/new", methods=["GET", "POST"])
 @login_required
-def new():
+def new_boundary():
     form = forms.BoundaryForm()
     example = services.examples()["boundaries"].get(request.args.get("example", ""))
     if request.method == "GET" and example:
@@ -47,7 +47,7 @@ def new():
     save = partial(boundaries.create_boundary, current_user, form.boundary_data())
     if form.validate_on_submit() and (boundary := saved(form, save)):
         flash("Boundary saved. Check in on it from your today list.", "success")
-        return redirect(url_for("boundaries.show", boundary_id=boundary.id))
+        return redirect(url_for("goals.boundary", boundary_id=boundary.id))
     status = 400 if form.errors else 200
     return render_template(
         "goals/boundary_edit.html",
@@ -58,9 +58,9 @@ def new():
     ), status
 
 
-@bp.route("/<int:boundary_id>")
+@bp.route("/boundaries/<int:boundary_id>")
 @login_required
-def show(boundary_id):
+def boundary(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     history, older = services.recent_checkins(BoundaryCheckin, row.id, before_arg())
     return render_template(
@@ -73,9 +73,9 @@ def show(boundary_id):
     )
 
 
-@bp.route("/<int:boundary_id>/edit", methods=["GET", "POST"])
+@bp.route("/boundaries/<int:boundary_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(boundary_id):
+def edit_boundary(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     boundary = boundaries.open_boundary(row)
     form = forms.BoundaryForm()
@@ -85,41 +85,42 @@ def edit(boundary_id):
         form, partial(boundaries.update_boundary, row, form.boundary_data())
     ):
         flash("Boundary saved.", "success")
-        return redirect(url_for("boundaries.show", boundary_id=boundary_id))
+        return redirect(url_for("goals.boundary", boundary_id=boundary_id))
     status = 400 if form.errors else 200
     return render_template(
         "goals/boundary_edit.html", form=form, boundary=boundary, example=None, examples=()
     ), status
 
 
-@bp.route("/<int:boundary_id>/<any(archive, restore):action>", methods=["POST"])
+@bp.route("/boundaries/<int:boundary_id>/<any(archive, restore):action>", methods=["POST"])
 @login_required
-def archive(boundary_id, action):
+def archive_boundary(boundary_id, action):
     row = get_own_or_404(Boundary, boundary_id)
     change = partial(boundaries.set_archived, row, action == "archive")
-    show = url_for("boundaries.show", boundary_id=boundary_id)
+    show = url_for("goals.boundary", boundary_id=boundary_id)
     return toggle_archived("boundary", action, change, show)
 
 
-@bp.route("/<int:boundary_id>/delete", methods=["GET", "POST"])
+@bp.route("/boundaries/<int:boundary_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(boundary_id):
+def delete_boundary(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     boundary = boundaries.open_boundary(row)
     remove = partial(boundaries.delete_boundary, row)
+    archive_url = url_for("goals.archive_boundary", boundary_id=boundary_id, action="archive")
     return confirm_delete(
         "boundary",
         boundary.statement,
         remove,
-        boundary.archived,
-        "boundaries.index",
-        boundary_id=boundary_id,
+        after="goals.boundary_list",
+        back=url_for("goals.boundary", boundary_id=boundary_id),
+        archive_url=None if boundary.archived else archive_url,
     )
 
 
-@bp.route("/<int:boundary_id>/check-in", methods=["POST"])
+@bp.route("/boundaries/<int:boundary_id>/check-in", methods=["POST"])
 @login_required
-def check_in(boundary_id):
+def boundary_check_in(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     record = boundaries.check_in_boundary
     return handle_checkin("boundary", row, record, boundary_card, OUTCOME_MESSAGES)

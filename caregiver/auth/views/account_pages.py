@@ -1,15 +1,13 @@
 """The account page: profile, email, password, signed-in devices, facilitator request."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from caregiver.admin import services as admin_services
-from caregiver.auth import forms, services
+from caregiver.auth import facilitator_requests, forms, services
 from caregiver.auth.sign_in import sign_in
+from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
-
-bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _page(status=200, **forms_in_error):
@@ -24,18 +22,18 @@ def _page(status=200, **forms_in_error):
     return render_template(
         "auth/account.html",
         sessions=services.live_sessions(user),
-        pending_request=admin_services.pending_request(user),
+        pending_request=facilitator_requests.pending_request(user),
         **page_forms,
     ), status
 
 
-@bp.route("")
+@bp.route("/account")
 @login_required
-def index():
+def account():
     return _page()
 
 
-@bp.route("/profile", methods=["POST"])
+@bp.route("/account/profile", methods=["POST"])
 @login_required
 def profile():
     form = forms.ProfileForm()
@@ -43,10 +41,10 @@ def profile():
         return _page(400, profile_form=form)
     services.update_profile(current_user, form.display_name.data, form.timezone.data)
     flash("Your details are saved.", "success")
-    return redirect(url_for("account.index"))
+    return redirect(url_for("auth.account"))
 
 
-@bp.route("/email", methods=["POST"])
+@bp.route("/account/email", methods=["POST"])
 @login_required
 def change_email():
     form = forms.EmailChangeForm()
@@ -59,11 +57,11 @@ def change_email():
             show_field_error(form, error)
         else:
             flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
-            return redirect(url_for("account.index"))
+            return redirect(url_for("auth.account"))
     return _page(400, email_form=form)
 
 
-@bp.route("/password", methods=["POST"])
+@bp.route("/account/password", methods=["POST"])
 @login_required
 def change_password():
     form = forms.PasswordChangeForm()
@@ -76,39 +74,39 @@ def change_password():
         else:
             sign_in(user)
             flash("Your password is changed. Every other device has been logged out.", "success")
-            return redirect(url_for("account.index"))
+            return redirect(url_for("auth.account"))
     return _page(400, password_form=form)
 
 
-@bp.route("/sessions/end-others", methods=["POST"])
+@bp.route("/account/sessions/end-others", methods=["POST"])
 @login_required
 def end_other_sessions():
     if ActionForm().validate_on_submit():
         count = services.end_sessions(current_user, keep=current_user.current_session)
         flash(f"Logged out of {count} other device{'s' if count != 1 else ''}.", "success")
-    return redirect(url_for("account.index"))
+    return redirect(url_for("auth.account"))
 
 
-@bp.route("/facilitator", methods=["GET", "POST"])
+@bp.route("/account/facilitator", methods=["GET", "POST"])
 @login_required
 def request_facilitator():
     form = forms.FacilitatorRequestForm()
     if form.validate_on_submit():
         try:
-            admin_services.request_facilitator(current_user, form.note.data)
-        except admin_services.RequestError as error:
+            facilitator_requests.request_facilitator(current_user, form.note.data)
+        except facilitator_requests.RequestError as error:
             flash(str(error), "info")
         else:
             flash("Thank you. An admin will read your request and email you.", "success")
-        return redirect(url_for("account.index"))
+        return redirect(url_for("auth.account"))
     return render_template(
         "auth/request_facilitator.html",
         form=form,
-        pending_request=admin_services.pending_request(current_user),
+        pending_request=facilitator_requests.pending_request(current_user),
     )
 
 
-@bp.route("/delete", methods=["GET", "POST"])
+@bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete_account():
     form = forms.DeleteAccountForm()

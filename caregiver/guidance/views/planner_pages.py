@@ -1,6 +1,6 @@
 """The conversation planner: answers in, a short script in I-statements out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from caregiver.auth.forms import LoginForm
@@ -8,9 +8,8 @@ from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.guidance import forms, planner
+from caregiver.guidance.views.blueprint import bp
 from caregiver.journal import services as journal_services
-
-bp = Blueprint("planner", __name__, url_prefix="/guidance")
 
 
 @bp.after_request
@@ -28,8 +27,8 @@ def _page(script_form=None, login_form=None, status=200, form=None):
     ), status
 
 
-@bp.route("/plan-a-conversation", methods=["GET", "POST"])
-def plan():
+@bp.route("/guidance/plan-a-conversation", methods=["GET", "POST"])
+def plan_conversation():
     form = forms.PlanForm()
     if request.form.get("step") == "answers":  # "Back to my answers" from the script
         return _page(form=form)
@@ -39,8 +38,8 @@ def plan():
     return _page(forms.ScriptForm(formdata=None, data={"script": script}), form=form)
 
 
-@bp.route("/plan-a-conversation/save", methods=["POST"])
-def save():
+@bp.route("/guidance/plan-a-conversation/save", methods=["POST"])
+def save_plan():
     script_form = forms.ScriptForm()
     if not current_user.is_authenticated:
         # Logged out (or never logged in): keep the script on the page and offer to log in.
@@ -50,9 +49,9 @@ def save():
     return _save(script_form)
 
 
-@bp.route("/plan-a-conversation/resume", methods=["POST"])
+@bp.route("/guidance/plan-a-conversation/resume", methods=["POST"])
 @limiter.limit(AUTH_LIMIT)
-def resume():
+def resume_plan():
     """Log in from the planner, then save the script that was kept on the page."""
     login_form = LoginForm()
     script_form = forms.ScriptForm(meta={"csrf": False})  # the log-in form checked the token

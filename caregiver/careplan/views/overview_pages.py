@@ -2,15 +2,15 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
+from caregiver.careplan.views.blueprint import bp
 from caregiver.forms import ActionForm
 from caregiver.transfer import ImportReport, NotAnExport
 
-bp = Blueprint("careplan", __name__, url_prefix="/careplan")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -19,7 +19,7 @@ def careplan_labels():
     return {"plan_rules": rules}
 
 
-@bp.route("/")
+@bp.route("/careplan/")
 @login_required
 def index():
     events = journey.timeline(current_user.id)
@@ -37,7 +37,7 @@ def index():
     )
 
 
-@bp.route("/next-step", methods=["GET", "POST"])
+@bp.route("/careplan/next-step", methods=["GET", "POST"])
 @login_required
 def next_step():
     form = forms.NextStepForm(data=vars(services.plan_of(current_user.id)))
@@ -59,7 +59,7 @@ def next_step():
     ), status
 
 
-@bp.route("/next-step/done", methods=["POST"])
+@bp.route("/careplan/next-step/done", methods=["POST"])
 @login_required
 def next_step_done():
     if not ActionForm().validate_on_submit():
@@ -69,7 +69,7 @@ def next_step_done():
     return redirect(url_for("main.dashboard"))
 
 
-@bp.route("/summary")
+@bp.route("/careplan/summary")
 @login_required
 def summary():
     notes = request.args.get("notes") != "off"
@@ -78,7 +78,7 @@ def summary():
     return render_template("careplan/summary.html", notes=notes, today=today, **context)
 
 
-@bp.route("/export", methods=["GET", "POST"])
+@bp.route("/careplan/export", methods=["GET", "POST"])
 @login_required
 def export():
     form = ActionForm()
@@ -93,7 +93,7 @@ def export():
     return render_template("careplan/export.html", form=form, count=count)
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@bp.route("/careplan/import", methods=["GET", "POST"])
 @login_required
 def import_plan():
     request.max_content_length = IMPORT_MAX_BYTES

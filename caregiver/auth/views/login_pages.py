@@ -1,7 +1,6 @@
 """Register, confirm an address, log in and out, reset a forgotten password."""
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -14,16 +13,15 @@ from flask_login import current_user, logout_user
 
 from caregiver.auth import forms, services
 from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in
+from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import TokenError, safe_next
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
 
 # Per address of the requester: slows password guessing without locking anyone's account.
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def register():
     form = forms.RegisterForm()
@@ -47,13 +45,13 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
-@bp.route("/check-email")
+@bp.route("/auth/check-email")
 def check_email():
     reason = request.args.get("reason", "register")
     return render_template("auth/check_email.html", reason=reason)
 
 
-@bp.route("/verify/<token>", methods=["GET", "POST"])
+@bp.route("/auth/verify/<token>", methods=["GET", "POST"])
 def verify_email(token):
     # Opening the link shows a button; mail scanners that prefetch links never press it,
     # so they cannot use up the single-use link before the person does.
@@ -70,7 +68,7 @@ def verify_email(token):
     return render_template("auth/verify.html", form=form)
 
 
-@bp.route("/resend", methods=["POST"])
+@bp.route("/auth/resend", methods=["POST"])
 @limiter.limit(AUTH_LIMIT)
 def resend_verification():
     form = forms.EmailOnlyForm()
@@ -84,7 +82,7 @@ def resend_verification():
     return redirect(url_for("auth.check_email", reason="register"))
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def login():
     if current_user.is_authenticated:
@@ -104,7 +102,7 @@ def login():
     return render_template("auth/login.html", form=form, unverified=unverified)
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/auth/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
         services.end_session(current_user.current_session)
@@ -114,7 +112,7 @@ def logout():
     return redirect(url_for("main.index"))
 
 
-@bp.route("/reset", methods=["GET", "POST"])
+@bp.route("/auth/reset", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def request_reset():
     form = forms.EmailOnlyForm()
@@ -124,7 +122,7 @@ def request_reset():
     return render_template("auth/request_reset.html", form=form)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def reset_password(token):
     try:

@@ -1,0 +1,31 @@
+"""Asking to become a facilitator: one open request at a time, which an admin then decides."""
+
+from sqlalchemy import select
+
+from caregiver.auth.models import FacilitatorRequest, User
+from caregiver.extensions import db
+
+
+class RequestError(Exception):
+    """A facilitator request cannot be made or decided; the message says why."""
+
+
+def pending_request(user: User) -> FacilitatorRequest | None:
+    """The person's undecided request, if any."""
+    return db.session.scalar(
+        select(FacilitatorRequest).where(
+            FacilitatorRequest.user_id == user.id, FacilitatorRequest.status == "pending"
+        )
+    )
+
+
+def request_facilitator(user: User, note: str) -> FacilitatorRequest:
+    """Ask to become a facilitator; one open request at a time."""
+    if user.has_role("facilitator"):
+        raise RequestError("You can already post and run meetings.")
+    if pending_request(user):
+        raise RequestError("Your request is already waiting for an admin.")
+    request = FacilitatorRequest(user_id=user.id, note=note.strip())
+    db.session.add(request)
+    db.session.commit()
+    return request

@@ -1,0 +1,134 @@
+"""What the goal and boundary pages share: the today list's check-ins, archiving, deleting."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from caregiver.errors import FieldError
+from caregiver.forms import ActionForm, show_field_error
+from caregiver.goals import boundaries, forms, progress, services
+from caregiver.goals.models import BoundaryCheckin, GoalCheckin
+
+
+def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
+    """The day a today list is for (``?day=``), and a message when the one asked for won't do."""
+    if not raw:
+        return today, None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return today, "That date wasn't clear, so here is today."
+    if day > today:
+        return today, "You can't check in for a day that hasn't come yet, so here is today."
+    return day, None
+
+
+def is_fetch() -> bool:
+    """The page's script sent this and wants just the card back."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def today_context(day: date, today: date) -> dict:
+    """Everything the today list shows: goals with their progress, boundaries, the day's taps."""
+    uid = current_user.id
+    return {
+        "day": day,
+        "today": today,
+        "goals": progress.goal_progress(uid, today),
+        "goal_checkins": services.day_checkins(GoalCheckin, uid, day),
+        "boundaries": boundaries.boundaries_of(uid),
+        "boundary_checkins": services.day_checkins(BoundaryCheckin, uid, day),
+    }
+
+
+def handle_checkin(kind: str, row, record, build_card, messages: dict):
+    """The one check-in flow of goals and boundaries: check, record, answer the tap.
+
+    A script's tap gets the card back (with the problem, if any); a plain form post gets a
+    redirect to the today list, or the list again with the problem on that card.
+    """
+    form = forms.CheckinForm()
+    current = services.today(current_user)
+    day = form.day.data if form.day.data and form.day.data <= current else current
+    problem = None
+    try:
+        if not form.validate():
+            raise FieldError("day", first_error(form))
+        record(row, form.day.data, form.value.data, form.note.data, current)
+    except FieldError as error:
+        problem = {"kind": kind, "id": row.id, "message": error.message, "note": form.note.data}
+        problem["archived"] = row.archived_at is not None  # no card for it on the today list
+    if is_fetch():
+        card = build_card(row, day, current)
+        return render_template(f"goals/_{kind}_card.html", problem=problem, **card), (
+            400 if problem else 200
+        )
+    if problem:
+        return render_template(
+            "goals/today.html", problem=problem, **today_context(day, current)
+        ), 400
+    flash(messages.get(form.value.data, "Saved."), "success")
+    return redirect(today_url(day, current, f"{kind}-{row.id}"))
+
+
+def saved(form, save):
+    """Run a service on a checked form: its result, or None with the FieldError on its field."""
+    try:
+        return save() or True
+    except FieldError as error:
+        show_field_error(form, error)
+        return None
+
+
+def before_arg() -> date | None:
+    """The ``?before=`` day of a history page; a bad one starts from the newest."""
+    try:
+        return date.fromisoformat(request.args.get("before", ""))
+    except ValueError:
+        return None
+
+
+def first_error(form) -> str:
+    return next(iter(error for errors in form.errors.values() for error in errors))
+
+
+def today_url(day: date | None, current: date, anchor: str) -> str:
+    if day is None or day == current:
+        return url_for("goals.today", _anchor=anchor)
+    return url_for("goals.today", day=day.isoformat(), _anchor=anchor)
+
+
+def toggle_archived(noun: str, action: str, change, show_url: str):
+    """Archive or restore a goal or boundary once the button's CSRF token checks out."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    change()
+    if action == "archive":
+        flash(f"{noun.capitalize()} archived. Its history is kept; restore it any time.", "success")
+    else:
+        flash(f"{noun.capitalize()} restored to your today list.", "success")
+    return redirect(show_url)
+
+
+def confirm_delete(noun: str, text: str, remove, *, after: str, back: str, archive_url: str | None):
+    """Ask before deleting a goal or boundary (GET), then delete it and its check-ins (POST).
+
+    ``back`` is the item's page; ``archive_url`` archives it instead (None once archived).
+    """
+    form = ActionForm()
+    if form.validate_on_submit():
+        remove()
+        flash(f"{noun.capitalize()} deleted, with its check-ins.", "success")
+        return redirect(url_for(after))
+    instead = "If you just want it off your today list, archive it instead: its history stays."
+    return render_template(
+        "confirm_delete.html",
+        form=form,
+        noun=noun,
+        text=text,
+        consequence="Its check-ins and notes are deleted with it.",
+        alternative=instead if archive_url else "",
+        back=back,
+        archive_url=archive_url,
+    )
