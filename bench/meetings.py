@@ -30,7 +30,7 @@ from caregiver import clock
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 from caregiver.groups import recurrence
-from caregiver.groups.meetings import MeetingData, check_meeting
+from caregiver.groups.meeting_services import MeetingData, check_meeting
 from caregiver.groups.models import (
     GROUP_KINDS,
     Attendance,

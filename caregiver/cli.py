@@ -15,6 +15,8 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
+from caregiver.journal import services as journal_services
+from caregiver.reminders import jobs
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")
@@ -133,8 +135,6 @@ def rotate_keys(batch_size, limit):
 @journal_cli.command("purge-deleted")
 def purge_deleted():
     """Erase journal entries deleted more than 30 days ago."""
-    from caregiver.journal import services as journal_services
-
     count = journal_services.purge_deleted()
     click.echo(f"Erased {count} entr{'y' if count == 1 else 'ies'} deleted over 30 days ago.")
 
@@ -142,8 +142,6 @@ def purge_deleted():
 @reminders_cli.command("run-once")
 def reminders_run_once():
     """Plan what is due now and deliver what is ready, once; print the counts."""
-    from caregiver.reminders import jobs
-
     jobs.use_link_base(current_app)
     result = jobs.run_once()
     planned, sent = result.planning, result.delivery
@@ -158,8 +156,6 @@ def reminders_run_once():
 @click.command("scheduler")
 def scheduler():
     """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
-    from caregiver.reminders import jobs
-
     runner = jobs.build_scheduler(current_app._get_current_object())
     click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
     try:

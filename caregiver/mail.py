@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
 
-from caregiver import clock, mail_line
+from caregiver import clock, smtp_child
 
 # The parts' headers; their bodies are quoted-printable, which writes every "=" as "=3D", so
 # a boundary that starts with "=_" can never occur inside one.
@@ -157,8 +157,8 @@ class Transport:
     """One open way out for many messages.
 
     ``submit`` hands a prepared message over and ``result`` returns the oldest outcome not yet
-    read: None (the server took it), ``mail_line.RECORDED`` (took it, and the child recorded
-    it), ``mail_line.UNTRIED``, or the exception smtplib raised (the outbox tells 4xx from
+    read: None (the server took it), ``smtp_child.RECORDED`` (took it, and the child recorded
+    it), ``smtp_child.UNTRIED``, or the exception smtplib raised (the outbox tells 4xx from
     5xx). Here, in process, each message is sent as it is submitted; see ``LineTransport`` for
     the way where the two are apart.
     """
@@ -208,12 +208,12 @@ class ClientTransport(Transport):
 
 
 class LineTransport(Transport):
-    """SMTP from a child process (``mail_line``): the caller prepares the next messages while
+    """SMTP from a child process (``smtp_child``): the caller prepares the next messages while
     the server answers the first, and reads their outcomes later, in order."""
 
     apart = True
 
-    def __init__(self, sender: str, line: mail_line.Line):
+    def __init__(self, sender: str, line: smtp_child.Line):
         super().__init__(sender)
         self.line = line
 
@@ -226,21 +226,21 @@ class LineTransport(Transport):
 
 @contextmanager
 def connection(
-    own_process: bool = False, marker: mail_line.Marker | None = None
+    own_process: bool = False, marker: smtp_child.Marker | None = None
 ) -> Iterator[Transport]:
     """One open transport for many messages; with ``own_process``, SMTP talks from a child
-    process (see ``mail_line``, and its ``marker``) while this one prepares the next ones."""
+    process (see ``smtp_child``, and its ``marker``) while this one prepares the next ones."""
     config = current_app.config
     sender = config["MAIL_FROM"]
     if not config["SMTP_HOST"]:
         yield FolderTransport(sender, Path(config["MAIL_DIR"]))
         return
-    settings = mail_line.SmtpSettings.from_config(config)
+    settings = smtp_child.SmtpSettings.from_config(config)
     if own_process:
-        with mail_line.open_line(settings, marker) as line:
+        with smtp_child.open_line(settings, marker) as line:
             yield LineTransport(sender, line)
         return
-    with mail_line.open_smtp(settings) as client:
+    with smtp_child.open_smtp(settings) as client:
         yield ClientTransport(sender, client)
 
 

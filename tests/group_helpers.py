@@ -5,9 +5,9 @@ from datetime import date, time, timedelta
 
 from helpers import today
 
-from caregiver.groups import meetings as meeting_services
+from caregiver.groups import meeting_services
 from caregiver.groups import services as group_services
-from caregiver.groups.meetings import MeetingData
+from caregiver.groups.meeting_services import MeetingData
 
 WEEKLY_CHICAGO = MeetingData(
     name="Tuesday evening family group",

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from caregiver import clock
 from caregiver.extensions import db
-from caregiver.groups import alerts, attendance, services
+from caregiver.groups import alerts, attendance, meeting_services, services
 from caregiver.groups import changes as date_changes
-from caregiver.groups import meetings as meeting_services
 from caregiver.groups.models import (
     Attendance,
     GroupFollow,

@@ -12,8 +12,8 @@ from xss_payloads import PAYLOADS
 
 from caregiver import clock
 from caregiver.extensions import db
-from caregiver.guidance import forms, planner
-from caregiver.guidance.planner import Answers, build_script
+from caregiver.guidance import conversation_script, forms
+from caregiver.guidance.conversation_script import Answers, build_script
 from caregiver.journal import services as journal
 from caregiver.journal.models import JournalEntry
 
@@ -86,7 +86,7 @@ def entry_count() -> int:
      "I am scared", "feeling scared", "  I feel   scared  ", "I really feel scared"],
 )  # fmt: skip
 def test_a_feeling_becomes_one_i_statement_however_it_was_typed(typed):
-    assert planner.feel_sentence(typed) == "I feel scared when that happens."
+    assert conversation_script.feel_sentence(typed) == "I feel scared when that happens."
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_a_feeling_becomes_one_i_statement_however_it_was_typed(typed):
     ],
 )
 def test_a_longer_feeling_is_kept_in_the_persons_own_words(typed, expected):
-    assert planner.feel_sentence(typed) == expected
+    assert conversation_script.feel_sentence(typed) == expected
 
 
 @pytest.mark.parametrize(
@@ -127,14 +127,14 @@ def test_a_longer_feeling_is_kept_in_the_persons_own_words(typed, expected):
     ],
 )
 def test_each_answer_becomes_a_sentence_without_doubled_words(sentence, typed, expected):
-    assert getattr(planner, f"{sentence}_sentence")(typed) == expected
+    assert getattr(conversation_script, f"{sentence}_sentence")(typed) == expected
 
 
 def test_the_script_has_every_answer_in_short_paragraphs():
     script = build_script(Answers(**ANSWERS))
     paragraphs = script.split("\n\n")
     assert paragraphs[0] == SCRIPT_SENTENCES[0]
-    assert paragraphs[1] == planner.OPENING
+    assert paragraphs[1] == conversation_script.OPENING
     assert paragraphs[2] == f"{SCRIPT_SENTENCES[1]} {SCRIPT_SENTENCES[2]}"
     assert paragraphs[3] == f"{SCRIPT_SENTENCES[3]} {SCRIPT_SENTENCES[4]} What do you think?"
     assert paragraphs[4] == f"{SCRIPT_SENTENCES[5]} {SCRIPT_SENTENCES[6]}"
@@ -153,7 +153,7 @@ def test_empty_optional_answers_are_left_out_and_spaces_trimmed():
         )
     )
     assert script == (
-        f"{planner.OPENING}\n\n"
+        f"{conversation_script.OPENING}\n\n"
         "I noticed you missed work twice. I feel worried when that happens.\n\n"
         "I would like you to see a doctor. What do you think?\n\n"
         "If anyone is in danger, I will call 911."
@@ -164,9 +164,9 @@ def test_empty_optional_answers_are_left_out_and_spaces_trimmed():
 
 def test_a_saved_plan_is_dated_on_the_persons_own_clock():
     late_evening = datetime(2026, 3, 2, 4, 30, 59, tzinfo=UTC)  # 10:30 p.m. on Mar 1 in Chicago
-    data = planner.journal_entry("My script", "America/Chicago", now=late_evening)
+    data = conversation_script.journal_entry("My script", "America/Chicago", now=late_evening)
     assert (data.entry_date, data.entry_time) == (date(2026, 3, 1), time(22, 30))
-    assert data.title == planner.entry_title() == "Conversation plan"
+    assert data.title == conversation_script.entry_title() == "Conversation plan"
     assert data.body == "My script" and data.tags == ["conversation"]
 
 

@@ -18,7 +18,7 @@ from caregiver import clock, outbox
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
 from caregiver.outbox.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from caregiver.reminders import jobs, planner, schedule, services
+from caregiver.reminders import jobs, meeting_preferences, planner, schedule, services
 from caregiver.reminders.models import ReminderPreference, ReminderSettings
 
 EVERY_DAY = frozenset(range(7))
@@ -537,7 +537,6 @@ def test_meeting_reminders_for_a_follower_and_for_one_rsvp(
 ):
     from caregiver.groups import attendance
     from caregiver.groups import changes as date_changes
-    from caregiver.reminders import meeting_services
 
     group, meeting = meeting_setup(make_user)
     start = monday
@@ -551,10 +550,10 @@ def test_meeting_reminders_for_a_follower_and_for_one_rsvp(
     date_changes.cancel_occurrence(meeting, tuesdays[2], "Holiday")
     moved_to = tuesdays[3] + timedelta(days=1)
     date_changes.move_occurrence(meeting, tuesdays[3], moved_to, time(18, 0), time(19, 30), "")
-    meeting_services.set_meeting_reminders(
+    meeting_preferences.set_meeting_reminders(
         follower, {"meeting_day_before", "meeting_hour_before"}, now=start
     )
-    meeting_services.set_meeting_reminders(rsvp, {"meeting_hour_before"}, now=start)
+    meeting_preferences.set_meeting_reminders(rsvp, {"meeting_hour_before"}, now=start)
     drive(pinned_clock, start, datetime.combine(moved_to + timedelta(days=4), time(), UTC))
 
     eastern = ZoneInfo("America/New_York")
@@ -591,11 +590,10 @@ def test_meeting_reminders_for_a_follower_and_for_one_rsvp(
 def test_rsvps_cancellations_and_moves_keep_the_next_reminder_true(reminders_app, make_user):
     from caregiver.groups import attendance
     from caregiver.groups import changes as date_changes
-    from caregiver.reminders import meeting_services
 
     _group, meeting = meeting_setup(make_user)
     person = make_user()  # Chicago
-    meeting_services.set_meeting_reminders(person, {"meeting_hour_before"})
+    meeting_preferences.set_meeting_reminders(person, {"meeting_hour_before"})
     soon = today() + timedelta(days=60)
     later = soon + timedelta(days=(1 - soon.weekday()) % 7)  # a Tuesday two months ahead
     attendance.attend(person, meeting, later, False, clock.now())
@@ -615,7 +613,7 @@ def test_rsvps_cancellations_and_moves_keep_the_next_reminder_true(reminders_app
 
 
 def test_quiet_hours_move_a_meeting_reminder_or_drop_it(reminders_app, make_user):
-    from caregiver.reminders import meetings as meeting_reminders
+    from caregiver.reminders import meeting_reminders
 
     quiet = ReminderSettings(quiet_hours=True, quiet_from=time(22, 0), quiet_until=time(7, 0))
     berlin = ZoneInfo("Europe/Berlin")

@@ -13,7 +13,7 @@ from caregiver.auth.models import User
 from caregiver.groups import recurrence
 from caregiver.groups.attendance import attend, follow
 from caregiver.groups.changes import cancel_occurrence, move_occurrence
-from caregiver.groups.meetings import MeetingData, create_meeting
+from caregiver.groups.meeting_services import MeetingData, create_meeting
 from caregiver.groups.models import Meeting
 from caregiver.groups.services import GroupData, create_group, groups_run_by
 

@@ -25,7 +25,7 @@ from caregiver.groups.feed import (
     python_weekday,
     read_feed,
 )
-from caregiver.groups.meetings import MeetingData, check_meeting, create_meetings
+from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
 
 # The spec's end time when a feed gives none.

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from caregiver.forms import CheckboxesField, TimeOfDayField, TimezoneField
 from caregiver.groups import finder
-from caregiver.groups.meetings import MeetingData
+from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
 from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
 from caregiver.groups.services import LANGUAGES, GroupData

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from caregiver.guidance.planner import Answers
+from caregiver.guidance.conversation_script import Answers
 
 ANSWER_MAX = 400
 SCRIPT_MAX = 5_000

@@ -24,7 +24,7 @@ from email.utils import make_msgid
 
 import sqlalchemy as sa
 
-from caregiver import clock, events, mail, mail_line
+from caregiver import clock, events, mail, smtp_child
 from caregiver.extensions import db
 from caregiver.outbox.models import (
     FAILED,
@@ -307,9 +307,9 @@ class Sender:
         if outcome is None:
             self._sent_ledger().execute(_SENT, _sent_mark(row, now))
             done.sent += 1
-        elif outcome == mail_line.RECORDED:
+        elif outcome == smtp_child.RECORDED:
             done.sent += 1
-        elif outcome == mail_line.UNTRIED:
+        elif outcome == smtp_child.UNTRIED:
             _release([row], now)
         elif isinstance(outcome, smtplib.SMTPRecipientsRefused):
             code, text = next(iter(outcome.recipients.values()))

@@ -4,7 +4,7 @@ from flask import Flask
 
 from caregiver import events, outbox
 from caregiver.groups.alerts import NOTICE_KINDS
-from caregiver.reminders import meeting_services, messages, services
+from caregiver.reminders import meeting_preferences, messages, services
 from caregiver.reminders.models import REMINDER_KINDS
 
 
@@ -17,5 +17,5 @@ def init_app(app: Flask) -> None:
     events.timezone_changed.connect(services.timezone_changed)
     events.address_confirmed.connect(services.address_confirmed)
     events.goal_changed.connect(services.goal_changed)
-    events.meeting_changed.connect(meeting_services.meeting_changed)
-    events.plans_changed.connect(meeting_services.plans_changed)
+    events.meeting_changed.connect(meeting_preferences.meeting_changed)
+    events.plans_changed.connect(meeting_preferences.plans_changed)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import time
 
-from caregiver.reminders import meeting_services, services
+from caregiver.reminders import meeting_preferences, services
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def current(user) -> Choices:
     return Choices(
         journal=services.journal_nudge(user.id),
         goals=services.goal_reminders_on(user.id),
-        meetings=frozenset(meeting_services.meeting_reminders_on(user.id)),
+        meetings=frozenset(meeting_preferences.meeting_reminders_on(user.id)),
         weekly=services.weekly_summary_on(user.id),
         quiet=QuietHours(quiet.quiet_hours, quiet.quiet_from, quiet.quiet_until),
     )
@@ -44,7 +44,7 @@ def save(user, chosen: Choices, before: Choices) -> None:
     if chosen.goals != before.goals:
         services.set_goal_reminders(user, chosen.goals)
     if chosen.meetings != before.meetings:
-        meeting_services.set_meeting_reminders(user, set(chosen.meetings))
+        meeting_preferences.set_meeting_reminders(user, set(chosen.meetings))
     if chosen.weekly != before.weekly:
         services.set_weekly_summary(user, chosen.weekly)
     services.set_quiet_hours(user.id, chosen.quiet.on, chosen.quiet.start, chosen.quiet.end)

@@ -21,8 +21,7 @@ from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
 from caregiver.journal import services as journal_services
 from caregiver.outbox import Skip
-from caregiver.reminders import meetings as meeting_reminders
-from caregiver.reminders import schedule
+from caregiver.reminders import meeting_reminders, schedule
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"

@@ -17,8 +17,7 @@ from caregiver.extensions import db
 from caregiver.goals.models import Goal
 from caregiver.groups.models import Meeting
 from caregiver.outbox.models import FAILED, OutboxMessage
-from caregiver.reminders import meetings as meeting_reminders
-from caregiver.reminders import schedule
+from caregiver.reminders import meeting_reminders, schedule
 from caregiver.reminders.models import (
     EVERY_DAY,
     MEETING_KINDS,

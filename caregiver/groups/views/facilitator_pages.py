@@ -9,9 +9,8 @@ from markupsafe import Markup
 from caregiver import clock
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.groups import alerts, attendance, recurrence
+from caregiver.groups import alerts, attendance, meeting_services, recurrence
 from caregiver.groups import changes as date_changes
-from caregiver.groups import meetings as meeting_services
 from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm

@@ -7,7 +7,7 @@ from caregiver import clock
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.groups import alerts, attendance, dashboard, services
+from caregiver.groups import alerts, attendance, meeting_summaries, services
 from caregiver.groups.access import group_or_404, managed_group
 from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
@@ -36,7 +36,7 @@ def group(slug):
     return render_template(
         "groups/group.html",
         group=group,
-        meetings=dashboard.next_of_each(group, now),
+        meetings=meeting_summaries.next_of_each(group, now),
         now=now,
         following=attendance.following(current_user, group.id),
         runs_it=services.facilitates(current_user, group.id),
@@ -75,7 +75,7 @@ def manage():
     now = clock.now()
     return render_template(
         "groups/manage.html",
-        groups=dashboard.facilitator_dashboard(current_user.id, now),
+        groups=meeting_summaries.facilitator_dashboard(current_user.id, now),
         now=now,
     )
 
@@ -107,7 +107,7 @@ def manage_group(slug):
     return render_template(
         "groups/manage_group.html",
         group=group,
-        meetings=dashboard.next_of_each(group, now, with_counts=True),
+        meetings=meeting_summaries.next_of_each(group, now, with_counts=True),
         now=now,
         facilitators=services.facilitators_of(group.id),
         followers=attendance.follower_count(group.id),

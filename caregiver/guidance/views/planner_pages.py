@@ -7,7 +7,7 @@ from caregiver.auth.forms import LoginForm
 from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
-from caregiver.guidance import forms, planner
+from caregiver.guidance import conversation_script, forms
 from caregiver.guidance.views.blueprint import bp
 from caregiver.journal import services as journal_services
 
@@ -34,7 +34,7 @@ def plan_conversation():
         return _page(form=form)
     if not form.validate_on_submit():
         return _page(form=form, status=400 if request.method == "POST" else 200)
-    script = planner.build_script(form.answers())
+    script = conversation_script.build_script(form.answers())
     return _page(forms.ScriptForm(formdata=None, data={"script": script}), form=form)
 
 
@@ -64,7 +64,7 @@ def resume_plan():
 
 def _save(script_form):
     """Save the script as a new private journal entry and show it; on a rule, show the form."""
-    data = planner.journal_entry(script_form.script.data, current_user.timezone)
+    data = conversation_script.journal_entry(script_form.script.data, current_user.timezone)
     try:
         entry = journal_services.create_entry(current_user, data)
     except FieldError as error:

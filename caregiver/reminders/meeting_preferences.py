@@ -9,8 +9,7 @@ from caregiver import clock
 from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups.models import Attendance, GroupFollow, Meeting
-from caregiver.reminders import meetings as meeting_reminders
-from caregiver.reminders import services
+from caregiver.reminders import meeting_reminders, services
 from caregiver.reminders.models import EVERY_DAY, MEETING_KINDS, ReminderPreference
 
 
