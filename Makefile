@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app caregiver
+# The app builds its links from the address it serves (see BASE_URL in README.md).
+export HOST PORT
 
 .PHONY: run test bench lint format install clean
 

@@ -142,7 +142,6 @@ def purge_deleted():
 @reminders_cli.command("run-once")
 def reminders_run_once():
     """Plan what is due now and deliver what is ready, once; print the counts."""
-    jobs.use_link_base(current_app)
     result = jobs.run_once()
     planned, sent = result.planning, result.delivery
     click.echo(

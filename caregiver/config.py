@@ -6,8 +6,10 @@ with no set-up. In production (``CAREGIVER_ENV=production``) a missing secret st
 
 import os
 import secrets
+import socket
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from caregiver.crypto import MasterKeyError, generate_master_key, parse_master_keys
 
@@ -79,6 +81,59 @@ def _encryption_keys(env: dict, production: bool, instance_path: Path) -> list:
         ) from error
 
 
+def _lan_address() -> str:
+    """The address other devices on this network reach this machine at, or 127.0.0.1.
+
+    Connecting a UDP socket sends nothing; it only asks the system which interface it would use.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _base_url(env: dict, production: bool) -> str:
+    """The public address every link in mail and feeds is built on.
+
+    Never the Host a request names: anyone can send any Host, and a reset link built from it
+    would carry a working token to their server. In development it is the address ``make run``
+    serves (``HOST`` and ``PORT``), so a phone on the same network can follow the links too.
+    """
+    raw = env.get("BASE_URL", "").strip().rstrip("/")
+    if not raw:
+        if production:
+            raise ConfigError(
+                "BASE_URL is not set. In production every link in mail is built from it, never "
+                "from a request's Host: set it to the public address, such as "
+                "https://caregiver.example.org."
+            )
+        host = env.get("HOST", "").strip() or "127.0.0.1"
+        if host in {"0.0.0.0", "::"}:  # noqa: S104 - serving every interface: name one of them
+            host = _lan_address()
+        port = env.get("PORT", "").strip() or "5000"
+        return f"http://{host}:{port}"
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise ConfigError(
+            f"BASE_URL must be a whole web address such as https://caregiver.example.org, "
+            f"not {raw!r}."
+        )
+    if production and parts.scheme != "https":
+        raise ConfigError("BASE_URL must start with https:// in production (cookies are Secure).")
+    return raw
+
+
+def _trusted_hosts(env: dict, base_url: str, production: bool) -> list[str]:
+    """The names this app answers to; a request naming any other Host gets 400."""
+    hosts = [urlsplit(base_url).hostname]
+    hosts += [name.strip() for name in env.get("TRUSTED_HOSTS", "").split(",") if name.strip()]
+    if not production:
+        hosts += ["127.0.0.1", "localhost"]
+    return list(dict.fromkeys(hosts))
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -88,7 +143,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     security = env.get("SMTP_SECURITY", "starttls").strip().lower()
     if security not in {"starttls", "ssl", "none"}:
         raise ConfigError("SMTP_SECURITY must be one of starttls, ssl or none.")
-    return {
+    config = {
         "CAREGIVER_ENV": "production" if production else "development",
         "SECRET_KEY": _secret(
             env, "SECRET_KEY", production, instance, "secret_key", lambda: secrets.token_hex(32)
@@ -104,7 +159,6 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SMTP_TIMEOUT": 20,
         "MAIL_FROM": env.get("MAIL_FROM", "Caregiver <no-reply@localhost>"),
         "MAIL_DIR": str(instance / "mail"),
-        "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "America/New_York"),
@@ -128,3 +182,6 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(timedelta(hours=1).total_seconds()),
         "EMAIL_VERIFY_MAX_AGE": int(timedelta(hours=48).total_seconds()),
     }
+    config["BASE_URL"] = _base_url(env, production)
+    config["TRUSTED_HOSTS"] = _trusted_hosts(env, config["BASE_URL"], production)
+    return config

@@ -5,7 +5,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 
 class FieldError(Exception):
@@ -83,6 +83,14 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, CSRF_MESSAGE)
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error):
+        # A Host this app does not serve: no link of ours can be built for it, so no layout.
+        title, message = MESSAGES[400]
+        if wants_json():
+            return {"error": title, "message": message, "status": 400}, 400
+        return FALLBACK_PAGE.format(title=escape(title), message=escape(message)), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):

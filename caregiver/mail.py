@@ -97,10 +97,8 @@ def _domain_of(sender: str) -> str:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A full link for mail: ``BASE_URL`` when set, else the current request's host."""
+    """A full link for mail and feeds, always on ``BASE_URL``: never on a request's Host."""
     base = current_app.config["BASE_URL"]
-    if not base:
-        return url_for(endpoint, _external=True, **values)
     if has_request_context():
         return base + url_for(endpoint, **values)
     # Outside a request (the scheduler sending reminders) the URL map builds the path itself.

@@ -160,6 +160,7 @@ def test_production_refuses_to_start_without_a_key_that_protects_stored_data(
     env = {
         "CAREGIVER_ENV": "production",
         "SECRET_KEY": "s" * 64,
+        "BASE_URL": "https://caregiver.example",
         "DATABASE_URL": database_url,
         "CAREGIVER_ENCRYPTION_KEYS": KEY_B,
     }

@@ -4,7 +4,11 @@ from helpers import KEY_A, KEY_B
 from caregiver import create_app
 from caregiver.config import ConfigError, load_config
 
-PRODUCTION = {"CAREGIVER_ENV": "production", "SECRET_KEY": "x" * 64}
+PRODUCTION = {
+    "CAREGIVER_ENV": "production",
+    "SECRET_KEY": "x" * 64,
+    "BASE_URL": "https://caregiver.example",
+}
 
 
 def test_testing_flag_comes_from_overrides(app):

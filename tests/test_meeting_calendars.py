@@ -73,8 +73,9 @@ def make_link(client, flash="Your calendar link is ready.") -> str:
     page = client.get("/calendar/").get_data(as_text=True)
     assert flash in page
     token = FEED_RE.search(page).group(1)
-    assert f"webcal://localhost/calendar/{token}.ics" in page
-    assert f"http://localhost/calendar/{token}.ics" in page
+    base = client.application.config["BASE_URL"]  # links are on the app's own address
+    assert f"webcal://{base.removeprefix('http://')}/calendar/{token}.ics" in page
+    assert f"{base}/calendar/{token}.ics" in page
     return token
 
 
@@ -260,7 +261,8 @@ def test_the_file_describes_the_meeting_and_its_place(client, make_user):
     assert event["LOCATION"] == "St. Mark's Hall, 100 Main St, Springfield, IL 62701, US"
     text = event["DESCRIPTION"]
     assert "Springfield Families" in text and "Bring a friend." in text
-    assert "Side door, room 4" in text and f"http://localhost/meetings/{meeting.id}" in text
+    page_url = f"{client.application.config['BASE_URL']}/meetings/{meeting.id}"
+    assert "Side door, room 4" in text and page_url in text
     # A calendar app asking again gets "not modified" while nothing changed.
     again = client.get(
         f"/meetings/{meeting.id}.ics", headers={"If-None-Match": response.headers["ETag"]}

@@ -5,7 +5,6 @@ worker. Every job is safe to run twice and in two processes at once, so running 
 scheduler, or restarting one mid-batch, sends nothing twice (see outbox.py for the one bound).
 """
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,6 @@ from flask import Flask
 from sqlalchemy import delete
 
 from caregiver import clock, outbox
-from caregiver.config import ConfigError
 from caregiver.extensions import db
 from caregiver.groups.models import GroupNotice
 from caregiver.journal import services as journal_services
@@ -90,19 +88,6 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def use_link_base(app: Flask) -> None:
-    """Point links in mail at BASE_URL or, in development, at this machine's own server.
-
-    Outside a request there is no host to build links from, so the scheduler needs one; in
-    production a missing BASE_URL stops it with a clear message.
-    """
-    if app.config["BASE_URL"]:
-        return
-    if app.config["CAREGIVER_ENV"] == "production":
-        raise ConfigError("Set BASE_URL (such as https://caregiver.example.org) for mail links.")
-    app.config["BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
-
-
 def _job(app: Flask, work):
     def run():
         with app.app_context():
@@ -120,7 +105,6 @@ def build_scheduler(app: Flask):
     """A BlockingScheduler in UTC with the three jobs; the caller starts it."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    use_link_base(app)
     scheduler = BlockingScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},

@@ -14,6 +14,7 @@ from caregiver.groups import feed, feed_import
 from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
 from caregiver.groups.views.blueprint import bp
+from caregiver.mail import absolute_url
 
 # Readers (apps, other sites) see a changed meeting within minutes without asking every second.
 FEED_MAX_AGE = 300
@@ -25,7 +26,7 @@ IMPORT_REQUEST_MAX = 2 * IMPORT_FORM_MAX
 @bp.get("/meetings.json")
 def meeting_feed():
     entries = feed.build_feed(
-        lambda meeting: url_for("groups.meeting", meeting_id=meeting.id, _external=True),
+        lambda meeting: absolute_url("groups.meeting", meeting_id=meeting.id),
         clock.now(),
     )
     response = current_app.response_class(
