@@ -5,11 +5,15 @@ repetitions after one untimed warm-up, and the budgets that matter most are rati
 measurements taken in the same run (which noise affects about equally).
 """
 
+import base64
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# A fixed master key for throwaway benchmark data only (32 bytes, URL-safe base64).
+BENCH_KEY = base64.urlsafe_b64encode(b"B" * 32).decode()
+BENCH_SECRET = "bench-secret-key-not-for-production"  # noqa: S105 - throwaway data
 REPEATS = 5
 COLUMNS = ("scenario", "database", "n", "median ms", "budget", "ratio / verdict", "notes")
 

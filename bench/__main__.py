@@ -4,7 +4,6 @@ Always runs on a SQLite file in a temporary directory; also on PostgreSQL when
 ``BENCH_DATABASE_URL`` is set, in a fresh schema that is dropped afterwards.
 """
 
-import base64
 import os
 import sys
 import tempfile
@@ -17,12 +16,19 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from bench import Row, format_table, journal, meetings, progress, reminders
+from bench import (
+    BENCH_KEY,
+    BENCH_SECRET,
+    Row,
+    account_timing,
+    format_table,
+    journal,
+    meetings,
+    progress,
+    reminders,
+)
 from caregiver import create_app
 from caregiver.extensions import db
-
-# A fixed master key for throwaway benchmark data only (32 bytes, URL-safe base64).
-BENCH_KEY = base64.urlsafe_b64encode(b"B" * 32).decode()
 
 
 def make_app(database_url: str, instance: Path) -> Flask:
@@ -32,7 +38,7 @@ def make_app(database_url: str, instance: Path) -> Flask:
             "INSTANCE_PATH": str(instance),
             # Only these variables: nothing from the shell (a DATABASE_URL, say) leaks in.
             "ENV_VARS": {
-                "SECRET_KEY": "bench-secret-key-not-for-production",
+                "SECRET_KEY": BENCH_SECRET,
                 "CAREGIVER_ENCRYPTION_KEYS": BENCH_KEY,
             },
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -73,6 +79,7 @@ def run_on(database: str, url_for_dir) -> list[Row]:
                 + progress.run(app, database)
                 + meetings.run(app, database)
                 + reminders.run(app, database)
+                + account_timing.run(app, database)
             )
         finally:
             # Close pooled connections so the temporary file or schema can go.

@@ -146,6 +146,9 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Like a server, send the whole response and close it before the client goes on: work
+        # the app does once a response has gone out (sending account mail) is then done.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

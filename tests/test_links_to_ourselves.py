@@ -7,6 +7,7 @@ import pytest
 from helpers import KEY_A, PASSWORD, csrf_token, log_in, make_test_app, submit
 
 from caregiver.config import ConfigError, load_config
+from caregiver.extensions import db
 
 FORGED = "evil.example"
 URL_RE = re.compile(r"https?://[^\s\"'<>]+")
@@ -67,8 +68,12 @@ def test_a_forwarded_host_counts_only_from_a_trusted_proxy(client, database_url,
     )
     behind = proxied.test_client()
     ours = {"X-Forwarded-Host": "caregiver.example", "X-Forwarded-Proto": "https"}
-    assert behind.get("/healthz", headers=ours).status_code == 200
-    assert behind.get("/healthz", headers={"X-Forwarded-Host": FORGED}).status_code == 400
+    try:
+        assert behind.get("/healthz", headers=ours).status_code == 200
+        assert behind.get("/healthz", headers={"X-Forwarded-Host": FORGED}).status_code == 400
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()
 
 
 def links_in(message) -> list[str]:

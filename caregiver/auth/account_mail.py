@@ -2,14 +2,18 @@
 changed", an admin's answer to a facilitator request), through the outbox like every other
 message, ahead of the reminders.
 
-A request writes the outbox row and commits it, then makes the first attempt itself, over a
-connection of its own in this process: the person waiting on the page gets the mail at once
-when the mail server is up, and the scheduler retries the row when it is not. Links are made
-when the mail is sent, from the account as it is then, so a retried mail carries a fresh link.
+A request writes the outbox row and commits it; the row is sent right after the response has
+gone out (``outbox.deliver_soon``), and the scheduler retries it when the mail server is away.
+Mail asked for by address (a reset, a new confirmation link) is written the same way whether or
+not the address has an account, and the account is looked up only when it is sent: the page
+does the same work, in the same time, for every address. Links are made when the mail is sent,
+from the account as it is then, so a retried mail carries a fresh link.
 """
 
 import uuid
 from datetime import datetime, timedelta
+
+from sqlalchemy import select
 
 from caregiver import mail, outbox, security
 from caregiver.auth.models import User
@@ -41,15 +45,23 @@ def reset_state(user) -> str:
 
 
 def send(kind: str, user: User, to_address: str | None = None) -> None:
-    """Queue one account mail for ``user`` and try to deliver it now."""
-    key = f"{kind}:{user.id}:{uuid.uuid4().hex}"
+    """Queue one account mail for ``user``; it goes out as soon as the request is answered."""
+    _queue(kind, user.id, to_address)
+
+
+def send_to_address(kind: str, email: str) -> None:
+    """Queue one account mail for whoever has the account at ``email``, if anyone does."""
+    _queue(kind, None, email)
+
+
+def _queue(kind: str, user_id: int | None, to_address: str | None) -> None:
+    key = f"{kind}:{user_id or '@'}:{uuid.uuid4().hex}"
     row = outbox.message_row(
-        kind, user.id, priority=PRIORITY_SECURITY, key=key, to_address=to_address
+        kind, user_id, priority=PRIORITY_SECURITY, key=key, to_address=to_address
     )
     outbox.add([row])
     db.session.commit()
-    with outbox.Sender(own_process=False) as sender:
-        sender.deliver(limit=1, key=key)
+    outbox.deliver_soon(key)
 
 
 class Batch:
@@ -65,7 +77,12 @@ class Batch:
 
 def render(row, now: datetime) -> mail.Message:
     """The message for an account row, or Skip with the reason it should not go out."""
-    user = db.session.get(User, row.user_id)
+    if row.user_id is None:
+        user = db.session.scalar(select(User).where(User.email == row.to_address))
+        if user is None:
+            raise Skip("no account")
+    else:
+        user = db.session.get(User, row.user_id)
     if user is None:
         raise Skip("person deleted")
     if now - row.created_at > ACCOUNT_KINDS[row.kind]:

@@ -214,14 +214,22 @@ def live_sessions(user: User) -> list[LoginSession]:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a one-hour reset link when the address has an account; silent otherwise."""
+    """Mail a one-hour reset link if the address has an account; the same work either way."""
     try:
-        user = find_by_email(normalize_email(email))
+        email = normalize_email(email)
     except FieldError:
         return
-    if user is None:
+    account_mail.send_to_address("reset_password", email)
+
+
+def resend_verification(email: str) -> None:
+    """Mail a new confirmation link if the address has an unconfirmed account; the same work
+    either way."""
+    try:
+        email = normalize_email(email)
+    except FieldError:
         return
-    account_mail.send("reset_password", user)
+    account_mail.send_to_address("verify_email", email)
 
 
 def user_for_reset(token: str) -> User:

@@ -11,6 +11,7 @@ are rendered (``register``), and hears through ``events.address_refused`` that a
 an address for good.
 """
 
+import logging
 import random
 import smtplib
 import socket
@@ -21,8 +22,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import make_msgid
+from functools import partial
 
 import sqlalchemy as sa
+from flask import after_this_request, current_app, g, has_request_context
 
 from caregiver import clock, events, mail, smtp_child
 from caregiver.extensions import db
@@ -34,6 +37,8 @@ from caregiver.outbox.models import (
     SKIPPED,
     OutboxMessage,
 )
+
+log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 WINDOW = 8  # messages handed to the SMTP child ahead of their outcomes
@@ -111,7 +116,7 @@ def idempotency_key(kind: str, user_id: int, object_id: int, local_date: date | 
 
 def message_row(
     kind: str,
-    user_id: int,
+    user_id: int | None,
     *,
     object_id: int = 0,
     local_date: date | None = None,
@@ -168,6 +173,42 @@ def _dialect_insert():
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+def deliver_soon(key: str) -> None:
+    """Send the row with ``key`` outside the request that wrote it: once its response has gone
+    out (or at once, outside a request). The scheduler sends it if this does not.
+
+    The person waiting on the page still gets the mail within a moment, but nothing of the
+    sending (rendering, the mail server's answers) shows in how long the page took: a page that
+    answers the same for every address must also take the same time.
+    """
+    app = current_app._get_current_object()
+    if not has_request_context():
+        _deliver_now(app, [key])
+        return
+    keys = g.get("outbox_after_response")
+    if keys is None:
+        keys = g.outbox_after_response = []
+
+        @after_this_request
+        def deliver_after_response(response):
+            response.call_on_close(partial(_deliver_now, app, keys))
+            return response
+
+    keys.append(key)
+
+
+def _deliver_now(app, keys: list[str]) -> None:
+    with app.app_context():
+        try:
+            with Sender(own_process=False) as sender:
+                for key in keys:
+                    sender.deliver(limit=1, key=key)
+        except Exception:  # noqa: BLE001 - the response is gone; the scheduler will retry
+            log.exception("mail left for the scheduler")
+        finally:
+            db.session.remove()
 
 
 def claim(now: datetime, worker: str, limit: int = BATCH, key: str | None = None) -> list[int]:
@@ -436,7 +477,7 @@ def _refused(row, code: int, text, now: datetime, done: Delivery, recipient: boo
     if code < 500:
         _retry(row, reason, now, done)
         return
-    if recipient:  # committed with the row's failure below
+    if recipient and row.user_id is not None:  # committed with the row's failure below
         events.address_refused.send(row.user_id, reason=reason, now=now)
     _record(
         [row.id], status=FAILED, attempts=row.attempts + 1, last_error=reason, locked_until=None

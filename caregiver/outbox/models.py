@@ -38,7 +38,9 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None for account mail asked for by address (a reset, say): the sender finds the account,
+    # if there is one, so the request does the same work either way.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(30))
     object_id: Mapped[int] = mapped_column(default=0)
     local_date: Mapped[date | None] = mapped_column(Date)

@@ -73,12 +73,7 @@ def verify_email(token):
 def resend_verification():
     form = forms.EmailOnlyForm()
     if form.validate_on_submit():
-        try:
-            user = services.find_by_email(services.normalize_email(form.email.data))
-        except FieldError:
-            user = None
-        if user is not None and not user.is_verified:
-            services.send_verification(user)
+        services.resend_verification(form.email.data)
     return redirect(url_for("auth.check_email", reason="register"))
 
 
