@@ -134,6 +134,21 @@ def _trusted_hosts(env: dict, base_url: str, production: bool) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+def _rate_limit_storage(env: dict, production: bool) -> str:
+    """Where rate limits are counted. ``memory://`` counts in each process apart, so with several
+    web workers every address gets that many times the limit: production refuses it unless it
+    runs a single worker and says so (``WEB_CONCURRENCY=1``, which gunicorn also reads)."""
+    storage = env.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+    single = env.get("WEB_CONCURRENCY", "").strip() == "1"
+    if production and storage.startswith("memory://") and not single:
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI is memory://, which counts in each worker process apart. Set "
+            "it to a Redis URL (redis://host:6379/0) shared by every worker, or run a single "
+            "worker and set WEB_CONCURRENCY=1."
+        )
+    return storage
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -159,7 +174,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SMTP_TIMEOUT": 20,
         "MAIL_FROM": env.get("MAIL_FROM", "Caregiver <no-reply@localhost>"),
         "MAIL_DIR": str(instance / "mail"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": _rate_limit_storage(env, production),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "America/New_York"),
         "CRISIS_RESOURCES_FILE": env.get("CRISIS_RESOURCES_FILE") or None,

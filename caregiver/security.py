@@ -2,14 +2,16 @@
 
 import hashlib
 import hmac
+from datetime import datetime, timedelta
 from functools import lru_cache, wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from caregiver import clock
 from caregiver.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
@@ -128,6 +130,40 @@ def role_required(role: str):
 
 facilitator_required = role_required("facilitator")
 admin_required = role_required("admin")
+
+# Changing how one signs in, taking private data away (an export) or deleting the account asks
+# for the password (or a passkey) again when the last proof on this device is older than this:
+# a phone left unlocked on the kitchen table should not be enough.
+PROOF_LASTS = timedelta(minutes=5)
+_PROVED_AT = "proved_at"
+
+
+def note_proof() -> None:
+    """The person just proved who they are (a password or a passkey) on this device."""
+    session[_PROVED_AT] = clock.now().isoformat()
+
+
+def proved_recently() -> bool:
+    """Whether this device's person proved who they are within the last few minutes."""
+    try:
+        proved = datetime.fromisoformat(session.get(_PROVED_AT, ""))
+    except (TypeError, ValueError):
+        return False
+    return timedelta(0) <= clock.now() - proved < PROOF_LASTS
+
+
+def recent_proof_required(view):
+    """Guard a view: log-in first, then the password again unless it was given moments ago."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not proved_recently():
+            back = request.full_path if request.method == "GET" else request.path
+            return redirect(url_for("auth.confirm_password", next=back.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def get_own_or_404(model, object_id, *criteria, owner_field: str = "user_id"):

@@ -226,11 +226,12 @@ def test_log_out_of_all_other_devices(app, make_user):
     devices = [app.test_client() for _ in range(3)]
     for device in devices:
         log_in(device, user)
-    html = devices[0].get("/account").get_data(as_text=True)
+    html = devices[0].get("/account/security").get_data(as_text=True)
     assert "This device" in html and "Log out of all other devices" in html
-    response = submit(devices[0], "/account/sessions/end-others", page="/account")
+    response = submit(devices[0], "/account/sessions/end-others", page="/account/security")
     assert response.status_code == 302
-    assert "Logged out of 2 other devices." in devices[0].get("/account").get_data(as_text=True)
+    after = devices[0].get("/account/security").get_data(as_text=True)
+    assert "Logged out of 2 other devices." in after
     assert [d.get("/dashboard").status_code for d in devices] == [200, 302, 302]
 
 

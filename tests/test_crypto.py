@@ -161,6 +161,7 @@ def test_production_refuses_to_start_without_a_key_that_protects_stored_data(
         "CAREGIVER_ENV": "production",
         "SECRET_KEY": "s" * 64,
         "BASE_URL": "https://caregiver.example",
+        "WEB_CONCURRENCY": "1",
         "DATABASE_URL": database_url,
         "CAREGIVER_ENCRYPTION_KEYS": KEY_B,
     }

@@ -8,6 +8,7 @@ PRODUCTION = {
     "CAREGIVER_ENV": "production",
     "SECRET_KEY": "x" * 64,
     "BASE_URL": "https://caregiver.example",
+    "WEB_CONCURRENCY": "1",
 }
 
 

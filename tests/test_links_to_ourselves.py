@@ -15,6 +15,7 @@ PRODUCTION = {
     "CAREGIVER_ENV": "production",
     "SECRET_KEY": "x" * 64,
     "CAREGIVER_ENCRYPTION_KEYS": KEY_A,
+    "WEB_CONCURRENCY": "1",
 }
 
 

@@ -12,11 +12,13 @@ from the account as it is then, so a retried mail carries a fresh link.
 
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from caregiver import mail, outbox, security
-from caregiver.auth.models import User
+from caregiver.auth import sign_in_throttle
+from caregiver.auth.models import SecurityEvent, User
 from caregiver.extensions import db
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_SECURITY
@@ -29,6 +31,9 @@ ACCOUNT_KINDS = {
     "account_exists": timedelta(days=1),
     "reset_password": timedelta(hours=1),
     "password_changed": timedelta(days=1),
+    "sign_in_locked": timedelta(hours=1),
+    "new_sign_in": timedelta(days=1),
+    "email_changed": timedelta(days=7),
     "facilitator_approved": timedelta(days=7),
     "facilitator_declined": timedelta(days=7),
 }
@@ -44,9 +49,14 @@ def reset_state(user) -> str:
     return security.fingerprint("reset", user.id, user.password_hash)
 
 
-def send(kind: str, user: User, to_address: str | None = None) -> None:
+def undo_email_state(user, old_email: str) -> str:
+    """What an "undo the email change" link is bound to: the change it undoes."""
+    return security.fingerprint("undo-email", user.id, old_email, user.email)
+
+
+def send(kind: str, user: User, to_address: str | None = None, object_id: int = 0) -> None:
     """Queue one account mail for ``user``; it goes out as soon as the request is answered."""
-    _queue(kind, user.id, to_address)
+    _queue(kind, user.id, to_address, object_id)
 
 
 def send_to_address(kind: str, email: str) -> None:
@@ -54,10 +64,15 @@ def send_to_address(kind: str, email: str) -> None:
     _queue(kind, None, email)
 
 
-def _queue(kind: str, user_id: int | None, to_address: str | None) -> None:
+def _queue(kind: str, user_id: int | None, to_address: str | None, object_id: int = 0) -> None:
     key = f"{kind}:{user_id or '@'}:{uuid.uuid4().hex}"
     row = outbox.message_row(
-        kind, user_id, priority=PRIORITY_SECURITY, key=key, to_address=to_address
+        kind,
+        user_id,
+        priority=PRIORITY_SECURITY,
+        key=key,
+        to_address=to_address,
+        object_id=object_id,
     )
     outbox.add([row])
     db.session.commit()
@@ -116,6 +131,46 @@ def _reset_password(user: User, row) -> mail.Message:
     return mail.render_message("reset_password", user.email, user=user, link=link)
 
 
+def _sign_in_locked(user: User, row) -> mail.Message:
+    unlock = security.make_token(
+        "unlock", {"uid": user.id, "fp": sign_in_throttle.lock_state(user)}
+    )
+    reset = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
+    return mail.render_message(
+        "sign_in_locked",
+        user.email,
+        user=user,
+        tries=sign_in_throttle.LOCK_AT,
+        unlock_link=mail.absolute_url("auth.unlock", token=unlock),
+        reset_link=mail.absolute_url("auth.reset_password", token=reset),
+    )
+
+
+def _new_sign_in(user: User, row) -> mail.Message:
+    event = db.session.get(SecurityEvent, row.object_id)
+    if event is None:
+        raise Skip("sign-in forgotten")
+    when = event.created_at.astimezone(ZoneInfo(user.timezone))
+    return mail.render_message(
+        "new_sign_in",
+        user.email,
+        user=user,
+        device=event.device,
+        network=event.network,
+        when=when.strftime("%A, %B %-d, %Y at %-I:%M %p (%Z)"),
+    )
+
+
+def _email_changed(user: User, row) -> mail.Message:
+    # Sent to the address the account had: the way back for its owner if someone else moved it.
+    token = security.make_token(
+        "undo-email",
+        {"uid": user.id, "old": row.to_address, "fp": undo_email_state(user, row.to_address)},
+    )
+    link = mail.absolute_url("auth.undo_email_change", token=token)
+    return mail.render_message("email_changed", row.to_address, user=user, undo_link=link)
+
+
 def _notice(template: str):
     def render_notice(user: User, row) -> mail.Message:
         return mail.render_message(template, user.email, user=user)
@@ -128,6 +183,9 @@ _RENDERERS = {
     "confirm_new_email": _confirm_new_email,
     "account_exists": _notice("account_exists"),
     "reset_password": _reset_password,
+    "sign_in_locked": _sign_in_locked,
+    "new_sign_in": _new_sign_in,
+    "email_changed": _email_changed,
     "password_changed": _notice("password_changed"),
     "facilitator_approved": _notice("facilitator_approved"),
     "facilitator_declined": _notice("facilitator_declined"),

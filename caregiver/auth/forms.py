@@ -114,5 +114,9 @@ class FacilitatorRequestForm(FlaskForm):
     )
 
 
+class ConfirmPasswordForm(FlaskForm):
+    password = current_password_field("Your password")
+
+
 class DeleteAccountForm(FlaskForm):
     password = current_password_field("Your password")

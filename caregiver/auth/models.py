@@ -58,6 +58,8 @@ class LoginSession(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     remember: Mapped[bool] = mapped_column(default=False)
     device: Mapped[str] = mapped_column(String(120), default="")
+    # Where from, roughly: the network, never the whole address (see security_log.network_of).
+    network: Mapped[str] = mapped_column(String(48), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -84,3 +86,34 @@ class FacilitatorRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class SignInThrottle(db.Model):
+    """Wrong passwords for one address, counted across every worker and client address.
+
+    Keyed by a keyed digest of the address, so an address nobody has an account for is throttled
+    exactly like one that has (the page must not tell them apart) and is never stored as typed.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    address_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    retry_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SecurityEvent(db.Model):
+    """One entry of a person's security log: what happened to the account, when and from where
+    (device and network), kept 90 days. Never anything they wrote."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    device: Mapped[str] = mapped_column(String(120), default="")
+    network: Mapped[str] = mapped_column(String(48), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from caregiver import clock, crypto, events, security
-from caregiver.auth import account_mail
+from caregiver.auth import account_mail, security_log, sign_in_throttle
 from caregiver.auth.models import LoginSession, User
 from caregiver.errors import FieldError
 from caregiver.extensions import db
@@ -16,6 +16,7 @@ from caregiver.extensions import db
 REMEMBER_FOR = timedelta(days=30)
 IDLE_SESSION_FOR = timedelta(hours=24)
 TOUCH_EVERY = timedelta(minutes=5)
+UNDO_EMAIL_FOR = timedelta(days=7)
 
 
 class UnverifiedEmail(Exception):
@@ -110,26 +111,70 @@ def verify_email(token: str) -> User:
     email = payload.get("email", "")
     if payload.get("fp") != account_mail.verify_state(user, email):
         raise security.TokenError("used")
-    if email != user.email:
+    old_email = user.email
+    if email != old_email:
         if find_by_email(email):
             raise security.TokenError("taken")
         user.email = email
+        security_log.record(user.id, "email_changed")
     user.email_verified_at = clock.now()
     db.session.commit()
+    if email != old_email:
+        account_mail.send("email_changed", user, to_address=old_email)
     events.address_confirmed.send(user.id)
     return user
 
 
+def unlock(token: str) -> User:
+    """Lift a sign-in lock from the owner's emailed link; single use."""
+    payload = security.read_token("unlock", token, int(sign_in_throttle.LOCK_FOR.total_seconds()))
+    user = db.session.get(User, payload.get("uid"))
+    if user is None:
+        raise security.TokenError("invalid")
+    if payload.get("fp") != sign_in_throttle.lock_state(user):
+        raise security.TokenError("used")
+    sign_in_throttle.clear(user.email)
+    security_log.record(user.id, "unlocked")
+    db.session.commit()
+    return user
+
+
+def undo_email_change(token: str) -> User:
+    """Put back the address an account had, sign out every device and mail that address a
+    reset link: the way back for an owner whose address someone else changed."""
+    payload = security.read_token("undo-email", token, int(UNDO_EMAIL_FOR.total_seconds()))
+    user = db.session.get(User, payload.get("uid"))
+    if user is None:
+        raise security.TokenError("invalid")
+    old_email = payload.get("old", "")
+    if payload.get("fp") != account_mail.undo_email_state(user, old_email):
+        raise security.TokenError("used")
+    if find_by_email(old_email) is not None:
+        raise security.TokenError("taken")
+    user.email = old_email
+    user.email_verified_at = clock.now()
+    security_log.record(user.id, "email_change_undone")
+    db.session.commit()
+    end_sessions(user)
+    account_mail.send("reset_password", user)
+    return user
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The person for these credentials, or None. Raise UnverifiedEmail when unconfirmed."""
+    """The person for these credentials, or None. Raise UnverifiedEmail when unconfirmed, and
+    SignInPaused when the address has had too many wrong passwords."""
     try:
         email = normalize_email(email)
     except FieldError:
         security.verify_password(None, password)
         return None
+    sign_in_throttle.check(email)  # raises SignInPaused, the same for any address
     user = find_by_email(email)
     if not security.verify_password(user.password_hash if user else None, password):
+        if sign_in_throttle.failed(email, user) and user is not None:
+            account_mail.send("sign_in_locked", user)
         return None
+    sign_in_throttle.clear(email)
     if security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     if not user.is_verified:
@@ -141,21 +186,41 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, remember: bool, device: str) -> LoginSession:
-    """Open a new sign-in session for one device and attach it to ``user``."""
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the signed-in person's own (to confirm it is still them); wrong
+    ones count towards the same pause as at log-in. Raise SignInPaused while paused."""
+    sign_in_throttle.check(user.email)
+    if security.verify_password(user.password_hash, password):
+        sign_in_throttle.clear(user.email)
+        db.session.commit()
+        return True
+    if sign_in_throttle.failed(user.email, user):
+        account_mail.send("sign_in_locked", user)
+    return False
+
+
+def start_session(user: User, remember: bool, device: str, network: str = "") -> LoginSession:
+    """Open a new sign-in session for one device, log it, and tell the owner when the device
+    or network is new to the account (never on a person's very first sign-in)."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
+    familiar = security_log.seen_before(user.id, device, network)
+    first = not security_log.signed_in_before(user.id)
     row = LoginSession(
         user_id=user.id,
         token_hash=security.hash_token(token),
         remember=remember,
         device=device[:120],
+        network=network,
         created_at=now,
         last_seen_at=now,
         expires_at=now + (REMEMBER_FOR if remember else IDLE_SESSION_FOR),
     )
     db.session.add(row)
+    event = security_log.record(user.id, "sign_in")
     db.session.commit()
+    if not familiar and not first:
+        account_mail.send("new_sign_in", user, object_id=event.id)
     row.token = token
     user.current_session = row
     return row
@@ -196,6 +261,28 @@ def end_sessions(user: User, keep: LoginSession | None = None) -> int:
     count = db.session.execute(query.values(revoked_at=clock.now())).rowcount
     db.session.commit()
     return count
+
+
+def end_other_sessions(user: User) -> int:
+    """Sign out every device but this one, from the security page; how many."""
+    count = end_sessions(user, keep=user.current_session)
+    security_log.record(user.id, "sessions_ended")
+    db.session.commit()
+    return count
+
+
+def end_one_session(user: User, session_id: int) -> bool:
+    """Sign out one of the person's other devices; False when there is no such live session."""
+    row = db.session.get(LoginSession, session_id)
+    current = user.current_session
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        return False
+    if current is not None and row.id == current.id:
+        return False
+    row.revoked_at = clock.now()
+    security_log.record(user.id, "session_ended")
+    db.session.commit()
+    return True
 
 
 def live_sessions(user: User) -> list[LoginSession]:
@@ -250,6 +337,8 @@ def reset_password(token: str, new_password: str) -> User:
     # Whoever could open the mail has shown they own the address.
     if user.email_verified_at is None:
         user.email_verified_at = clock.now()
+    sign_in_throttle.clear(user.email)
+    security_log.record(user.id, "password_reset")
     db.session.commit()
     end_sessions(user)
     return user
@@ -265,6 +354,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not security.verify_password(user.password_hash, current_password):
         raise FieldError("current_password", "That isn't your current password.")
     _set_password(user, new_password, "new_password")
+    security_log.record(user.id, "password_changed")
     db.session.commit()
     end_sessions(user)
     account_mail.send("password_changed", user)
@@ -278,6 +368,7 @@ def request_email_change(user: User, new_email: str, password: str) -> str:
     if new_email == user.email:
         raise FieldError("email", "That is already your email address.")
     # A taken address gets the same answer as a free one; the link then explains.
+    security_log.record(user.id, "email_change_asked")
     send_verification(user, new_email=new_email)
     return new_email
 
@@ -300,33 +391,3 @@ def delete_account(user: User, password: str) -> None:
     crypto.forget_data_keys(user.id)
     db.session.delete(user)
     db.session.commit()
-
-
-def describe_device(user_agent: str) -> str:
-    """A short, human name for a browser ("Chrome on Android") from its User-Agent."""
-    ua = user_agent or ""
-    browser = next(
-        (name for key, name in _BROWSERS if key in ua), "A browser" if ua else "Unknown device"
-    )
-    system = next((name for key, name in _SYSTEMS if key in ua), None)
-    return f"{browser} on {system}" if system else browser
-
-
-_BROWSERS = [
-    ("Edg/", "Edge"),
-    ("OPR/", "Opera"),
-    ("SamsungBrowser", "Samsung Internet"),
-    ("Firefox/", "Firefox"),
-    ("CriOS", "Chrome"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-]
-_SYSTEMS = [
-    ("Android", "Android"),
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "Mac"),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
-]

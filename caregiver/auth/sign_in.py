@@ -5,28 +5,45 @@ again, and is saved after. The journal and the conversation planner offer that, 
 both, kept here with the rest of signing in.
 """
 
-from flask import request, session
+import math
+
+from flask import session
 from flask_login import login_user
 
-from caregiver.auth import services
+from caregiver import security
+from caregiver.auth import security_log, services, sign_in_throttle
 
 # How often a person (or a script) may try a password, from one address.
 AUTH_LIMIT = "10 per minute;60 per hour"
 UNVERIFIED = "Please confirm your email address first. We sent you a new link."
 MISMATCH = "That email and password don't match an account."
+LOCKED = (
+    "Sign-in to this account is paused for an hour after too many wrong passwords. If the "
+    "address has an account, we've emailed it a link to unlock it now. You can also reset "
+    "your password."
+)
 
 
 def sign_in(user, remember: bool = False) -> None:
     """Start a fresh session for ``user`` on this device (used after any proof of identity)."""
     session.clear()  # rotate: nothing from before log-in carries over
-    device = services.describe_device(request.headers.get("User-Agent", ""))
-    services.start_session(user, remember=remember, device=device)
+    device, network = security_log.where_from()
+    services.start_session(user, remember=remember, device=device, network=network)
     login_user(user, remember=remember)
+    security.note_proof()
 
 
-def log_in_again(login_form):
-    """Check the log-in form and the password, then sign in: the person, or None with the
-    reason added to the form's errors."""
+def paused_message(paused: sign_in_throttle.SignInPaused) -> str:
+    """What the log-in form says when an address must wait (the same for every address)."""
+    if paused.locked:
+        return LOCKED
+    seconds = max(1, math.ceil(paused.wait.total_seconds()))
+    return f"Too many wrong passwords. Please wait {seconds} seconds, then try again."
+
+
+def checked_user(login_form):
+    """Check the log-in form and the password: the person, or None with the reason added to the
+    form's errors (a wrong password, an unconfirmed address, or an address that must wait)."""
     if not login_form.validate_on_submit():
         return None
     try:
@@ -34,8 +51,17 @@ def log_in_again(login_form):
     except services.UnverifiedEmail:
         login_form.form_errors.append(UNVERIFIED)
         return None
+    except sign_in_throttle.SignInPaused as paused:
+        login_form.form_errors.append(paused_message(paused))
+        return None
     if user is None:
         login_form.form_errors.append(MISMATCH)
-        return None
-    sign_in(user)
+    return user
+
+
+def log_in_again(login_form):
+    """Log in from another feature's page (the session ran out there): the person, or None."""
+    user = checked_user(login_form)
+    if user is not None:
+        sign_in(user)
     return user

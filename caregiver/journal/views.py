@@ -25,7 +25,7 @@ from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
-from caregiver.security import fingerprint, get_own_or_404
+from caregiver.security import fingerprint, get_own_or_404, recent_proof_required
 from caregiver.transfer import NotAnExport
 
 bp = Blueprint("journal", __name__)
@@ -256,7 +256,7 @@ def search_entries():
 
 
 @bp.route("/journal/export", methods=["GET", "POST"])
-@login_required
+@recent_proof_required
 def export():
     form = ActionForm()
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import delete
 
 from caregiver import clock, outbox
+from caregiver.auth import security_log, sign_in_throttle
 from caregiver.extensions import db
 from caregiver.groups.models import GroupNotice
 from caregiver.journal import services as journal_services
@@ -68,10 +69,13 @@ def scheduler_state(now: datetime | None = None) -> tuple[str, datetime | None]:
 
 
 def cleanup(now: datetime | None = None) -> dict[str, int]:
-    """Daily: erase journal entries deleted over 30 days ago, old sent or skipped mail rows, and
-    the words of old group notices (their mail expired long before)."""
+    """Daily: erase journal entries deleted over 30 days ago, old sent or skipped mail rows, the
+    words of old group notices (their mail expired long before), security log entries past 90
+    days and wrong-password counts nobody added to for a day."""
     now = now or clock.now()
     purged = journal_services.purge_deleted(now)
+    security_events = security_log.purge_old(now)
+    throttles = sign_in_throttle.purge_old(now)
     old = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_((SENT, SKIPPED)), OutboxMessage.created_at < now - KEEP_SENT
@@ -85,6 +89,8 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
         "journal_entries": purged,
         "outbox_rows": old.rowcount or 0,
         "group_notices": notices.rowcount or 0,
+        "security_events": security_events,
+        "sign_in_throttles": throttles,
     }
 
 

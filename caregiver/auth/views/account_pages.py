@@ -1,4 +1,4 @@
-"""The account page: profile, email, password, signed-in devices, facilitator request."""
+"""The account page: profile, email, password, facilitator request, deleting the account."""
 
 from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
@@ -21,7 +21,6 @@ def _page(status=200, **forms_in_error):
     page_forms.update(forms_in_error)
     return render_template(
         "auth/account.html",
-        sessions=services.live_sessions(user),
         pending_request=facilitator_requests.pending_request(user),
         **page_forms,
     ), status
@@ -78,15 +77,6 @@ def change_password():
     return _page(400, password_form=form)
 
 
-@bp.route("/account/sessions/end-others", methods=["POST"])
-@login_required
-def end_other_sessions():
-    if ActionForm().validate_on_submit():
-        count = services.end_sessions(current_user, keep=current_user.current_session)
-        flash(f"Logged out of {count} other device{'s' if count != 1 else ''}.", "success")
-    return redirect(url_for("auth.account"))
-
-
 @bp.route("/account/facilitator", methods=["GET", "POST"])
 @login_required
 def request_facilitator():
@@ -108,7 +98,7 @@ def request_facilitator():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
-def delete_account():
+def delete_account():  # the form asks for the password: that is the fresh proof
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
         try:

@@ -9,15 +9,22 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from caregiver.auth import forms, services
-from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in
+from caregiver.auth.sign_in import (
+    AUTH_LIMIT,
+    UNVERIFIED,
+    checked_user,
+    paused_message,
+    sign_in,
+)
+from caregiver.auth.sign_in_throttle import SignInPaused
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.security import TokenError, safe_next
+from caregiver.security import TokenError, note_proof, safe_next
 
 
 # Per address of the requester: slows password guessing without locking anyone's account.
@@ -83,17 +90,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = forms.LoginForm()
-    unverified = False
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.UnverifiedEmail:
-            unverified = True
-        else:
-            if user is not None:
-                sign_in(user, remember=form.remember.data)
-                return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
-            form.form_errors.append(MISMATCH)
+    user = checked_user(form)
+    if user is not None:
+        sign_in(user, remember=form.remember.data)
+        return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+    unverified = UNVERIFIED in form.form_errors
+    if unverified:  # said in the notice above the form instead
+        form.form_errors.remove(UNVERIFIED)
     return render_template("auth/login.html", form=form, unverified=unverified)
 
 
@@ -137,6 +140,63 @@ def reset_password(token):
             flash("Your password is changed. Every other device has been logged out.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/auth/unlock/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def unlock(token):
+    # A button, not the GET: mail scanners open links, and must not use this one up.
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _link_problem("unlock", "invalid")
+        try:
+            services.unlock(token)
+        except TokenError as error:
+            return _link_problem("unlock", error.reason)
+        flash("Sign-in is unlocked. You can log in now.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/link_button.html", form=form, kind="unlock")
+
+
+@bp.route("/auth/undo-email/<token>", methods=["GET", "POST"])
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def undo_email_change(token):
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _link_problem("undo-email", "invalid")
+        try:
+            services.undo_email_change(token)
+        except TokenError as error:
+            return _link_problem("undo-email", error.reason)
+        logout_user()
+        session.clear()
+        flash(
+            "Your email address is back, and every device is signed out. We've sent it a link "
+            "to choose a new password.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/link_button.html", form=form, kind="undo-email")
+
+
+@bp.route("/auth/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(AUTH_LIMIT, methods=["POST"])
+def confirm_password():
+    form = forms.ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            matches = services.password_matches(current_user, form.password.data)
+        except SignInPaused as paused:
+            form.form_errors.append(paused_message(paused))
+        else:
+            if matches:
+                note_proof()
+                return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+            form.password.errors.append("That isn't your password.")
+    return render_template("auth/confirm_password.html", form=form), 400 if form.errors else 200
 
 
 def _link_problem(kind: str, reason: str):

@@ -9,6 +9,7 @@ from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
 from caregiver.careplan.views.blueprint import bp
 from caregiver.forms import ActionForm
+from caregiver.security import recent_proof_required
 from caregiver.transfer import ImportReport, NotAnExport
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -79,7 +80,7 @@ def summary():
 
 
 @bp.route("/careplan/export", methods=["GET", "POST"])
-@login_required
+@recent_proof_required
 def export():
     form = ActionForm()
     if form.validate_on_submit():

@@ -1,0 +1,136 @@
+"""A person's security log: sign-ins, wrong passwords, locks and every change to how they sign in,
+with the device and the network (never the whole address), kept 90 days and shown only to them.
+Nothing they wrote ever goes in it."""
+
+import ipaddress
+from datetime import datetime, timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import delete, exists, select
+
+from caregiver import clock
+from caregiver.auth.models import SecurityEvent
+from caregiver.extensions import db
+
+KEEP_FOR = timedelta(days=90)
+
+# What each kind of entry says on the "Sign-in and security" page.
+LABELS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Wrong password",
+    "locked": "Sign-in paused after too many wrong passwords",
+    "unlocked": "Sign-in unlocked from the emailed link",
+    "password_changed": "Password changed",
+    "password_reset": "Password reset from an emailed link",
+    "email_change_asked": "Asked to change the email address",
+    "email_changed": "Email address changed",
+    "email_change_undone": "Email address change undone",
+    "session_ended": "Signed out of one device",
+    "sessions_ended": "Signed out of every other device",
+}
+
+
+def describe_device(user_agent: str) -> str:
+    """A short, human name for a browser ("Chrome on Android") from its User-Agent."""
+    ua = user_agent or ""
+    browser = next(
+        (
+            name
+            for token, name in (
+                ("Edg/", "Edge"),
+                ("OPR/", "Opera"),
+                ("Firefox/", "Firefox"),
+                ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"),
+            )
+            if token in ua
+        ),
+        "A browser",
+    )
+    system = next(
+        (
+            name
+            for token, name in (
+                ("Android", "Android"),
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Windows", "Windows"),
+                ("Mac OS", "Mac"),
+                ("Linux", "Linux"),
+            )
+            if token in ua
+        ),
+        "",
+    )
+    return f"{browser} on {system}" if system else browser
+
+
+def network_of(address: str | None) -> str:
+    """The network an address belongs to (a /24 or a /64): enough to tell home from elsewhere,
+    not enough to find anyone."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def where_from() -> tuple[str, str]:
+    """This request's device and network; empty outside a request (a command, the scheduler)."""
+    if not has_request_context():
+        return "", ""
+    return describe_device(request.headers.get("User-Agent", "")), network_of(request.remote_addr)
+
+
+def record(user_id: int, kind: str) -> SecurityEvent:
+    """Add one entry to a person's log (committed with the caller's change)."""
+    device, network = where_from()
+    event = SecurityEvent(
+        user_id=user_id, kind=kind, device=device[:120], network=network, created_at=clock.now()
+    )
+    db.session.add(event)
+    return event
+
+
+def seen_before(user_id: int, device: str, network: str) -> bool:
+    """Whether the person signed in from this device and network in the last 90 days."""
+    return db.session.scalar(
+        select(
+            exists().where(
+                SecurityEvent.user_id == user_id,
+                SecurityEvent.kind == "sign_in",
+                SecurityEvent.device == device,
+                SecurityEvent.network == network,
+                SecurityEvent.created_at > clock.now() - KEEP_FOR,
+            )
+        )
+    )
+
+
+def signed_in_before(user_id: int) -> bool:
+    """Whether the person has any sign-in in their log (the very first one is not "new")."""
+    return db.session.scalar(
+        select(exists().where(SecurityEvent.user_id == user_id, SecurityEvent.kind == "sign_in"))
+    )
+
+
+def events_of(user_id: int, limit: int = 100) -> list[SecurityEvent]:
+    """The person's log, newest first."""
+    return list(
+        db.session.scalars(
+            select(SecurityEvent)
+            .where(SecurityEvent.user_id == user_id)
+            .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def purge_old(now: datetime | None = None) -> int:
+    """Erase entries older than 90 days; how many."""
+    old = db.session.execute(
+        delete(SecurityEvent).where(SecurityEvent.created_at < (now or clock.now()) - KEEP_FOR)
+    )
+    db.session.commit()
+    return old.rowcount or 0
