@@ -102,12 +102,18 @@ def send_verification(user: User, new_email: str | None = None) -> None:
         account_mail.send("verify_email", user)
 
 
-def verify_email(token: str) -> User:
-    """Confirm the address a link was sent to; single use. Raise TokenError otherwise."""
-    payload = security.read_token("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+def _token_user(purpose: str, token: str, max_age: int) -> tuple[User, dict]:
+    """The person an emailed link's token names, and its payload; raise TokenError otherwise."""
+    payload = security.read_token(purpose, token, max_age)
     user = db.session.get(User, payload.get("uid"))
     if user is None:
         raise security.TokenError("invalid")
+    return user, payload
+
+
+def verify_email(token: str) -> User:
+    """Confirm the address a link was sent to; single use. Raise TokenError otherwise."""
+    user, payload = _token_user("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
     email = payload.get("email", "")
     if payload.get("fp") != account_mail.verify_state(user, email):
         raise security.TokenError("used")
@@ -127,10 +133,7 @@ def verify_email(token: str) -> User:
 
 def unlock(token: str) -> User:
     """Lift a sign-in lock from the owner's emailed link; single use."""
-    payload = security.read_token("unlock", token, int(sign_in_throttle.LOCK_FOR.total_seconds()))
-    user = db.session.get(User, payload.get("uid"))
-    if user is None:
-        raise security.TokenError("invalid")
+    user, payload = _token_user("unlock", token, int(sign_in_throttle.LOCK_FOR.total_seconds()))
     if payload.get("fp") != sign_in_throttle.lock_state(user):
         raise security.TokenError("used")
     sign_in_throttle.clear(user.email)
@@ -142,10 +145,7 @@ def unlock(token: str) -> User:
 def undo_email_change(token: str) -> User:
     """Put back the address an account had, sign out every device and mail that address a
     reset link: the way back for an owner whose address someone else changed."""
-    payload = security.read_token("undo-email", token, int(UNDO_EMAIL_FOR.total_seconds()))
-    user = db.session.get(User, payload.get("uid"))
-    if user is None:
-        raise security.TokenError("invalid")
+    user, payload = _token_user("undo-email", token, int(UNDO_EMAIL_FOR.total_seconds()))
     old_email = payload.get("old", "")
     if payload.get("fp") != account_mail.undo_email_state(user, old_email):
         raise security.TokenError("used")
@@ -321,10 +321,7 @@ def resend_verification(email: str) -> None:
 
 def user_for_reset(token: str) -> User:
     """The person a reset link belongs to; raise TokenError when it is expired or used."""
-    payload = security.read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = db.session.get(User, payload.get("uid"))
-    if user is None:
-        raise security.TokenError("invalid")
+    user, payload = _token_user("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     if payload.get("fp") != account_mail.reset_state(user):
         raise security.TokenError("used")
     return user

@@ -1,5 +1,7 @@
 """Register, confirm an address, log in and out, reset a forgotten password."""
 
+from functools import partial
+
 from flask import (
     current_app,
     flash,
@@ -145,31 +147,17 @@ def reset_password(token):
 @bp.route("/auth/unlock/<token>", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def unlock(token):
-    # A button, not the GET: mail scanners open links, and must not use this one up.
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _link_problem("unlock", "invalid")
-        try:
-            services.unlock(token)
-        except TokenError as error:
-            return _link_problem("unlock", error.reason)
+    def unlocked():
         flash("Sign-in is unlocked. You can log in now.", "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/link_button.html", form=form, kind="unlock")
+
+    return _button_link("unlock", partial(services.unlock, token), unlocked)
 
 
 @bp.route("/auth/undo-email/<token>", methods=["GET", "POST"])
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def undo_email_change(token):
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _link_problem("undo-email", "invalid")
-        try:
-            services.undo_email_change(token)
-        except TokenError as error:
-            return _link_problem("undo-email", error.reason)
+    def undone():
         logout_user()
         session.clear()
         flash(
@@ -178,7 +166,23 @@ def undo_email_change(token):
             "success",
         )
         return redirect(url_for("auth.login"))
-    return render_template("auth/link_button.html", form=form, kind="undo-email")
+
+    return _button_link("undo-email", partial(services.undo_email_change, token), undone)
+
+
+def _button_link(kind: str, act, then):
+    """An emailed link that acts only when its page's button is pressed: mail scanners open
+    links, and must not use this one up."""
+    form = ActionForm()
+    if request.method == "GET":
+        return render_template("auth/link_button.html", form=form, kind=kind)
+    if not form.validate_on_submit():
+        return _link_problem(kind, "invalid")
+    try:
+        act()
+    except TokenError as error:
+        return _link_problem(kind, error.reason)
+    return then()
 
 
 @bp.route("/auth/confirm", methods=["GET", "POST"])
