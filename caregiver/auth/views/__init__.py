@@ -1,9 +1,16 @@
-"""The account pages: one blueprint, a module per URL prefix (/auth, /account).
+"""The account pages: one blueprint, a module per URL prefix (/auth, /account), and one each
+for passkeys and two-step sign-in, which have pages under both.
 
 Importing a module here declares its routes on ``bp``.
 """
 
-from caregiver.auth.views import account_pages, login_pages
+from caregiver.auth.views import account_pages, login_pages, passkey_pages, two_step_pages
 from caregiver.auth.views.blueprint import bp
 
-__all__ = ["bp", "account_pages", "login_pages"]
+__all__ = [
+    "bp",
+    "account_pages",
+    "login_pages",
+    "passkey_pages",
+    "two_step_pages",
+]

@@ -12,7 +12,7 @@ from flask import (
 from flask_login import current_user, logout_user
 
 from caregiver.auth import forms, services
-from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in
+from caregiver.auth.sign_in import AUTH_LIMIT, MISMATCH, sign_in_or_ask_for_code
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
@@ -61,8 +61,7 @@ def verify_email(token):
             user = services.verify_email(token)
         except TokenError as error:
             return _link_problem("verify", error.reason)
-        sign_in(user)
-        return redirect(url_for("main.welcome"))
+        return redirect(sign_in_or_ask_for_code(user, url_for("main.welcome")))
     if request.method == "POST":
         return _link_problem("verify", "invalid")
     return render_template("auth/verify.html", form=form)
@@ -96,8 +95,8 @@ def login():
             unverified = True
         else:
             if user is not None:
-                sign_in(user, remember=form.remember.data)
-                return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+                target = safe_next(request.args.get("next")) or url_for("main.dashboard")
+                return redirect(sign_in_or_ask_for_code(user, target, form.remember.data))
             form.form_errors.append(MISMATCH)
     return render_template("auth/login.html", form=form, unverified=unverified)
 
@@ -138,9 +137,9 @@ def reset_password(token):
         except TokenError as error:
             return _link_problem("reset", error.reason)
         else:
-            sign_in(user)
+            target = sign_in_or_ask_for_code(user, url_for("main.dashboard"))
             flash("Your password is changed. Every other device has been logged out.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(target)
     return render_template("auth/reset_password.html", form=form)
 
 
