@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from caregiver import mail, outbox, security
-from caregiver.auth import sign_in_throttle
+from caregiver.auth import security_log, sign_in_throttle
 from caregiver.auth.models import SecurityEvent, User
 from caregiver.extensions import db
 from caregiver.outbox import Skip
@@ -34,6 +34,7 @@ ACCOUNT_KINDS = {
     "sign_in_locked": timedelta(hours=1),
     "new_sign_in": timedelta(days=1),
     "email_changed": timedelta(days=7),
+    "security_change": timedelta(days=1),
     "facilitator_approved": timedelta(days=7),
     "facilitator_declined": timedelta(days=7),
 }
@@ -57,6 +58,14 @@ def undo_email_state(user, old_email: str) -> str:
 def send(kind: str, user: User, to_address: str | None = None, object_id: int = 0) -> None:
     """Queue one account mail for ``user``; it goes out as soon as the request is answered."""
     _queue(kind, user.id, to_address, object_id)
+
+
+def tell_of_change(user: User, kind: str) -> None:
+    """Log a change to how the account signs in and mail the owner about it (the mail names
+    the change, never anything they wrote)."""
+    event = security_log.record(user.id, kind)
+    db.session.commit()
+    send("security_change", user, object_id=event.id)
 
 
 def send_to_address(kind: str, email: str) -> None:
@@ -146,19 +155,25 @@ def _sign_in_locked(user: User, row) -> mail.Message:
     )
 
 
-def _new_sign_in(user: User, row) -> mail.Message:
-    event = db.session.get(SecurityEvent, row.object_id)
-    if event is None:
-        raise Skip("sign-in forgotten")
-    when = event.created_at.astimezone(ZoneInfo(user.timezone))
-    return mail.render_message(
-        "new_sign_in",
-        user.email,
-        user=user,
-        device=event.device,
-        network=event.network,
-        when=when.strftime("%A, %B %-d, %Y at %-I:%M %p (%Z)"),
-    )
+def _logged(template: str):
+    """A notice about one entry of the security log: what, when, from which device."""
+
+    def render_logged(user: User, row) -> mail.Message:
+        event = db.session.get(SecurityEvent, row.object_id)
+        if event is None:
+            raise Skip("event forgotten")
+        when = event.created_at.astimezone(ZoneInfo(user.timezone))
+        return mail.render_message(
+            template,
+            user.email,
+            user=user,
+            what=security_log.LABELS.get(event.kind, event.kind),
+            device=event.device,
+            network=event.network,
+            when=when.strftime("%A, %B %-d, %Y at %-I:%M %p (%Z)"),
+        )
+
+    return render_logged
 
 
 def _email_changed(user: User, row) -> mail.Message:
@@ -184,7 +199,8 @@ _RENDERERS = {
     "account_exists": _notice("account_exists"),
     "reset_password": _reset_password,
     "sign_in_locked": _sign_in_locked,
-    "new_sign_in": _new_sign_in,
+    "new_sign_in": _logged("new_sign_in"),
+    "security_change": _logged("security_change"),
     "email_changed": _email_changed,
     "password_changed": _notice("password_changed"),
     "facilitator_approved": _notice("facilitator_approved"),

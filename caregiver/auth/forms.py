@@ -1,8 +1,8 @@
 """Account forms. They check the input alone; rules needing the database live in services."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from caregiver.forms import TimezoneField
 from caregiver.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -78,6 +78,14 @@ class LoginForm(FlaskForm):
     remember = BooleanField(
         "Keep me logged in for 30 days", description="Leave this off on a shared device."
     )
+    needs_code = False  # set when the password was right and two-step sign-in is on
+    # Shown only by pages that log in again in place (see sign_in.log_in_again), and only to
+    # someone who has turned on two-step sign-in.
+    code = StringField(
+        "Code from your app, or a recovery code",
+        [Optional(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none"},
+    )
 
 
 class EmailOnlyForm(FlaskForm):
@@ -119,4 +127,44 @@ class ConfirmPasswordForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
+    password = current_password_field("Your password")
+
+
+class PasskeyAddForm(FlaskForm):
+    name = StringField(
+        "Name this passkey",
+        [InputRequired("Give this passkey a name, like “My phone”."), Length(max=60)],
+        description="So you can tell your passkeys apart later.",
+        render_kw={"autocomplete": "off", "maxlength": 60},
+    )
+    # The page's script fills it with the phone's answer; a browser without passkeys can't.
+    credential = HiddenField()
+
+
+class PasskeyLoginForm(FlaskForm):
+    credential = HiddenField()
+    remember = HiddenField()
+
+
+def one_time_code_field(label, message, **attrs):
+    return StringField(
+        label,
+        [InputRequired(message), Length(max=40, message="That is longer than any code we send.")],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", **attrs},
+    )
+
+
+class AppCodeForm(FlaskForm):
+    code = one_time_code_field(
+        "6-digit code from your app", "Type the 6-digit code from your app.", inputmode="numeric"
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    recovery_code = one_time_code_field(
+        "Recovery code", "Type one of your recovery codes, like abcde-23456."
+    )
+
+
+class PasswordCheckForm(FlaskForm):
     password = current_password_field("Your password")

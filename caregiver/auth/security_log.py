@@ -27,6 +27,12 @@ LABELS = {
     "email_change_undone": "Email address change undone",
     "session_ended": "Signed out of one device",
     "sessions_ended": "Signed out of every other device",
+    "passkey_added": "Passkey added",
+    "passkey_removed": "Passkey removed",
+    "two_step_on": "Two-step sign-in turned on",
+    "two_step_off": "Two-step sign-in turned off",
+    "recovery_codes_new": "New recovery codes made",
+    "recovery_code_used": "Signed in with a recovery code",
 }
 
 

@@ -7,11 +7,12 @@ both, kept here with the rest of signing in.
 
 import math
 
-from flask import session
+from flask import session, url_for
 from flask_login import login_user
 
 from caregiver import security
-from caregiver.auth import security_log, services, sign_in_throttle
+from caregiver.auth import half_signed_in, security_log, services, sign_in_throttle, two_step
+from caregiver.errors import FieldError
 
 # How often a person (or a script) may try a password, from one address.
 AUTH_LIMIT = "10 per minute;60 per hour"
@@ -22,6 +23,7 @@ LOCKED = (
     "address has an account, we've emailed it a link to unlock it now. You can also reset "
     "your password."
 )
+CODE_NEEDED = "You use two-step sign-in. Type your password again and the code from your app."
 
 
 def sign_in(user, remember: bool = False) -> None:
@@ -31,6 +33,16 @@ def sign_in(user, remember: bool = False) -> None:
     services.start_session(user, remember=remember, device=device, network=network)
     login_user(user, remember=remember)
     security.note_proof()
+
+
+def sign_in_or_ask_for_code(user, next_url: str, remember: bool = False) -> str:
+    """After a right password (or an emailed link): sign in, or, when the person has turned on
+    two-step sign-in, start the second step instead. Return where to send them."""
+    if two_step.is_on(user.id):
+        half_signed_in.begin(user, remember, next_url)
+        return url_for("auth.login_code")
+    sign_in(user, remember=remember)
+    return next_url
 
 
 def paused_message(paused: sign_in_throttle.SignInPaused) -> str:
@@ -60,8 +72,27 @@ def checked_user(login_form):
 
 
 def log_in_again(login_form):
-    """Log in from another feature's page (the session ran out there): the person, or None."""
+    """Log in from another feature's page (the session ran out there): the person, or None
+    with the reason added to the form's errors."""
     user = checked_user(login_form)
-    if user is not None:
-        sign_in(user)
+    if user is None:
+        return None
+    if two_step.is_on(user.id) and not _second_step_in_place(login_form, user):
+        return None
+    sign_in(user)
     return user
+
+
+def _second_step_in_place(login_form, user) -> bool:
+    # These pages keep what the person wrote in the form, so the code is asked for right there
+    # rather than on the log-in page's own second step, which would lose it.
+    login_form.needs_code = True
+    if not login_form.code.data:
+        login_form.form_errors.append(CODE_NEEDED)
+        return False
+    try:
+        two_step.check_code(user.id, login_form.code.data)
+    except FieldError as error:
+        login_form.code.errors = [*login_form.code.errors, error.message]
+        return False
+    return True

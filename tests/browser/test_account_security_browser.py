@@ -18,7 +18,7 @@ def log_in(page, base):
     page.goto(base + "/auth/login")
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(base + "/dashboard")
 
 

@@ -27,7 +27,7 @@ def log_in_as_new_person(page, live_server, email=EMAIL):
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(live_server.config["BASE_URL"] + "/dashboard")
 
 

@@ -15,7 +15,7 @@ def sign_up_and_log_in(page, live_server, email):
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/(dashboard|welcome)"))
 
 

@@ -26,7 +26,7 @@ def log_in_as_new_person(page, live_server, email=EMAIL):
         user_id = auth_services.create_user(email, "Robin", PASSWORD, ZONE, verified=True).id
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     fill_login(page, email)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(live_server.config["BASE_URL"] + "/dashboard")
     return user_id
 

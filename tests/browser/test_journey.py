@@ -65,7 +65,7 @@ def test_register_verify_login_logout(page, live_server, mailbox, check):
 
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(base + "/dashboard")
     check(page, "dashboard-again")
 

@@ -26,7 +26,7 @@ def log_in(page, live_server, email, role="caregiver"):
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/(dashboard|welcome)"))
 
 
@@ -136,7 +136,7 @@ def test_facilitator_cancels_and_moves_a_date_from_a_phone(page, live_server, ch
     page.goto(base + "/auth/login")
     page.get_by_label("Email address").fill("lee@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.goto(base + f"/groups/meetings/{meeting_id}/dates")
     check(page, "dates-dark")
     cards = page.locator("li.occurrence")

@@ -21,7 +21,7 @@ def make_person(live_server, email=EMAIL):
 def log_in(page, live_server, email=EMAIL):
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     fill_login(page, email)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(live_server.config["BASE_URL"] + "/dashboard")
 
 

@@ -26,7 +26,7 @@ def test_choose_reminders_and_stop_them_from_a_link(page, live_server, check):
     page.goto(base + "/auth/login")
     page.get_by_label("Email address").fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(base + "/dashboard")
 
     page.goto(base + "/account")

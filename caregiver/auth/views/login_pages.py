@@ -19,7 +19,7 @@ from caregiver.auth.sign_in import (
     UNVERIFIED,
     checked_user,
     paused_message,
-    sign_in,
+    sign_in_or_ask_for_code,
 )
 from caregiver.auth.sign_in_throttle import SignInPaused
 from caregiver.auth.views.blueprint import bp
@@ -70,8 +70,7 @@ def verify_email(token):
             user = services.verify_email(token)
         except TokenError as error:
             return _link_problem("verify", error.reason)
-        sign_in(user)
-        return redirect(url_for("main.welcome"))
+        return redirect(sign_in_or_ask_for_code(user, url_for("main.welcome")))
     if request.method == "POST":
         return _link_problem("verify", "invalid")
     return render_template("auth/verify.html", form=form)
@@ -94,8 +93,8 @@ def login():
     form = forms.LoginForm()
     user = checked_user(form)
     if user is not None:
-        sign_in(user, remember=form.remember.data)
-        return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+        target = safe_next(request.args.get("next")) or url_for("main.dashboard")
+        return redirect(sign_in_or_ask_for_code(user, target, form.remember.data))
     unverified = UNVERIFIED in form.form_errors
     if unverified:  # said in the notice above the form instead
         form.form_errors.remove(UNVERIFIED)
@@ -138,9 +137,9 @@ def reset_password(token):
         except TokenError as error:
             return _link_problem("reset", error.reason)
         else:
-            sign_in(user)
+            target = sign_in_or_ask_for_code(user, url_for("main.dashboard"))
             flash("Your password is changed. Every other device has been logged out.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(target)
     return render_template("auth/reset_password.html", form=form)
 
 

@@ -266,6 +266,117 @@
     }
   }
 
+  // Passkeys. Options come from the server as JSON with binary values in base64url; the
+  // browser's answer goes back the same way, in a hidden field of an ordinary form post.
+  function fromBase64url(text) {
+    var base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    var binary = atob(base64 + "===".slice((base64.length + 3) % 4));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes.buffer;
+  }
+
+  function toBase64url(buffer) {
+    var bytes = new Uint8Array(buffer), binary = "";
+    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function withBuffers(options) {
+    options.challenge = fromBase64url(options.challenge);
+    if (options.user) options.user.id = fromBase64url(options.user.id);
+    (options.excludeCredentials || options.allowCredentials || []).forEach(function (item) {
+      item.id = fromBase64url(item.id);
+    });
+    return options;
+  }
+
+  function credentialJSON(credential) {
+    var answer = credential.response, response = { clientDataJSON: toBase64url(answer.clientDataJSON) };
+    if (answer.attestationObject) {
+      response.attestationObject = toBase64url(answer.attestationObject);
+      response.transports = answer.getTransports ? answer.getTransports() : [];
+    } else {
+      response.authenticatorData = toBase64url(answer.authenticatorData);
+      response.signature = toBase64url(answer.signature);
+      if (answer.userHandle) response.userHandle = toBase64url(answer.userHandle);
+    }
+    return JSON.stringify({
+      id: credential.id,
+      rawId: toBase64url(credential.rawId),
+      type: credential.type,
+      response: response,
+      authenticatorAttachment: credential.authenticatorAttachment || undefined,
+      clientExtensionResults: credential.getClientExtensionResults()
+    });
+  }
+
+  // The phone asks the person (fingerprint, face or screen lock); a refusal or a closed prompt
+  // is not an error of theirs, so it gets a calm line and the form stays as it was.
+  function passkeyForm(form, ask) {
+    if (!form || !window.PublicKeyCredential || !window.fetch || !navigator.credentials) return;
+    form.hidden = false;
+    var status = form.querySelector("[data-passkey-status]");
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var name = form.querySelector("[name='name']");
+      if (name && !name.value.trim()) {
+        HTMLFormElement.prototype.submit.call(form); // the server explains what is missing
+        return;
+      }
+      if (busy) return;
+      busy = true;
+      status.hidden = true;
+      fetch(form.getAttribute("data-options-url"), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "X-CSRFToken": form.querySelector("[name='csrf_token']").value,
+          "Accept": "application/json"
+        }
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") !== 0) throw new Error("");
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body.message || body.error || "");
+          return body;
+        });
+      }).then(function (options) {
+        return ask(withBuffers(options));
+      }).then(function (credential) {
+        form.querySelector("[name='credential']").value = credentialJSON(credential);
+        HTMLFormElement.prototype.submit.call(form);
+      }).catch(function (error) {
+        busy = false;
+        status.hidden = false;
+        status.textContent = error && error.name === "NotAllowedError"
+          ? "No passkey was used. You can try again when you're ready."
+          : error && error.name === "InvalidStateError"
+            ? "This device already has a passkey for your account."
+            : (error && error.message) || "That didn't work. Please try again.";
+      });
+    });
+  }
+
+  function passkeys() {
+    var login = document.querySelector("form[data-passkey-login]");
+    passkeyForm(login, function (options) {
+      var remember = document.querySelector("input[name='remember'][type='checkbox']");
+      login.querySelector("[name='remember']").value = remember && remember.checked ? "y" : "";
+      return navigator.credentials.get({ publicKey: options });
+    });
+    var add = document.querySelector("form[data-passkey-add]");
+    passkeyForm(add, function (options) {
+      return navigator.credentials.create({ publicKey: options });
+    });
+    if (add && !add.hidden) {
+      document.querySelectorAll("[data-passkey-unsupported]").forEach(function (note) {
+        note.hidden = true;
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     inlineCheckins();
     prefillTimezone();
@@ -276,5 +387,6 @@
     meetingForm();
     visitorTimezone();
     printButtons();
+    passkeys();
   });
 })();
