@@ -183,6 +183,10 @@ def test_edit_and_copy_a_meeting(client, facilitator, group):
     assert (meeting.name, meeting.weekday_list) == ("Renamed group", [3])
     copy_page = client.get(f"/groups/{group.slug}/meetings/new?copy={meeting.id}")
     assert "Renamed group (copy)" in copy_page.get_data(as_text=True)
+    # An id no meeting can have is no copy at all, like one no meeting has.
+    for copy in (2**31, 2**63, 10**30):
+        blank = client.get(f"/groups/{group.slug}/meetings/new?copy={copy}")
+        assert blank.status_code == 200 and "(copy)" not in blank.get_data(as_text=True)
 
 
 def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(

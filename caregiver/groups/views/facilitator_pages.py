@@ -15,6 +15,7 @@ from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
+from caregiver.routing import row_id
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12
@@ -51,7 +52,7 @@ def new_meeting(slug):
     form = MeetingForm()
     if request.method == "GET":
         form.timezone.data = current_user.timezone
-        source = request.args.get("copy", type=int)
+        source = request.args.get("copy", type=row_id)
         if source:
             original = managed_meeting(source)
             form.fill_from(meeting_services.copy_data(original))
