@@ -1,12 +1,15 @@
 """Form pieces shared by every feature."""
 
-from functools import lru_cache
+from functools import lru_cache, wraps
 from zoneinfo import available_timezones
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from caregiver.extensions import csrf
 
 # Shown first so most people find theirs without scrolling through 400 names.
 COMMON_TIMEZONES = [
@@ -28,6 +31,27 @@ def show_field_error(form, error) -> None:
         form.form_errors.append(error.message)
     else:
         target.errors = [*target.errors, error.message]
+
+
+def accepts_upload(max_bytes: int, max_field_bytes: int | None = None):
+    """Let a view take a larger request than the app's limit (a file to import), with its CSRF
+    token checked as every form's is."""
+
+    def decorate(view):
+        # The app-wide CSRF check reads the form before any view runs, under the app's limits,
+        # so a larger file would be refused before the view could raise them.
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if request.method == "POST":
+                request.max_content_length = max_bytes
+                if max_field_bytes:
+                    request.max_form_memory_size = max_field_bytes
+                csrf.protect()
+            return view(*args, **kwargs)
+
+        return csrf.exempt(checked)
+
+    return decorate
 
 
 class ActionForm(FlaskForm):

@@ -22,7 +22,7 @@ from caregiver.auth.forms import LoginForm
 from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
-from caregiver.forms import ActionForm, show_field_error
+from caregiver.forms import ActionForm, accepts_upload, show_field_error
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
 from caregiver.security import fingerprint, get_own_or_404
@@ -273,9 +273,9 @@ def export():
 
 
 @bp.route("/journal/import", methods=["GET", "POST"])
+@accepts_upload(IMPORT_MAX_BYTES)
 @login_required
 def import_entries():
-    request.max_content_length = IMPORT_MAX_BYTES
     form = forms.ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
