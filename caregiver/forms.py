@@ -9,7 +9,12 @@ from wtforms import DateField, SelectField, SelectMultipleField, TimeField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from caregiver import clock
 from caregiver.extensions import csrf
+
+# A DayField takes dates from 1 January of EARLIEST_YEAR to 31 December, YEARS_AHEAD years on.
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 5
 
 # Shown first so most people find theirs without scrolling through 400 names.
 COMMON_TIMEZONES = [
@@ -107,4 +112,17 @@ class TimeOfDayField(_SaysWhatToType, TimeField):
 
 
 class DayField(_SaysWhatToType, DateField):
+    """A date from 1900 to the end of the year ``years_ahead`` from now. Anything further is a
+    slip of the keyboard, and near the years 1 and 9999 the date arithmetic behind every
+    calendar, streak and meeting list would overflow."""
+
     parse_message = "Enter a date, like 2026-03-14."
+
+    def __init__(self, *args, years_ahead: int = YEARS_AHEAD, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years_ahead = years_ahead
+
+    def pre_validate(self, form):
+        last_year = clock.now().year + self.years_ahead
+        if self.data and not EARLIEST_YEAR <= self.data.year <= last_year:
+            raise ValidationError(f"Choose a date from {EARLIEST_YEAR} to {last_year}.")

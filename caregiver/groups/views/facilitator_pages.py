@@ -23,6 +23,9 @@ DATES_SHOWN = 12
 
 def preview_of(form: MeetingForm) -> tuple[list, str]:
     """The next dates the form's schedule gives, or the reason it gives none yet."""
+    for name in ("first_day", "last_day"):
+        if form[name].errors:  # a date that doesn't read, or is out of bounds, gives none
+            return [], form[name].errors[0]
     try:
         data = meeting_services.check_schedule(form.meeting_data())
     except FieldError as error:
@@ -127,6 +130,7 @@ def preview_meeting():
     if not current_user.has_role("facilitator"):
         abort(403)
     form = MeetingForm(request.args, meta={"csrf": False})
+    form.validate()  # for the dates' own messages; a missing name does not stop a preview
     upcoming, reason = preview_of(form)
     return render_template(
         "groups/_preview.html", preview=upcoming, preview_reason=reason, zone=form.timezone.data
