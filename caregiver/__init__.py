@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caregiver import cli, crypto, errors, extensions, web
+from caregiver import cli, crypto, errors, extensions, routing, web
 from caregiver.config import ConfigError, load_config
 
 
@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    routing.init_app(app)
     web.init_login(app)
     web.register_blueprints(app)
     web.init_templates(app)

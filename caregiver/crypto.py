@@ -22,7 +22,20 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, g
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, func, select, tuple_
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -191,11 +204,14 @@ def seal(owner_id: int, table: str, column: str, row_id: int, text: str) -> byte
     if row_id is None:
         raise ValueError("seal needs the row id; flush the new row first")
     version, key = _current_version(owner_id)
-    aead = _aead(owner_id, version, key)
+    place = (table, column, row_id, owner_id)
+    return _seal_with(_aead(owner_id, version, key), version, place, text)
+
+
+def _seal_with(aead: AESGCM, version: int, place: tuple, text: str) -> bytes:
     header = bytes([FORMAT]) + version.to_bytes(4, "big")
     nonce = os.urandom(NONCE_BYTES)
-    aad = _aad(header, table, column, row_id, owner_id)
-    return header + nonce + aead.encrypt(nonce, text.encode("utf-8"), aad)
+    return header + nonce + aead.encrypt(nonce, text.encode("utf-8"), _aad(header, *place))
 
 
 def unseal(owner_id: int, table: str, column: str, row_id: int, blob: bytes | None) -> str:
@@ -233,6 +249,42 @@ def blind_index(owner_id: int, purpose: str, value: str) -> str:
     index_key = hmac.new(key, b"caregiver.blind-index", hashlib.sha256).digest()
     message = purpose.encode() + b"\x00" + value.encode("utf-8")
     return hmac.new(index_key, message, hashlib.sha256).hexdigest()
+
+
+# Text kept in the clear before it was sealed ----------------------------------------------------
+
+
+def seal_column(connection: Connection, table: str, plain: str, sealed: str) -> int:
+    """Seal each row's ``plain`` text into its ``sealed`` column for the row's owner
+    (``user_id``), and return how many rows were sealed.
+
+    For the migration that starts sealing a column once kept in the clear: it runs on the
+    migration's own connection, outside any request, so the data keys are read (or made) there.
+    """
+    rows = sa_table(
+        table, sa_column("id"), sa_column("user_id"), sa_column(plain), sa_column(sealed)
+    )
+    found = connection.execute(select(rows.c.id, rows.c.user_id, rows.c[plain])).all()
+    for row_id, user_id, text in found:
+        version, key = _data_key_on(connection, user_id)
+        value = _seal_with(AESGCM(key), version, (table, sealed, row_id, user_id), text or "")
+        connection.execute(update(rows).where(rows.c.id == row_id).values({sealed: value}))
+    return len(found)
+
+
+def _data_key_on(connection: Connection, user_id: int) -> tuple[int, bytes]:
+    keys = DataKey.__table__
+    newest = connection.execute(
+        select(keys).where(keys.c.user_id == user_id).order_by(keys.c.version.desc()).limit(1)
+    ).first()
+    if newest is not None:
+        return newest.version, _unwrap(newest)
+    master, key = _master_keys()[0], AESGCM.generate_key(bit_length=256)
+    wrapped = _wrap(master, user_id, 1, key)
+    connection.execute(
+        insert(keys).values(user_id=user_id, version=1, master_key_id=master.id, wrapped=wrapped)
+    )
+    return 1, key
 
 
 # Rotation ----------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def init_templates(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = [item for item in NAV_ITEMS if item[0] in app.view_functions]
-        return {"nav_items": items, "logout_form": ActionForm}
+        return {"nav_items": items, "logout_form": _logout_form}
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%b %-d, %Y at %-I:%M %p"):
@@ -96,6 +96,12 @@ def init_templates(app: Flask) -> None:
 
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
+
+
+def _logout_form() -> ActionForm:
+    # Never the form that was sent, so it must not read the request: on the page that says a
+    # request was too large, reading it would fail again.
+    return ActionForm(formdata=None)
 
 
 def _nav_active(endpoint: str) -> bool:

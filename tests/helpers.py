@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from werkzeug.test import encode_multipart
 
 from caregiver import clock, create_app
 from caregiver.extensions import db
@@ -191,6 +192,13 @@ def submit(client, url, data=None, page=None, **kwargs):
     fields = resolve_days(data or {})
     fields["csrf_token"] = csrf_token(client, page or url)
     return client.post(url, data=fields, **kwargs)
+
+
+def post_multipart(client, url: str, fields: dict):
+    """Post a form with files, with the CSRF token from its page. The body is encoded here in
+    memory: the test client would spool a large one to a file it never closes."""
+    boundary, body = encode_multipart({**fields, "csrf_token": csrf_token(client, url)})
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def log_in(client, user_or_email, password=PASSWORD, remember=False):

@@ -9,7 +9,9 @@ own clock runs on too, and every process it starts agrees on what time it is.
 
 The instants, all found from the real date the run starts, so that none can slip into the past:
 - every test runs at ``now`` (the instant the run started), ``in-1-year`` and ``in-5-years``;
-- tests marked ``time_dependent`` also run at each hard instant below.
+- tests marked ``time_dependent`` also run at each hard instant below;
+- tests marked ``one_instant`` run at ``now`` only: what they check holds at any date, and they
+  are long enough that running them again one and five years ahead would only cost time.
 The hard instants run on SQLite only (the three others on PostgreSQL too): the database stores
 the instants the app hands it and never reads a clock of its own.
 
@@ -133,6 +135,10 @@ def pytest_configure(config):
         "markers",
         "ticking_clock: starts processes of the app; the pinned clock runs on, as theirs do",
     )
+    config.addinivalue_line(
+        "markers",
+        "one_instant: holds at any date and is slow; runs at the first instant only",
+    )
     # The controller picks the start once; xdist's workers inherit it through the environment.
     if config.getoption("--run-start"):
         os.environ[RUN_START] = datetime.fromisoformat(config.getoption("--run-start")).isoformat()
@@ -161,6 +167,8 @@ def pytest_generate_tests(metafunc):
     every, hard = instants(_run_start())
     if metafunc.definition.get_closest_marker("time_dependent"):
         every = every + hard
+    elif metafunc.definition.get_closest_marker("one_instant"):
+        every = every[:1]
     chosen = _chosen(metafunc.config, every)
     metafunc.parametrize(
         "pinned_clock", chosen, ids=[i.name for i in chosen], indirect=True, scope="function"

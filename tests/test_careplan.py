@@ -278,6 +278,16 @@ def test_a_bare_website_gets_https_and_links_only_to_web_pages(client, login):
         assert rules.url_problem(bad), bad
 
 
+@pytest.mark.parametrize("website", ["[", "http://[", "https://[::1/intake"])
+def test_a_web_address_with_a_stray_bracket_gets_a_message_by_its_field(client, login, website):
+    login()
+    response = submit(client, "/careplan/programs/new", program_form(website=website))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter a web address like https://example.org, without brackets." in html
+    assert PROGRAM["name"] in html and rows(Program) == 0
+
+
 def test_checklist_is_kept_per_program(client, login):
     user = login()
     first, second = add_program(user, "First").id, add_program(user, "Second").id
@@ -415,6 +425,16 @@ def test_insurance_details_and_documents(client, login):
     assert empty.status_code == 400 and "Write the document&#39;s name." in empty.get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", " \n "])
+def test_a_blank_document_name_gets_the_required_message(client, login, blank):
+    login()
+    page = "/careplan/insurance/"
+    response = submit(client, "/careplan/insurance/documents", {"name": blank}, page=page)
+    assert response.status_code == 400
+    assert "Write the document&#39;s name." in response.get_data(as_text=True)
+    assert rows(services.PaperworkDocument) == 0
 
 
 def test_deleting_the_account_removes_the_whole_care_plan(client, make_user):

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from careplan_helpers import add_event, fill_everything
-from helpers import log_in, submit, today
+from helpers import log_in, post_multipart, submit, today
+from werkzeug.datastructures import FileStorage
 
 from caregiver.careplan import services, transfer
 
@@ -23,9 +24,8 @@ def download(client) -> dict:
 def upload(client, content: bytes | None, name="careplan.json"):
     """Send a file to the import page (``None``: the form without a file)."""
 
-    fields = {} if content is None else {"file": (io.BytesIO(content), name)}
-    kind = "multipart/form-data"
-    return submit(client, "/careplan/import", fields, page="/careplan/import", content_type=kind)
+    fields = {} if content is None else {"file": FileStorage(io.BytesIO(content), name)}
+    return post_multipart(client, "/careplan/import", fields)
 
 
 def without_stamp(data: dict) -> dict:
@@ -100,3 +100,20 @@ def test_import_explains_files_it_cannot_read(client, login):
     )
     assert "Events 3: The date can&#39;t be later than today" in html
     assert "Programs 1: Enter a web address" in html
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        (b"[" * 5_000 + b"]" * 5_000, "nested far deeper than an export"),
+        (b"[" + b"0," * 330_000 + b"0]", "Import at most 5,000 items at a time."),
+        (b"[" + b"9" * 5_000 + b"]", "it holds a number far too long"),
+    ],
+)
+def test_a_file_that_would_take_the_server_down_is_refused_with_a_message(
+    client, login, events, message
+):
+    login()
+    content = b'{"format": "caregiver-careplan", "version": 1, "events": ' + events + b"}"
+    response = upload(client, content)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)

@@ -368,7 +368,8 @@ def test_weekly_check_in_saves_one_row_a_week_and_starts_from_last_time(client, 
             "Choose this week or an earlier one.",
             400,
         ),  # a Tuesday
-        ({"sleep": "3", "week": "not a date"}, "Not a valid date value.", 400),
+        ({"sleep": "3", "week": "not a date"}, "Enter a date, like", 400),
+        ({"sleep": "3", "week": "0001-01-01"}, "Choose a date from 1900 to", 400),
     ],
 )
 def test_bad_weekly_check_ins_say_why(client, login, fields, message, status):
@@ -376,6 +377,17 @@ def test_bad_weekly_check_ins_say_why(client, login, fields, message, status):
     data = {"week": rules.week_start(today()).isoformat(), **fields}
     response = submit(client, "/progress/check-in", data)
     assert response.status_code == status and message in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WellbeingCheckin)) == 0
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "\r\n"])
+def test_a_rating_of_blank_space_is_a_form_error_that_keeps_the_other_ratings(client, login, blank):
+    login()
+    data = {"week": rules.week_start(today()).isoformat(), "sleep": blank, "money": "4"}
+    response = submit(client, "/progress/check-in", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose a number from 1 to 10." in html
+    assert re.search(r'<input checked[^>]*name="money"[^>]*value="4"', html)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WellbeingCheckin)) == 0
 
 

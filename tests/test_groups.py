@@ -1,11 +1,19 @@
 """Groups and meetings through the pages: facilitators post, caregivers find and attend."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from group_helpers import WEEKLY_CHICAGO, make_group, make_meeting
-from helpers import PinnedDay, count_queries, count_statements, log_in, submit, today
+from helpers import (
+    PinnedDay,
+    count_queries,
+    count_statements,
+    log_in,
+    resolve_days,
+    submit,
+    today,
+)
 from sqlalchemy import func, select
 
 from caregiver import clock
@@ -133,8 +141,16 @@ def test_facilitator_creates_a_group_and_a_meeting_that_families_then_find(clien
          "https://"),
         ({"city": ""}, "city", "Add the city"),
         ({"weekdays": []}, "weekdays", "at least one day"),
+        ({"weekdays": ["²"]}, "weekdays", "at least one day"),
+        ({"weekdays": ["3", "9"]}, "weekdays", "days of the week from the list"),
+        ({"repeat": "monthly", "month_week": "99"}, "month_week", "which week and day"),
+        ({"repeat": "monthly", "month_weekday": "9"}, "month_weekday", "which week and day"),
         ({"start_time": "7pm"}, "start_time", "like 08:30"),
-        ({"first_day": "next week"}, "first_day", "like 2026-12-01"),
+        ({"first_day": "next week"}, "first_day", "Enter a date, like"),
+        ({"first_day": "9999-12-31"}, "first_day", "Choose a date from 1900 to"),
+        ({"last_day": "9999-12-31"}, "last_day", "Choose a date from 1900 to"),
+        ({"first_day": "0001-01-01"}, "first_day", "Choose a date from 1900 to"),
+        ({"mode": "hybrid", "conference_url": "https://["}, "conference_url", "https://"),
         ({"latitude": "north"}, "latitude", "number"),
         ({"name": ""}, "name", "name"),
     ],
@@ -170,6 +186,36 @@ def test_preview_shows_the_next_five_dates_without_saving(client, facilitator, g
     assert "must end after it starts" in broken.get_data(as_text=True)
 
 
+def last_year_allowed() -> int:
+    # Counted from the year in UTC: a form knows no timezone, and a day either way is nothing.
+    return clock.now().year + 5
+
+
+@pytest.mark.parametrize(
+    "first_day",
+    [
+        "9999-12-31",
+        "0001-01-01",
+        "1899-12-31",
+        PinnedDay(lambda _: date(last_year_allowed() + 1, 1, 1)),
+    ],
+)
+def test_a_meeting_date_out_of_bounds_gets_a_message_in_the_preview_too(
+    client, facilitator, group, first_day
+):
+    log_in(client, facilitator)
+    message = f"Choose a date from 1900 to {last_year_allowed()}."
+    data = resolve_days(meeting_form(first_day=first_day))
+    response = submit(client, f"/groups/{group.slug}/meetings/new", {**data, "preview": "1"})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    fragment = client.get("/groups/meetings/preview", query_string=data)
+    assert fragment.status_code == 200 and message in fragment.get_data(as_text=True)
+    assert count(Meeting) == 0
+    late = {**data, "first_day": date(last_year_allowed(), 12, 31).isoformat()}
+    fragment = client.get("/groups/meetings/preview", query_string=late)
+    assert fragment.status_code == 200 and message not in fragment.get_data(as_text=True)
+
+
 def test_edit_and_copy_a_meeting(client, facilitator, group):
     meeting = make_meeting(group)
     log_in(client, facilitator)
@@ -183,6 +229,10 @@ def test_edit_and_copy_a_meeting(client, facilitator, group):
     assert (meeting.name, meeting.weekday_list) == ("Renamed group", [3])
     copy_page = client.get(f"/groups/{group.slug}/meetings/new?copy={meeting.id}")
     assert "Renamed group (copy)" in copy_page.get_data(as_text=True)
+    # An id no meeting can have is no copy at all, like one no meeting has.
+    for copy in (2**31, 2**63, 10**30):
+        blank = client.get(f"/groups/{group.slug}/meetings/new?copy={copy}")
+        assert blank.status_code == 200 and "(copy)" not in blank.get_data(as_text=True)
 
 
 def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from helpers import CSRF_RE, DaysFromToday, count_queries, log_in, submit, today
+from helpers import CSRF_RE, DaysFromToday, PinnedDay, count_queries, log_in, submit, today
 from markupsafe import escape
 from xss_payloads import PAYLOADS
 
@@ -85,7 +85,8 @@ def test_write_read_edit_an_entry(client, login):
         ({"tags": ",".join(f"t{n}" for n in range(21))}, "Use at most 20 tags (you have 21)."),
         ({"tags": "a" * 41}, "Keep each tag to 40 characters or fewer"),
         ({"entry_date": DaysFromToday(2)}, "can&#39;t be later than today"),
-        ({"entry_date": "next tuesday"}, "Not a valid date value."),
+        ({"entry_date": "next tuesday"}, "Enter a date, like"),
+        ({"entry_date": "0001-01-01"}, "Choose a date from 1900 to"),
         ({"title": "t" * 201}, "Keep the title to 200 characters or fewer."),
     ],
 )
@@ -296,6 +297,20 @@ def test_month_calendar_marks_days_with_entries_and_their_mood(client, login):
     assert f"{day:%B %Y}" in html and "2 entries, mood Very good" in html
     assert f"date_from={day}" in html
     assert client.get("/journal/calendar?month=garbage").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "asked", ["9999-12", "0001-01", "10000-01", "1899-12", "garbage", DaysFromToday(366)]
+)
+def test_a_month_the_calendar_does_not_show_gets_this_month_and_a_word_why(client, login, asked):
+    login()
+    month = asked.iso()[:7] if isinstance(asked, PinnedDay) else asked
+    response = client.get("/journal/calendar", query_string={"month": month})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"{today():%B %Y}</h2>" in html
+    assert "The calendar shows the months from January 1900 to this one" in html
+    first = client.get("/journal/calendar?month=1900-01").get_data(as_text=True)
+    assert "January 1900</h2>" in first and "Previous month" not in first
 
 
 def test_search_finds_words_in_titles_bodies_and_tags_and_highlights_them(client, login):

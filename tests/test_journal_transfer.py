@@ -2,13 +2,16 @@
 
 import io
 import json
+import tracemalloc
 import zipfile
 from datetime import time, timedelta
 
 import pytest
-from helpers import log_in, submit, today
+from helpers import log_in, post_multipart, submit, today
+from werkzeug.datastructures import FileStorage
 
-from caregiver.journal import prompts, services
+from caregiver.journal import prompts, services, transfer
+from caregiver.transfer import CHUNK_BYTES, NotAnExport, read_at_most
 
 pytestmark = pytest.mark.time_dependent
 
@@ -33,12 +36,8 @@ def download(client) -> zipfile.ZipFile:
 
 
 def upload(client, name, content):
-    return submit(
-        client,
-        "/journal/import",
-        {"file": (io.BytesIO(content), name)},
-        page="/journal/import",
-        content_type="multipart/form-data",
+    return post_multipart(
+        client, "/journal/import", {"file": FileStorage(io.BytesIO(content), name)}
     )
 
 
@@ -135,6 +134,94 @@ def test_import_explains_files_it_cannot_read(client, login):
         "<strong>1</strong> entry added" in html and "<strong>3</strong> could not be read" in html
     )
     assert "Entry 3: Write something before saving." in html
+
+
+def test_an_export_larger_than_a_form_may_be_is_imported(client, login):
+    login()
+    entry = {"date": today().isoformat(), "time": "08:00", "tags": []}
+    entries = [{**entry, "body": f"{n} " + "long day " * 4_000} for n in range(60)]
+    content = json.dumps({"format": "caregiver-journal", "version": 1, "entries": entries})
+    assert len(content) > 2 * 1024 * 1024  # past the app's limit for an ordinary form
+    response = upload(client, "journal.json", content.encode())
+    assert "<strong>60</strong> entries added" in response.get_data(as_text=True)
+
+
+EXPORT_HEAD = b'{"format": "caregiver-journal", "version": 1, "entries": ['
+
+
+def bomb(unpacked: int, claimed: int | None = None) -> bytes:
+    """A small ZIP whose journal.json is an export padded with spaces to ``unpacked`` bytes;
+    with ``claimed``, its headers say the file unpacks to that many bytes instead."""
+    text = EXPORT_HEAD + b" " * (unpacked - len(EXPORT_HEAD) - 2) + b"]}"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("journal.json", text)
+    packed = bytearray(buffer.getvalue())
+    if claimed is not None:
+        # The uncompressed size in the local header and in the central directory.
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = packed.find(signature) + offset
+            packed[at : at + 4] = claimed.to_bytes(4, "little")
+    return bytes(packed)
+
+
+def peak_memory(work) -> int:
+    """The most memory (in bytes) Python held at once while ``work()`` ran."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    ("claimed", "message"),
+    [
+        (None, "unpacks to more than 64 MB, more than we can import at once"),
+        (1_000, "damaged or packed in a way we can&#39;t read"),  # headers that lie
+    ],
+)
+def test_a_zip_that_unpacks_past_the_limit_is_refused_unread(client, login, claimed, message):
+    login()
+    archive = bomb(transfer.MAX_UNPACKED_BYTES + 2**20, claimed)
+    assert len(archive) < 2**20
+
+    def refused():
+        with pytest.raises(NotAnExport):
+            transfer.read_upload("journal.zip", archive)
+
+    assert peak_memory(refused) < 2**20  # not the 65 MB it would unpack to
+    response = upload(client, "journal.zip", archive)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_unpacking_stops_as_soon_as_more_than_the_limit_comes_out():
+    unpacked = io.BytesIO(b"\0" * (4 * 2**20))
+    with pytest.raises(NotAnExport, match="unpacks to more than"):
+        read_at_most(unpacked, 2**20, "The file unpacks to more than 1 MB.")
+    assert unpacked.tell() <= 2**20 + CHUNK_BYTES
+
+
+def test_a_zip_of_more_files_than_an_export_has_is_refused(client, login):
+    login()
+    files = {f"entries/{n}.md": "" for n in range(transfer.MAX_IMPORT_ENTRIES + 1)}
+    archive = _zip({**files, "journal.json": EXPORT_HEAD + b"]}"})
+    response = upload(client, "journal.zip", archive)
+    assert response.status_code == 400
+    assert "That ZIP file holds 20,002 files; an export has at most 20,001." in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_an_export_nested_deeper_than_an_export_is_refused(client, login, wrapped):
+    login()
+    deep = EXPORT_HEAD + b"[" * 5_000 + b"]" * 5_000 + b"]}"
+    content = _zip({"journal.json": deep}) if wrapped else deep
+    response = upload(client, "journal.zip" if wrapped else "journal.json", content)
+    assert response.status_code == 400
+    assert "nested far deeper than an export" in response.get_data(as_text=True)
 
 
 def _zip(files: dict) -> bytes:

@@ -1,7 +1,10 @@
 """Landing, dashboard, crisis help, health check, error pages."""
 
+import logging
+from urllib.parse import urlencode
+
 import pytest
-from helpers import PASSWORD, log_in, make_test_app
+from helpers import PASSWORD, csrf_token, log_in, make_test_app
 from werkzeug.exceptions import InternalServerError
 
 from caregiver.auth import services as auth_services
@@ -85,6 +88,24 @@ def test_friendly_404_405_413_pages(client):
     assert "too much to send at once" in huge.get_data(as_text=True)
     api = client.get("/no-such-feed.json")
     assert api.status_code == 404 and api.get_json()["status"] == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "megabytes"), [("/journal/new", 2), ("/journal/import", 26), ("/careplan/import", 6)]
+)
+def test_too_large_a_post_gets_the_whole_413_page_and_logs_nothing(
+    client, login, caplog, url, megabytes
+):
+    login()
+    fields = {"csrf_token": csrf_token(client, url), "body": "x" * (megabytes * 1024 * 1024)}
+    huge = {"data": urlencode(fields), "content_type": "application/x-www-form-urlencoded"}
+    response = client.post(url, **huge)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413 and "That was too much to send at once" in html
+    assert "Log out" in html and "Go to the home page" in html  # the layout, not the fallback
+    as_json = client.post(url, **huge, headers={"Accept": "application/json"})
+    assert as_json.status_code == 413 and as_json.get_json()["status"] == 413
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_unexpected_errors_get_a_friendly_500(database_url, tmp_path, smtp_server):

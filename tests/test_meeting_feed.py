@@ -10,10 +10,9 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 from group_helpers import a_year_ago, make_group, make_meeting
-from helpers import csrf_token, log_in, submit, today
+from helpers import log_in, post_multipart, submit, today
 from markupsafe import escape
 from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from caregiver import clock
 from caregiver.extensions import db
@@ -328,6 +327,36 @@ def test_bad_feeds_say_why_keep_the_text_and_save_nothing(
     assert count_meetings(group) == 0
 
 
+def with_raw(item: dict, key: str, raw: str) -> str:
+    """A feed of one entry whose ``key`` is written as ``raw`` JSON (a number too long for
+    json.dumps to write)."""
+    return json.dumps([{**item, key: "RAW"}]).replace('"RAW"', raw)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (with_raw(entry(longitude=1), "latitude", "9" * 400), "latitude is a number 400 digits"),
+        (with_raw(entry(), "day", "9" * 5_000), "day is a number 5,000 digits long"),
+        (with_raw(entry(), "day", "[2, " + "1" * 5_000 + "]"), "day is a number 5,000 digits"),
+        (with_raw(entry(), "postal_code", "-" + "6" * 900), "postal code is a number 900 digits"),
+        (json.dumps([entry(day="9" * 5_000)]), "from 0 (Sunday) to 6 (Saturday)"),
+        (json.dumps([entry(day="²")]), "from 0 (Sunday) to 6 (Saturday)"),
+    ],
+)
+def test_a_number_too_long_to_be_right_skips_its_meeting_naming_the_field(
+    app, client, make_user, text, message
+):
+    facilitator = make_user(role="facilitator")
+    group = make_group(facilitator)
+    log_in(client, facilitator)
+    second = json.dumps(entry(name="Thursday group", day=4))
+    html = import_page(client, group, text[:-1] + ", " + second + "]").get_data(as_text=True)
+    assert "Meeting 1 in the feed" in html and message in html, html[:4000]
+    assert "Import 1 meeting" in html  # the other meeting can still come in
+    assert count_meetings(group) == 0
+
+
 def test_a_file_that_is_not_text_or_not_json(app, client, make_user):
     facilitator = make_user(role="facilitator")
     group = make_group(facilitator)
@@ -365,12 +394,6 @@ def test_the_import_needs_its_csrf_token(app, client, make_user):
     data = {"text": json.dumps([entry()]), "timezone": "America/Chicago", "step": "import"}
     response = client.post(f"/groups/{group.slug}/import", data=data)
     assert response.status_code == 400 and count_meetings(group) == 0
-
-
-def post_multipart(client, url: str, fields: dict):
-    # Encoded here in memory: the test client would spool a large body to a file it never closes.
-    boundary, body = encode_multipart({**fields, "csrf_token": csrf_token(client, url)})
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def test_a_feed_over_the_size_limit_is_refused_with_a_message(app, client, make_user):

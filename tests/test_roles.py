@@ -1,6 +1,6 @@
 """Role guards and the facilitator approval flow."""
 
-from helpers import log_in, submit
+from helpers import log_in, raw_values, submit
 
 from caregiver.auth.models import FacilitatorRequest
 from caregiver.extensions import db
@@ -92,3 +92,18 @@ def test_caregiver_cannot_decide_requests(app, make_user):
     assert response.status_code == 403
     db.session.refresh(person)
     assert person.role == "caregiver"
+
+
+def test_a_request_note_is_sealed_at_rest_and_read_by_the_admins(app, make_user):
+    person, admin = make_user(), make_user(role="admin").email
+    client = app.test_client()
+    log_in(client, person)
+    marker = "Quillwort-heron"
+    note = f"{marker}: I run the Tuesday family group at the library."
+    assert submit(client, "/account/facilitator", {"note": note}).status_code == 302
+    db.session.remove()
+    assert marker.encode() not in raw_values(db.engine)
+    assert marker.lower().encode() not in raw_values(db.engine).lower()
+    admin_client = app.test_client()
+    log_in(admin_client, admin)
+    assert f"<blockquote>{note}</blockquote>" in admin_client.get("/admin/").get_data(as_text=True)

@@ -1,5 +1,7 @@
 """CSRF on every POST route, security headers, rate limits."""
 
+import re
+
 import pytest
 import redis
 from helpers import PASSWORD, log_in, make_test_app, submit
@@ -39,6 +41,43 @@ def test_every_post_route_refuses_a_request_without_csrf_token(app, make_user):
     assert signed_in.get("/dashboard").status_code == 200  # logout without a token did nothing
     # The one exempt route still refuses anything but a valid signed link.
     assert anonymous.post("/unsubscribe/token").status_code == 400
+
+
+def paths_with_a_number(app, number: str):
+    """Every route with a number in its path, that number being ``number``: (method, path)."""
+    for rule in app.url_map.iter_rules():
+        if "<int:" not in rule.rule:
+            continue
+        path = re.sub(r"<int:\w+>", number, rule.rule)
+        path = re.sub(r"<any\((\w+)[^>]*>", r"\1", path)
+        path = re.sub(r"<\w+>", "token", path)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            yield method, path
+
+
+@pytest.mark.parametrize("number", [str(2**31), str(2**63), str(10**30), "9" * 5000])
+def test_ids_no_row_can_have_are_a_404_on_every_route(app, client, make_user, number):
+    log_in(client, make_user(role="admin"))
+    paths = list(paths_with_a_number(app, number))
+    assert len(paths) >= 40
+    for method, path in paths:
+        response = client.open(path, method=method)
+        assert response.status_code == 404, f"{method} {path[:80]}"
+    # The largest id a row can have is looked up like any other.
+    assert client.get(f"/journal/{2**31 - 1}").status_code == 404
+
+
+def test_a_nul_character_in_a_path_query_or_form_never_reaches_the_database(client, make_user):
+    # No keyboard types one, and PostgreSQL can neither store nor compare text holding one.
+    person = make_user(name="Kit")
+    log_in(client, person)
+    for path in ("/groups/%00", "/guidance/a%00b", "/unsubscribe/%01", "/calendar/%00.ics"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/meetings/?q=family%00circle").status_code == 200
+    fields = {"display_name": "Kit\x00 Carson", "timezone": "America/Chicago"}
+    assert submit(client, "/account/profile", fields, page="/account").status_code == 302
+    db.session.refresh(person)
+    assert person.display_name == "Kit Carson"
 
 
 def test_security_headers(client):

@@ -4,20 +4,19 @@ from sqlalchemy import select
 
 from caregiver import clock
 from caregiver.auth import account_mail
-from caregiver.auth.facilitator_requests import RequestError
+from caregiver.auth.facilitator_requests import RequestError, note_of
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
 
 
-def pending_requests() -> list[FacilitatorRequest]:
-    """Every undecided request, oldest first."""
-    return list(
-        db.session.scalars(
-            select(FacilitatorRequest)
-            .where(FacilitatorRequest.status == "pending")
-            .order_by(FacilitatorRequest.created_at)
-        )
+def pending_requests() -> list[tuple[FacilitatorRequest, str]]:
+    """Every undecided request with its note opened, oldest first."""
+    rows = db.session.scalars(
+        select(FacilitatorRequest)
+        .where(FacilitatorRequest.status == "pending")
+        .order_by(FacilitatorRequest.created_at)
     )
+    return [(row, note_of(row)) for row in rows]
 
 
 def decide(request_id: int, admin: User, approve: bool) -> FacilitatorRequest:

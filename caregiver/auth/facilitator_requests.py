@@ -2,8 +2,11 @@
 
 from sqlalchemy import select
 
+from caregiver import crypto
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
+from caregiver.sealed import open_text, save_sealed
+from caregiver.text import clean_text
 
 
 class RequestError(Exception):
@@ -25,7 +28,15 @@ def request_facilitator(user: User, note: str) -> FacilitatorRequest:
         raise RequestError("You can already post and run meetings.")
     if pending_request(user):
         raise RequestError("Your request is already waiting for an admin.")
-    request = FacilitatorRequest(user_id=user.id, note=note.strip())
-    db.session.add(request)
-    db.session.commit()
+    request = FacilitatorRequest(user_id=user.id, note_sealed=b"")
+    save_sealed(request, lambda row: _seal_note(row, note))
     return request
+
+
+def _seal_note(request: FacilitatorRequest, note: str) -> None:
+    request.note_sealed = crypto.seal_field(request, "note_sealed", clean_text(note).strip())
+
+
+def note_of(request: FacilitatorRequest) -> str:
+    """What the person wrote with their request, for the admins who decide it."""
+    return open_text(request, "note_sealed")

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver import clock
@@ -79,7 +79,8 @@ class FacilitatorRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    note: Mapped[str] = mapped_column(Text)
+    # What the person wrote about their group, sealed: it is written to admins, and no one else.
+    note_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

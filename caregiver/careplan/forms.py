@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from caregiver.careplan import rules, services
+from caregiver.careplan import models, rules, services
 from caregiver.careplan.models import CareContact, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.forms import CheckboxesField, DayField
 
@@ -184,11 +184,7 @@ class NextStepForm(_ValuesForm):
 
 
 class DocumentForm(_ValuesForm):
-    name = StringField(
-        "Add a document",
-        [InputRequired("Write the document's name."), Length(max=200)],
-        render_kw={"autocomplete": "off"},
-    )
+    name = _text("Add a document", models.PaperworkDocument, "name")
 
 
 class CounterForm(FlaskForm):

@@ -107,7 +107,10 @@ def normalize_url(text: str) -> str:
 
 def url_problem(text: str) -> str | None:
     """Why this is not a web address we will link to, or None."""
-    parts = urlsplit(normalize_url(text))
+    try:
+        parts = urlsplit(normalize_url(text))
+    except ValueError:  # a "[" reads as the start of an IPv6 address that never closes
+        return "Enter a web address like https://example.org, without brackets."
     if parts.scheme not in ("http", "https"):
         return "Enter a web address starting with http:// or https://."
     host = parts.hostname or ""

@@ -72,7 +72,7 @@ def export_json(user) -> bytes:
 
 def read_upload(content: bytes) -> dict:
     """Parse an uploaded export, or raise NotAnExport."""
-    data = parse_export(content, FORMAT, VERSION, "a care plan export")
+    data = parse_export(content, FORMAT, VERSION, "a care plan export", MAX_ITEMS)
     for section in SECTIONS:
         if not isinstance(data.get(section, []), list):
             raise NotAnExport(f"The export's {section} are not a list.")

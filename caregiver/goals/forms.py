@@ -1,11 +1,11 @@
 """Goal, boundary, check-in and weekly rating forms: they check the input alone."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from caregiver.forms import TimeOfDayField
+from caregiver.forms import DayField, TimeOfDayField
 from caregiver.goals import boundaries, services
 from caregiver.goals.models import WELLBEING_AREAS
 
@@ -88,7 +88,7 @@ class BoundaryForm(FlaskForm):
 class CheckinForm(FlaskForm):
     """One tap on a today card: the day, which button (done, skip, held…), and a note."""
 
-    day = DateField("Day", [InputRequired("Enter a date.")])
+    day = DayField("Day", [InputRequired("Enter a date.")])
     value = HiddenField()
     note = TextAreaField(
         "Note (optional)",
@@ -105,7 +105,7 @@ def _rating_in_range(form, field):
 class WellbeingForm(FlaskForm):
     """The weekly check-in: one optional 1–10 rating per area of the person's own life."""
 
-    week = DateField("Week", [InputRequired("Choose a week.")])
+    week = DayField("Week", [InputRequired("Choose a week.")])
 
     def ratings(self) -> dict[str, int | None]:
         return {area: int(self[area].data) if self[area].data else None for area in WELLBEING_AREAS}
@@ -120,6 +120,10 @@ for _area, _label in WELLBEING_AREAS.items():
         WellbeingForm,
         _area,
         RadioField(
-            _label, [Optional(), _rating_in_range], choices=RATING_CHOICES, validate_choice=False
+            _label,
+            # Blank space is not "no rating": no button sends it, so it gets the range message.
+            [Optional(strip_whitespace=False), _rating_in_range],
+            choices=RATING_CHOICES,
+            validate_choice=False,
         ),
     )

@@ -11,6 +11,7 @@ us (its text only, never an address in it) is at the end; turning it into meetin
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -50,6 +51,7 @@ LANGUAGE_TYPES = {
 SLUG_MAX = 64
 MAX_FEED_BYTES = 2 * 1024 * 1024
 MAX_ENTRIES = 1000
+MAX_DIGITS = 300  # a number read from a feed; a longer one is kept as a HugeNumber
 UPDATED_FORMAT = "%Y-%m-%d %H:%M:%S"
 # The spec allows digits and + , * # in a dial-in number (the last three for one-tap dialling).
 PHONE_NOISE = re.compile(r"[^0-9,*#]")
@@ -202,6 +204,20 @@ def decode_upload(raw: bytes) -> str:
         ) from error
 
 
+@dataclass(frozen=True)
+class HugeNumber:
+    """A number in a feed with more digits than any real value: kept, not read, so that the
+    meeting holding it is skipped with a message naming the field."""
+
+    digits: int
+
+
+def _whole_number(text: str) -> int | HugeNumber:
+    # Past 300 digits a number no longer fits a float, and past 4,300 Python will not read it.
+    digits = len(text.lstrip("-"))
+    return HugeNumber(digits) if digits > MAX_DIGITS else int(text)
+
+
 def _has_text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
@@ -217,7 +233,7 @@ def read_feed(text: str) -> list[dict]:
     if len(text.encode()) > MAX_FEED_BYTES:
         raise FieldError("text", "This feed is larger than 2 MB. Split it into smaller parts.")
     try:
-        entries = json.loads(text)
+        entries = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as error:
         raise FieldError(
             "text",

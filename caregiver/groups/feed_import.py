@@ -22,6 +22,7 @@ from caregiver.groups.feed import (
     LANGUAGE_TYPES,
     NEWCOMERS,
     WHEELCHAIR,
+    HugeNumber,
     python_weekday,
     read_feed,
 )
@@ -35,6 +36,7 @@ LANGUAGE_OF_TYPE = {code: language for language, code in LANGUAGE_TYPES.items()}
 LOCATION_CLOSED = "TC"  # "Location Temporarily Closed": the meeting happens online only
 # The meeting form's limits for long text; short text is limited by its column.
 TEXT_LIMITS = {"location_notes": 1000, "conference_notes": 1000, "notes": 2000}
+DAY_NUMBERS = {str(day) for day in range(7)}  # the spec's days, 0 (Sunday) to 6, as text
 NO_WAY_IN = "It has no street address and no meeting link or phone number, so no way to join."
 
 
@@ -95,7 +97,7 @@ def _days(value) -> tuple[int, ...]:
         raise EntryProblem("It has no day of the week. Only weekly meetings can be imported.")
     days = set()
     for item in items:
-        if isinstance(item, str) and item.strip().isdigit():
+        if isinstance(item, str) and item.strip() in DAY_NUMBERS:
             item = int(item)
         if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 6:
             raise EntryProblem("Its day should be a number from 0 (Sunday) to 6 (Saturday).")
@@ -219,8 +221,19 @@ def _types(entry: dict) -> list[str]:
     return [item.strip() for item in value if isinstance(item, str)]
 
 
+def _refuse_huge_numbers(entry: dict) -> None:
+    for key, value in entry.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, HugeNumber):
+                raise EntryProblem(
+                    f"Its {key.replace('_', ' ')} is a number {item.digits:,} digits long, "
+                    "far too long to be right."
+                )
+
+
 def entry_data(entry: dict, default_timezone: str, language: str, now: datetime) -> MeetingData:
     """One feed entry as meeting settings (not yet checked), or EntryProblem."""
+    _refuse_huge_numbers(entry)
     types = _types(entry)
     languages = [LANGUAGE_OF_TYPE[code] for code in types if code in LANGUAGE_OF_TYPE]
     return MeetingData(

@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FloatField,
     RadioField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from caregiver.forms import CheckboxesField, TimeOfDayField, TimezoneField
+from caregiver.forms import CheckboxesField, DayField, TimeOfDayField, TimezoneField
 from caregiver.groups import finder
 from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
@@ -29,16 +28,6 @@ def options(pairs) -> list[SelectChoice]:
 WEEKDAY_CHOICES = options((str(n), name) for n, name in enumerate(WEEKDAY_NAMES))
 ORDINAL_CHOICES = options((str(n), word.capitalize()) for n, word in ORDINALS.items())
 LANGUAGE_CHOICES = options(LANGUAGES.items())
-
-
-class LenientDateField(DateField):
-    """A date field whose bad input gets a message that says what to type."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Enter a date like 2026-12-01.") from error
 
 
 class LenientFloatField(FloatField):
@@ -102,11 +91,11 @@ class MeetingForm(FlaskForm):
     weekdays = CheckboxesField("On", choices=WEEKDAY_CHOICES, validate_choice=False)
     month_week = SelectField("Week of the month", choices=ORDINAL_CHOICES, default="1")
     month_weekday = SelectField("Day", choices=WEEKDAY_CHOICES, default="1")
-    first_day = LenientDateField(
+    first_day = DayField(
         "Starting on", [InputRequired("Choose the first date.")],
         description="For a one-time meeting, its date.",
     )  # fmt: skip
-    last_day = LenientDateField("Until (optional)", [Optional()])
+    last_day = DayField("Until (optional)", [Optional()])
     start_time = TimeOfDayField("Starts", [InputRequired("Enter a start time, like 19:00.")])
     end_time = TimeOfDayField("Ends", [InputRequired("Enter an end time, like 20:30.")])
     timezone = TimezoneField("Timezone of the meeting")
@@ -150,7 +139,7 @@ class MeetingForm(FlaskForm):
         values = {name: self[name].data for name in TEXT_FIELDS}
         return MeetingData(
             repeat=self.repeat.data or "",
-            weekdays=tuple(int(d) for d in self.weekdays.data or () if d.isdigit()),
+            weekdays=tuple(d for d in map(_int_or_none, self.weekdays.data or ()) if d is not None),
             month_week=_int_or_none(self.month_week.data),
             month_weekday=_int_or_none(self.month_weekday.data),
             first_day=self.first_day.data,
@@ -193,7 +182,7 @@ def _int_or_none(value) -> int | None:
 
 
 class CancelForm(FlaskForm):
-    on_day = LenientDateField("Date", [InputRequired("Choose the date to cancel.")])
+    on_day = DayField("Date", [InputRequired("Choose the date to cancel.")])
     note = _text(
         "Note for people coming (optional)", 300, "the note",
         description="Like “closed for the holiday, see you next week”.",
@@ -201,8 +190,8 @@ class CancelForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    on_day = LenientDateField("Date it was due", [InputRequired("Choose the date to move.")])
-    new_day = LenientDateField("New date", [InputRequired("Choose the new date.")])
+    on_day = DayField("Date it was due", [InputRequired("Choose the date to move.")])
+    new_day = DayField("New date", [InputRequired("Choose the new date.")])
     new_start = TimeOfDayField("New start", [Optional()])
     new_end = TimeOfDayField("New end", [Optional()])
     note = _text(
@@ -230,7 +219,7 @@ class MessageForm(FlaskForm):
 
 
 class AttendForm(FlaskForm):
-    on_day = LenientDateField("Date", [InputRequired("Choose a date.")])
+    on_day = DayField("Date", [InputRequired("Choose a date.")])
     share_name = BooleanField("Let the facilitator see my name")
 
 

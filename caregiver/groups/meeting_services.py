@@ -15,6 +15,7 @@ from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingC
 
 NAME_MAX = 120
 NOTE_MAX = 300
+WEEKDAYS = frozenset(range(7))  # Monday to Sunday, as Python numbers them
 # The longest text each field may hold (the column sizes, and a sane cap on notes).
 TEXT_LIMITS = {
     "name": NAME_MAX,
@@ -108,7 +109,11 @@ def _check_schedule(data: MeetingData) -> None:
         raise FieldError("end_time", "The meeting must end after it starts.")
     if data.repeat == "weekly" and not data.weekdays:
         raise FieldError("weekdays", "Choose at least one day of the week.")
-    if data.repeat == "monthly" and (data.month_week is None or data.month_weekday is None):
+    if data.repeat == "weekly" and not set(data.weekdays) <= WEEKDAYS:
+        raise FieldError("weekdays", "Choose the days of the week from the list.")
+    if data.repeat == "monthly" and not (
+        data.month_week in recurrence.ORDINALS and data.month_weekday in WEEKDAYS
+    ):
         raise FieldError(
             "month_week", "Choose which week and day of the month, like the first Tuesday."
         )
@@ -130,16 +135,22 @@ def _check_place(data: MeetingData) -> None:
         raise FieldError("address", "Add the address or the name of the place.")
     if data.mode != "in_person" and not (data.conference_url or data.conference_phone):
         raise FieldError("conference_url", "Add the meeting link or a dial-in phone number.")
-    if data.conference_url:
-        parts = urlsplit(data.conference_url)
-        if parts.scheme != "https" or not parts.netloc:
-            raise FieldError("conference_url", "Use a secure link that starts with https://.")
+    if data.conference_url and not _secure_link(data.conference_url):
+        raise FieldError("conference_url", "Use a secure link that starts with https://.")
     if (data.latitude is None) != (data.longitude is None):
         raise FieldError("latitude", "Give both latitude and longitude, or neither.")
     if data.latitude is not None and not -90 <= data.latitude <= 90:
         raise FieldError("latitude", "Latitude is between -90 and 90.")
     if data.longitude is not None and not -180 <= data.longitude <= 180:
         raise FieldError("longitude", "Longitude is between -180 and 180.")
+
+
+def _secure_link(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a "[" reads as the start of an IPv6 address that never closes
+        return False
+    return parts.scheme == "https" and bool(parts.netloc)
 
 
 def _check_lengths(data: MeetingData) -> None:

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from caregiver.forms import DayField
 from caregiver.journal import services
 
 MOOD_CHOICES = [SelectChoice("", "No mood")] + [
@@ -51,7 +52,7 @@ class EntryForm(FlaskForm):
         description="Separate tags with commas, e.g. money, sleep, good day.",
         render_kw={"autocomplete": "off", "autocapitalize": "none"},
     )
-    entry_date = DateField("Date", [InputRequired("Enter a date.")])
+    entry_date = DayField("Date", [InputRequired("Enter a date.")])
     entry_time = TimeField("Time", [InputRequired("Enter a time.")])
     prompt_key = HiddenField()
 

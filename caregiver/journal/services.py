@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select
 from caregiver import clock, crypto
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.forms import EARLIEST_YEAR
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
 from caregiver.text import clean_text
@@ -115,6 +116,8 @@ def check_entry(data: EntryData, timezone: str) -> None:
         raise FieldError("tags", problem)
     if data.entry_date > clock.today_in(timezone):
         raise FieldError("entry_date", "The date can't be later than today.")
+    if data.entry_date.year < EARLIEST_YEAR:
+        raise FieldError("entry_date", f"The date can't be earlier than {EARLIEST_YEAR}.")
 
 
 def _instant(day: date, moment: time, timezone: str) -> datetime:

@@ -13,12 +13,14 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.journal import services
 from caregiver.journal.models import JournalEntry
-from caregiver.transfer import ImportReport, NotAnExport, parse_export
+from caregiver.transfer import ImportReport, NotAnExport, parse_export, read_zip_member
 
 FORMAT = "caregiver-journal"
 VERSION = 1
 JSON_NAME = "journal.json"
 MAX_IMPORT_ENTRIES = 20_000
+# journal.json unpacked: room for the most entries at a few kilobytes each.
+MAX_UNPACKED_BYTES = 64 * 2**20
 
 
 def _entry_dict(entry: services.Entry) -> dict:
@@ -97,11 +99,9 @@ def _fingerprint(day: date, moment: time, title: str, body: str) -> str:
 def read_upload(filename: str, content: bytes) -> dict:
     """Parse an uploaded export (the ZIP, or the journal.json inside it)."""
     if zipfile.is_zipfile(io.BytesIO(content)):
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if JSON_NAME not in archive.namelist():
-                raise NotAnExport(f"That ZIP file has no {JSON_NAME} inside.")
-            content = archive.read(JSON_NAME)
-    data = parse_export(content, FORMAT, VERSION, "a journal export")
+        # An export's ZIP holds one Markdown file per entry, and the JSON with all of them.
+        content = read_zip_member(content, JSON_NAME, MAX_UNPACKED_BYTES, MAX_IMPORT_ENTRIES + 1)
+    data = parse_export(content, FORMAT, VERSION, "a journal export", MAX_IMPORT_ENTRIES, "entries")
     if not isinstance(data.get("entries"), list):
         raise NotAnExport("That export has no list of entries.")
     if len(data["entries"]) > MAX_IMPORT_ENTRIES:

@@ -22,7 +22,7 @@ from caregiver.auth.forms import LoginForm
 from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
-from caregiver.forms import ActionForm, show_field_error
+from caregiver.forms import EARLIEST_YEAR, ActionForm, accepts_upload, show_field_error
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
 from caregiver.security import fingerprint, get_own_or_404, recent_proof_required
@@ -30,6 +30,7 @@ from caregiver.transfer import NotAnExport
 
 bp = Blueprint("journal", __name__)
 IMPORT_MAX_BYTES = 25 * 1024 * 1024
+FIRST_MONTH = date(EARLIEST_YEAR, 1, 1)  # the calendar's first; entries can't be older
 
 
 @bp.app_context_processor
@@ -228,10 +229,7 @@ def deleted_action(entry_id, action):
 @login_required
 def month():
     today = _today()
-    try:
-        shown = date.fromisoformat(request.args.get("month", "")[:7] + "-01")
-    except ValueError:
-        shown = today.replace(day=1)
+    shown = _month_asked(today.replace(day=1))
     days = services.month_days(current_user.id, shown.year, shown.month)
     return render_template(
         "journal/calendar.html",
@@ -239,9 +237,29 @@ def month():
         weeks=calendar.Calendar(firstweekday=0).monthdayscalendar(shown.year, shown.month),
         days=days,
         today=today,
-        previous=(shown.replace(day=1) - timedelta(days=1)).replace(day=1),
+        previous=(shown - timedelta(days=1)).replace(day=1) if shown > FIRST_MONTH else None,
         following=(shown.replace(day=28) + timedelta(days=4)).replace(day=1),
     )
+
+
+def _month_asked(this_month: date) -> date:
+    """The first day of ``?month=YYYY-MM``, or of this month when none is asked for; a month
+    the calendar does not show gets this month and a word why."""
+    asked = request.args.get("month")
+    if asked is None:
+        return this_month
+    try:
+        shown = date.fromisoformat(asked[:7] + "-01")
+    except ValueError:
+        shown = None
+    if shown is None or not FIRST_MONTH <= shown <= this_month:
+        flash(
+            f"The calendar shows the months from {FIRST_MONTH:%B %Y} to this one, so here is "
+            "this month.",
+            "info",
+        )
+        return this_month
+    return shown
 
 
 @bp.route("/journal/search", methods=["GET", "POST"])
@@ -273,9 +291,9 @@ def export():
 
 
 @bp.route("/journal/import", methods=["GET", "POST"])
+@accepts_upload(IMPORT_MAX_BYTES)
 @login_required
 def import_entries():
-    request.max_content_length = IMPORT_MAX_BYTES
     form = forms.ImportForm()
     if form.validate_on_submit():
         upload = form.file.data

@@ -59,7 +59,13 @@ def add_document():
     form = forms.DocumentForm()
     if not form.validate_on_submit():
         return _page(form, 400)
-    services.create(PaperworkDocument, current_user, form.values(), services.today(current_user))
+    try:
+        services.create(
+            PaperworkDocument, current_user, form.values(), services.today(current_user)
+        )
+    except FieldError as error:
+        show_field_error(form, error)
+        return _page(form, 400)
     flash("Document added.", "success")
     return redirect(url_for("careplan.insurance", _anchor="documents"))
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
 from caregiver.careplan.views.blueprint import bp
-from caregiver.forms import ActionForm
+from caregiver.forms import ActionForm, accepts_upload
 from caregiver.security import recent_proof_required
 from caregiver.transfer import ImportReport, NotAnExport
 
@@ -95,9 +95,9 @@ def export():
 
 
 @bp.route("/careplan/import", methods=["GET", "POST"])
+@accepts_upload(IMPORT_MAX_BYTES)
 @login_required
 def import_plan():
-    request.max_content_length = IMPORT_MAX_BYTES
     form = forms.ImportForm()
     report = _imported(form) if form.validate_on_submit() else None
     if report is not None:

@@ -15,6 +15,7 @@ from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
+from caregiver.routing import row_id
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12
@@ -22,6 +23,9 @@ DATES_SHOWN = 12
 
 def preview_of(form: MeetingForm) -> tuple[list, str]:
     """The next dates the form's schedule gives, or the reason it gives none yet."""
+    for name in ("first_day", "last_day"):
+        if form[name].errors:  # a date that doesn't read, or is out of bounds, gives none
+            return [], form[name].errors[0]
     try:
         data = meeting_services.check_schedule(form.meeting_data())
     except FieldError as error:
@@ -51,7 +55,7 @@ def new_meeting(slug):
     form = MeetingForm()
     if request.method == "GET":
         form.timezone.data = current_user.timezone
-        source = request.args.get("copy", type=int)
+        source = request.args.get("copy", type=row_id)
         if source:
             original = managed_meeting(source)
             form.fill_from(meeting_services.copy_data(original))
@@ -126,6 +130,7 @@ def preview_meeting():
     if not current_user.has_role("facilitator"):
         abort(403)
     form = MeetingForm(request.args, meta={"csrf": False})
+    form.validate()  # for the dates' own messages; a missing name does not stop a preview
     upcoming, reason = preview_of(form)
     return render_template(
         "groups/_preview.html", preview=upcoming, preview_reason=reason, zone=form.timezone.data

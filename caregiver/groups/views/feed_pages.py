@@ -1,15 +1,13 @@
 """The open meeting feed in the Meeting Guide format, and importing one into a group."""
 
 import json
-from functools import wraps
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver import clock
 from caregiver.errors import FieldError
-from caregiver.extensions import csrf
-from caregiver.forms import show_field_error
+from caregiver.forms import accepts_upload, show_field_error
 from caregiver.groups import feed, feed_import
 from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
@@ -47,23 +45,8 @@ def _after_import_url(group) -> str:
     return url_for("groups.manage")
 
 
-def _feed_sized_csrf(view):
-    """Check CSRF as every form is checked, once the size limits are raised to fit a feed."""
-
-    # The app-wide check reads the form before any view runs, under the smaller limits.
-    @wraps(view)
-    def checked(*args, **kwargs):
-        if request.method == "POST":
-            request.max_content_length = IMPORT_REQUEST_MAX
-            request.max_form_memory_size = IMPORT_FORM_MAX
-            csrf.protect()
-        return view(*args, **kwargs)
-
-    return csrf.exempt(checked)
-
-
 @bp.route("/groups/<slug>/import", methods=["GET", "POST"])
-@_feed_sized_csrf
+@accepts_upload(IMPORT_REQUEST_MAX, IMPORT_FORM_MAX)
 @login_required
 def import_meetings(slug):
     group = managed_group(slug)
