@@ -2,12 +2,17 @@
 names, and a request naming a host the app does not serve is refused."""
 
 import re
+from datetime import timedelta
 
 import pytest
-from helpers import KEY_A, PASSWORD, csrf_token, log_in, make_test_app, submit
+import sqlalchemy as sa
+from helpers import KEY_A, PASSWORD, csrf_token, link_in, log_in, make_test_app, submit
+from test_two_step import turn_on as turn_on_two_step
 
+from caregiver.auth import account_mail, sign_in_throttle
 from caregiver.config import ConfigError, load_config
 from caregiver.extensions import db
+from caregiver.outbox.models import SENT, OutboxMessage
 
 FORGED = "evil.example"
 URL_RE = re.compile(r"https?://[^\s\"'<>]+")
@@ -86,38 +91,17 @@ def links_in(message) -> list[str]:
     ]
 
 
-def test_every_kind_of_account_mail_links_only_to_base_url(app, client, make_user, mailbox):
+def test_every_kind_of_account_mail_links_only_to_base_url(
+    app, client, make_user, mailbox, pinned_clock
+):
     base = app.config["BASE_URL"]
     known = make_user(email="known@example.org")
     unverified = make_user(email="waiting@example.org", verified=False)
+    guessed = make_user(email="guessed@example.org")
+    other = make_user(email="other@example.org")
     admin = make_user(role="admin", email="admin@example.org")
     forged = {"X-Forwarded-Host": FORGED, "X-Forwarded-Proto": "https"}
-
-    def request_all():
-        submit(client, "/auth/reset", {"email": known.email}, headers=forged)
-        submit(
-            client, "/auth/resend", {"email": unverified.email}, page="/auth/login", headers=forged
-        )
-        fields = {"display_name": "Sam", "password": PASSWORD, "timezone": "America/Chicago"}
-        submit(client, "/auth/register", {**fields, "email": "new@example.org"}, headers=forged)
-        submit(client, "/auth/register", {**fields, "email": known.email}, headers=forged)
-        log_in(client, known)
-        submit(
-            client,
-            "/account/email",
-            {"email": "moved@example.org", "password": PASSWORD},
-            page="/account",
-            headers=forged,
-        )
-        new_password = "another long passphrase here"
-        submit(
-            client,
-            "/account/password",
-            {"current_password": PASSWORD, "new_password": new_password},
-            page="/account",
-            headers=forged,
-        )
-        submit(client, "/account/facilitator", {"note": "I run a group"}, headers=forged)
+    fields = {"display_name": "Sam", "password": PASSWORD, "timezone": "America/Chicago"}
 
     # With a Host the app does not serve, nothing is even read: every request is refused.
     for path in ("/auth/reset", "/auth/register", "/auth/resend", "/account/email"):
@@ -126,16 +110,43 @@ def test_every_kind_of_account_mail_links_only_to_base_url(app, client, make_use
         assert refused.status_code == 400
     assert mailbox.messages == []
 
-    request_all()
+    submit(client, "/auth/reset", {"email": known.email}, headers=forged)
+    resend = {"email": unverified.email}
+    submit(client, "/auth/resend", resend, page="/auth/login", headers=forged)
+    submit(client, "/auth/register", {**fields, "email": "new@example.org"}, headers=forged)
+    submit(client, "/auth/register", {**fields, "email": known.email}, headers=forged)
+    log_in(client, known)
+    moved = {"email": "moved@example.org", "password": PASSWORD}
+    submit(client, "/account/email", moved, page="/account", headers=forged)
+    confirm = link_in(mailbox.last_to("moved@example.org"), "/auth/verify/")
+    submit(client, confirm, headers=forged)  # the old address is told, with a way back
+    changed = {"current_password": PASSWORD, "new_password": "another long passphrase here"}
+    submit(client, "/account/password", changed, page="/account", headers=forged)
+    submit(client, "/account/facilitator", {"note": "I run a group"}, headers=forged)
+    turn_on_two_step(client)  # a change to how one signs in is told to the owner
+    # A sign-in from a new device, and a lock after too many wrong passwords.
+    log_in(app.test_client(), other)
+    phone = app.test_client()
+    phone.environ_base.update({"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) Safari/604.1"})
+    log_in(phone, other)
+    for failures in range(1, sign_in_throttle.LOCK_AT + 1):
+        wrong = {"email": guessed.email, "password": "not the password"}
+        elsewhere = {"REMOTE_ADDR": f"10.9.{failures}.1"}  # past the per-client limit
+        submit(app.test_client(), "/auth/login", wrong, headers=forged, environ_base=elsewhere)
+        pinned_clock.shift(sign_in_throttle.wait_after(failures) + timedelta(seconds=1))
+    # An admin's answers to two requests.
+    asking = app.test_client()
+    log_in(asking, other)
+    submit(asking, "/account/facilitator", {"note": "I run one as well"}, headers=forged)
     admin_client = app.test_client()
     log_in(admin_client, admin)
     page = admin_client.get("/admin/").get_data(as_text=True)
-    (request_id,) = re.findall(r"/admin/requests/(\d+)/approve", page)
-    approve = f"/admin/requests/{request_id}/approve"
-    submit(admin_client, approve, page="/admin/", headers=forged)
+    first, second = re.findall(r"/admin/requests/(\d+)/approve", page)
+    submit(admin_client, f"/admin/requests/{first}/approve", page="/admin/", headers=forged)
+    submit(admin_client, f"/admin/requests/{second}/decline", page="/admin/", headers=forged)
 
-    kinds = {message["Subject"] for _rcpts, message in mailbox.messages}
-    assert len(kinds) >= 6, kinds
+    sent = db.session.scalars(sa.select(OutboxMessage.kind).where(OutboxMessage.status == SENT))
+    assert set(sent) == set(account_mail.ACCOUNT_KINDS)  # every kind there is, at least once
     for _rcpts, message in mailbox.messages:
         for url in links_in(message):
             assert url.startswith(base + "/"), (message["Subject"], url)
