@@ -26,6 +26,7 @@ from bench import (
     meetings,
     progress,
     reminders,
+    zip_bomb,
 )
 from caregiver import create_app
 from caregiver.extensions import db
@@ -80,6 +81,7 @@ def run_on(database: str, url_for_dir) -> list[Row]:
                 + meetings.run(app, database)
                 + reminders.run(app, database)
                 + account_timing.run(app, database)
+                + zip_bomb.run(app, database)
             )
         finally:
             # Close pooled connections so the temporary file or schema can go.

@@ -1,0 +1,57 @@
+"""A journal import that would unpack far past the limit: how long refusing it takes.
+
+Two archives of about 900 KB that unpack to 900 MB, past the 64 MB an import may hold: one
+whose headers say so, and one whose headers claim a thousand bytes (headers can lie, so the
+reader must stop on what actually comes out). Budget: each refused in under a second.
+"""
+
+import io
+import zipfile
+
+from bench import Row, median_ms, within_time
+from caregiver.journal import transfer
+from caregiver.transfer import NotAnExport
+
+HEAD = b'{"format": "caregiver-journal", "version": 1, "entries": ['
+
+
+UNPACKED = 900 * 2**20
+
+
+def _bomb(claimed: int | None) -> bytes:
+    buffer = io.BytesIO()
+    spaces = b" " * 2**20
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("journal.json", "w", force_zip64=True) as member,
+    ):
+        member.write(HEAD)
+        for _ in range(UNPACKED // len(spaces)):
+            member.write(spaces)
+        member.write(b"]}")
+    packed = bytearray(buffer.getvalue())
+    if claimed is not None:
+        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+            at = packed.find(signature) + offset
+            packed[at : at + 4] = claimed.to_bytes(4, "little")
+    return bytes(packed)
+
+
+def run(app, database: str) -> list[Row]:
+    rows = []
+    for claimed, name in ((None, "saying so"), (1_000, "claiming 1,000 bytes")):
+        archive = _bomb(claimed)
+
+        def refuse(archive=archive):
+            try:
+                transfer.read_upload("journal.zip", archive)
+            except NotAnExport:
+                return
+            raise AssertionError("the archive was not refused")
+
+        with app.app_context():
+            took = median_ms(refuse)
+        row = Row(f"refuse a journal zip bomb, headers {name}", database, median_ms=took)
+        row.notes = f"{len(archive) / 2**10:,.0f} KB packed, {UNPACKED / 2**20:,.0f} MB unpacked"
+        rows.append(within_time(row, 1000))
+    return rows
