@@ -22,8 +22,6 @@ MAILING = {
     ("caregiver.auth.account_mail", "render"),
 }
 
-pytestmark = pytest.mark.time_dependent
-
 
 @contextmanager
 def calls_while_answering(app):

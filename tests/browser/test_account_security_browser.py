@@ -3,15 +3,12 @@ private data leaves the app."""
 
 from datetime import timedelta
 
-import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
 from caregiver import security
 from caregiver.auth import services as auth_services
 from caregiver.auth import sign_in_throttle
-
-pytestmark = pytest.mark.time_dependent
 
 EMAIL = "sam.secure@example.org"
 

@@ -9,14 +9,11 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 from helpers import PASSWORD
 from playwright.sync_api import expect
 
 from caregiver import clock
 from caregiver.auth import services as auth_services
-
-pytestmark = pytest.mark.time_dependent
 
 EMAIL = "jo@example.org"
 ZONE = "America/Los_Angeles"
