@@ -13,24 +13,27 @@ from caregiver.journal import transfer
 from caregiver.transfer import NotAnExport
 
 HEAD = b'{"format": "caregiver-journal", "version": 1, "entries": ['
-
-
 UNPACKED = 900 * 2**20
 
 
-def _bomb(claimed: int | None) -> bytes:
+def bomb(unpacked: int, claimed: int | None = None) -> bytes:
+    """A small ZIP whose journal.json is an export padded with spaces to ``unpacked`` bytes
+    (written a megabyte at a time, never whole in memory); with ``claimed``, its headers say the
+    file unpacks to that many bytes instead."""
     buffer = io.BytesIO()
     spaces = b" " * 2**20
+    padding = unpacked - len(HEAD) - 2
     with (
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
         archive.open("journal.json", "w", force_zip64=True) as member,
     ):
         member.write(HEAD)
-        for _ in range(UNPACKED // len(spaces)):
+        for _ in range(padding // len(spaces)):
             member.write(spaces)
-        member.write(b"]}")
+        member.write(b" " * (padding % len(spaces)) + b"]}")
     packed = bytearray(buffer.getvalue())
     if claimed is not None:
+        # The uncompressed size in the local header and in the central directory.
         for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
             at = packed.find(signature) + offset
             packed[at : at + 4] = claimed.to_bytes(4, "little")
@@ -40,7 +43,7 @@ def _bomb(claimed: int | None) -> bytes:
 def run(app, database: str) -> list[Row]:
     rows = []
     for claimed, name in ((None, "saying so"), (1_000, "claiming 1,000 bytes")):
-        archive = _bomb(claimed)
+        archive = bomb(UNPACKED, claimed)
 
         def refuse(archive=archive):
             try:

@@ -10,6 +10,7 @@ import pytest
 from helpers import log_in, post_multipart, submit, today
 from werkzeug.datastructures import FileStorage
 
+from bench.zip_bomb import bomb
 from caregiver.journal import prompts, services, transfer
 from caregiver.transfer import CHUNK_BYTES, NotAnExport, read_at_most
 
@@ -147,22 +148,6 @@ def test_an_export_larger_than_a_form_may_be_is_imported(client, login):
 
 
 EXPORT_HEAD = b'{"format": "caregiver-journal", "version": 1, "entries": ['
-
-
-def bomb(unpacked: int, claimed: int | None = None) -> bytes:
-    """A small ZIP whose journal.json is an export padded with spaces to ``unpacked`` bytes;
-    with ``claimed``, its headers say the file unpacks to that many bytes instead."""
-    text = EXPORT_HEAD + b" " * (unpacked - len(EXPORT_HEAD) - 2) + b"]}"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("journal.json", text)
-    packed = bytearray(buffer.getvalue())
-    if claimed is not None:
-        # The uncompressed size in the local header and in the central directory.
-        for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
-            at = packed.find(signature) + offset
-            packed[at : at + 4] = claimed.to_bytes(4, "little")
-    return bytes(packed)
 
 
 def peak_memory(work) -> int:
