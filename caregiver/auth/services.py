@@ -186,7 +186,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def password_matches(user: User, password: str) -> bool:
+def check_password_again(user: User, password: str) -> bool:
     """Whether ``password`` is the signed-in person's own (to confirm it is still them); wrong
     ones count towards the same pause as at log-in. Raise SignInPaused while paused."""
     sign_in_throttle.check(user.email)

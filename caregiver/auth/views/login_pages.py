@@ -191,7 +191,7 @@ def confirm_password():
     form = forms.ConfirmPasswordForm()
     if form.validate_on_submit():
         try:
-            matches = services.password_matches(current_user, form.password.data)
+            matches = services.check_password_again(current_user, form.password.data)
         except SignInPaused as paused:
             form.form_errors.append(paused_message(paused))
         else:

@@ -107,14 +107,9 @@ def delete_boundary(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     boundary = boundaries.open_boundary(row)
     remove = partial(boundaries.delete_boundary, row)
-    archive_url = url_for("goals.archive_boundary", boundary_id=boundary_id, action="archive")
+    pages = ("goals.boundary_list", "goals.boundary", "goals.archive_boundary")
     return confirm_delete(
-        "boundary",
-        boundary.statement,
-        remove,
-        after="goals.boundary_list",
-        back=url_for("goals.boundary", boundary_id=boundary_id),
-        archive_url=None if boundary.archived else archive_url,
+        "boundary", boundary.statement, remove, boundary.archived, pages, boundary_id=boundary_id
     )
 
 

@@ -133,15 +133,9 @@ def delete(goal_id):
     row = get_own_or_404(Goal, goal_id)
     goal = services.open_goal(row)
     remove = partial(services.delete_goal, row)
-    archive_url = url_for("goals.archive", goal_id=goal_id, action="archive")
-    return confirm_delete(
-        "goal",
-        goal.title,
-        remove,
-        after="goals.manage",
-        back=url_for("goals.show", goal_id=goal_id),
-        archive_url=None if goal.archived_day is not None else archive_url,
-    )
+    pages = ("goals.manage", "goals.show", "goals.archive")
+    archived = goal.archived_day is not None
+    return confirm_delete("goal", goal.title, remove, archived, pages, goal_id=goal_id)
 
 
 def goals_card(user) -> dict | None:

@@ -111,11 +111,14 @@ def toggle_archived(noun: str, action: str, change, show_url: str):
     return redirect(show_url)
 
 
-def confirm_delete(noun: str, text: str, remove, *, after: str, back: str, archive_url: str | None):
+def confirm_delete(noun: str, text: str, remove, archived: bool, pages: tuple, **ids):
     """Ask before deleting a goal or boundary (GET), then delete it and its check-ins (POST).
 
-    ``back`` is the item's page; ``archive_url`` archives it instead (None once archived).
+    ``pages`` names the endpoints of the list to go to after, the item's own page and its
+    archive button; ``ids`` fill the last two. An item not yet archived is offered that instead.
     """
+    after, show, archive = pages
+    archive_url = None if archived else url_for(archive, action="archive", **ids)
     form = ActionForm()
     if form.validate_on_submit():
         remove()
@@ -129,6 +132,6 @@ def confirm_delete(noun: str, text: str, remove, *, after: str, back: str, archi
         text=text,
         consequence="Its check-ins and notes are deleted with it.",
         alternative=instead if archive_url else "",
-        back=back,
+        back=url_for(show, **ids),
         archive_url=archive_url,
     )
