@@ -25,11 +25,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    extensions.compress.init_app(app)
     routing.init_app(app)
     web.init_login(app)
     web.register_blueprints(app)
     web.init_templates(app)
     web.init_headers(app)
+    web.init_static_versions(app)
     errors.init_app(app)
     cli.init_app(app)
     if app.config["CAREGIVER_ENV"] == "production":

@@ -196,6 +196,20 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PASSWORD_RESET_MAX_AGE": int(timedelta(hours=1).total_seconds()),
         "EMAIL_VERIFY_MAX_AGE": int(timedelta(hours=48).total_seconds()),
+        # Text shrinks to a fifth or less over the wire; images, zips and calendar files are
+        # left alone, and so is anything too small to be worth a compressor's header.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],
+        "COMPRESS_MIN_SIZE": 1024,
+        # A compressed stream would never close the file it reads; static files are read whole
+        # first (web.py), and downloads stay as they are.
+        "COMPRESS_STREAMS": False,
     }
     config["BASE_URL"] = _base_url(env, production)
     config["TRUSTED_HOSTS"] = _trusted_hosts(env, config["BASE_URL"], production)

@@ -1,9 +1,12 @@
 """Wiring the factory does once: log-in loading, blueprints, template helpers, headers."""
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from caregiver import auth, guidance, mail, reminders
@@ -25,16 +28,52 @@ from caregiver.main import views as main_views
 from caregiver.reminders import views as reminders_views
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+STATIC_MAX_AGE = 365 * 24 * 3600
 
-# Navigation: (endpoint, label, icon). An entry shows only once its feature's blueprint exists,
-# so each feature lights up its own tab as it lands.
+
+class NavItem(NamedTuple):
+    """A tab of the bottom bar: current on its own page and on every page of ``sections``."""
+
+    endpoint: str
+    label: str
+    icon: str
+    sections: tuple[str, ...] = ()
+
+
+# The bottom bar: five tabs at most, so each keeps one short word and fits a 320 px phone. An
+# entry shows only once its endpoint exists; "More" leads to every other section.
 NAV_ITEMS = [
-    ("main.dashboard", "Home", "home"),
-    ("journal.index", "Journal", "journal"),
-    ("goals.today", "Goals", "goals"),
-    ("groups.find_meetings", "Meetings", "meetings"),
-    ("guidance.index", "Guidance", "guidance"),
-    ("careplan.index", "Care plan", "careplan"),
+    NavItem("main.dashboard", "Home", "home"),
+    NavItem("journal.index", "Journal", "journal", ("journal",)),
+    NavItem("goals.today", "Goals", "goals", ("goals",)),
+    NavItem("groups.find_meetings", "Meetings", "meetings", ("groups",)),
+    NavItem("main.more", "More", "more", ("guidance", "careplan", "reminders", "admin")),
+]
+
+
+class MoreItem(NamedTuple):
+    """A row of the "More" page; ``role`` limits it to the people who have that role."""
+
+    endpoint: str
+    label: str
+    icon: str
+    note: str
+    role: str | None = None
+
+
+# The "More" page, top to bottom: the sections without a tab of their own, then the account.
+MORE_ITEMS = [
+    MoreItem("guidance.index", "Guidance", "guidance", "Short reads, and help planning a talk"),
+    MoreItem("careplan.index", "Care plan", "careplan", "Treatment, programs, insurance"),
+    MoreItem(
+        "groups.manage", "Groups I run", "meetings", "Your groups and meetings", "facilitator"
+    ),
+    MoreItem("admin.index", "Admin", "shield", "Requests and the outbox", "admin"),
+    MoreItem("auth.account", "Your account", "user", "Name, email, password, timezone"),
+    MoreItem("reminders.settings", "Reminders", "bell", "Which emails you get, and when"),
+    MoreItem("auth.security", "Sign-in and security", "shield", "Devices and recent sign-ins"),
+    MoreItem("main.crisis_help", "Help now", "phone", "Crisis lines and overdose steps"),
+    MoreItem("main.privacy", "Privacy", "heart", "What we keep, and who can see it"),
 ]
 
 CONTENT_SECURITY_POLICY = (
@@ -81,8 +120,8 @@ def register_blueprints(app: Flask) -> None:
 def init_templates(app: Flask) -> None:
     @app.context_processor
     def navigation():
-        items = [item for item in NAV_ITEMS if item[0] in app.view_functions]
-        return {"nav_items": items, "logout_form": _logout_form}
+        items = [item for item in NAV_ITEMS if item.endpoint in app.view_functions]
+        return {"nav_items": items, "more_items": _more_items, "logout_form": _logout_form}
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%b %-d, %Y at %-I:%M %p"):
@@ -104,11 +143,61 @@ def _logout_form() -> ActionForm:
     return ActionForm(formdata=None)
 
 
-def _nav_active(endpoint: str) -> bool:
-    """A tab is current on every page of its feature (the home tab on the home page only)."""
-    current = request.endpoint or ""
-    feature = endpoint.split(".")[0]
-    return current == endpoint or feature != "main" and request.blueprint == feature
+def _nav_active(item: NavItem) -> bool:
+    """A tab is current on its own page and on every page of the sections it stands for."""
+    return request.endpoint == item.endpoint or request.blueprint in item.sections
+
+
+def _more_items() -> list[MoreItem]:
+    """The "More" page's rows this person may open."""
+    return [
+        item
+        for item in MORE_ITEMS
+        if item.endpoint in current_app.view_functions
+        and (item.role is None or current_user.has_role(item.role))
+    ]
+
+
+def init_static_versions(app: Flask) -> None:
+    """Static links carry a digest of the file, so browsers may keep a file for a year: a
+    changed file has a new address."""
+
+    @app.url_defaults
+    def static_version(endpoint, values):
+        if endpoint == "static" and "filename" in values:
+            version = static_digest(app, values["filename"])
+            if version:
+                values["v"] = version
+
+
+def static_digest(app: Flask, filename: str) -> str | None:
+    """A short digest of a static file's content, or None when there is no such file."""
+    path = Path(app.static_folder) / filename
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, _mtime_ns: int, _size: int) -> str:
+    # Keyed by the file's time and size too, so an edited file gets a new digest at once.
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def _static_headers(response):
+    # Read the (small) file now, so the compressor sees a body rather than an open stream; the
+    # file is closed with the response.
+    response.direct_passthrough = False
+    response.make_sequence()
+    filename = (request.view_args or {}).get("filename", "")
+    version = request.args.get("v")
+    if response.status_code == 200 and version and version == static_digest(current_app, filename):
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+        response.cache_control.no_cache = None
+    return response
 
 
 def init_headers(app: Flask) -> None:
@@ -122,6 +211,9 @@ def init_headers(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["CAREGIVER_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint == "static":
+            # The same files for everyone, so they may be kept; and no need to load who asks.
+            return _static_headers(response)
         # On a shared family device the back button must not bring a private page back
         # after log-out, so nothing personal is kept in the browser's cache.
         if current_user.is_authenticated or request.blueprint == "auth":

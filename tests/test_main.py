@@ -1,6 +1,8 @@
 """Landing, dashboard, crisis help, health check, error pages."""
 
+import gzip
 import logging
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -151,3 +153,68 @@ def make_user_in():
     return lambda: auth_services.create_user(
         "broken@example.org", "Kit", PASSWORD, "UTC", verified=True
     )
+
+
+def static_url(client, filename):
+    """The address the pages give a static file (with its content digest)."""
+    found = re.search(rf"/static/{re.escape(filename)}\?v=\w+", client.get("/help").get_data(True))
+    assert found, f"no link to {filename} on the help page"
+    return found.group(0)
+
+
+def test_the_bottom_bar_has_five_tabs_and_more_leads_to_the_rest(client, login):
+    login()
+    html = client.get("/dashboard").get_data(as_text=True)
+    bar = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r"<span>([^<]+)</span>", bar)
+    assert labels == ["Home", "Journal", "Goals", "Meetings", "More"]
+    assert bar.count('aria-current="page"') == 1 and 'href="/dashboard" aria-current' in bar
+    # A section without a tab of its own marks "More" as current.
+    guidance = client.get("/guidance/").get_data(as_text=True)
+    assert 'href="/more" aria-current="page"' in guidance
+    more = client.get("/more").get_data(as_text=True)
+    for path in ["/guidance/", "/careplan/", "/account", "/account/reminders", "/help"]:
+        assert f'href="{path}"' in more, path
+    assert 'href="/admin/"' not in more and 'href="/groups/manage"' not in more
+    assert 'action="/auth/logout"' in more
+
+
+def test_more_shows_the_sections_of_a_role_to_that_role_only(client, login):
+    login("admin")
+    more = client.get("/more").get_data(as_text=True)
+    assert 'href="/admin/"' in more and 'href="/groups/manage"' in more
+
+
+def test_more_asks_a_visitor_to_log_in(client):
+    response = client.get("/more")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_text_is_compressed_and_small_answers_are_not(client, login):
+    css = client.get(static_url(client, "css/app.css"), headers={"Accept-Encoding": "gzip"})
+    assert css.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in css.headers["Vary"]
+    plain = client.get(static_url(client, "css/app.css")).get_data()
+    assert gzip.decompress(css.get_data()) == plain and len(css.get_data()) < len(plain) / 3
+    page = client.get("/help", headers={"Accept-Encoding": "br, gzip"})
+    assert page.headers["Content-Encoding"] in ("br", "gzip")
+    health = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in health.headers  # under a kilobyte: not worth it
+    login()
+    signed_in = client.get("/dashboard", headers={"Accept-Encoding": "gzip"})
+    assert signed_in.headers["Content-Encoding"] == "gzip"
+    assert signed_in.headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_are_kept_for_a_year_under_their_digest(client, login):
+    login()  # files are the same for everyone, signed in or not
+    url = static_url(client, "js/app.js")
+    kept = client.get(url)
+    assert kept.status_code == 200
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    path = url.split("?")[0]
+    for other in (path, f"{path}?v=0123456789ab"):  # no digest, or an old one: ask again
+        response = client.get(other)
+        assert response.status_code == 200 and "max-age" not in response.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": kept.headers["ETag"]})
+    assert again.status_code == 304

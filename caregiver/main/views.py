@@ -1,4 +1,4 @@
-"""Landing page, dashboard, crisis help, health check."""
+"""Landing page, dashboard, the "More" page, crisis help, health check."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -19,6 +19,13 @@ def index():
 @login_required
 def dashboard():
     return render_template("main/dashboard.html", cards=services.cards_for(current_user))
+
+
+@bp.route("/more")
+@login_required
+def more():
+    # The bottom bar has room for five tabs; this plain list is the way to every other section.
+    return render_template("main/more.html")
 
 
 @bp.route("/welcome")
