@@ -102,10 +102,12 @@ class PageChecker:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.step = 0
         self.visited = []
+        self.scale = "device"  # "css": one pixel per CSS pixel, quicker for long walks
 
     def __call__(self, page, name: str):
         self.step += 1
-        page.screenshot(path=str(self.folder / f"{self.step:02d}-{name}.png"), full_page=True)
+        path = str(self.folder / f"{self.step:02d}-{name}.png")
+        page.screenshot(path=path, full_page=True, scale=self.scale)
         results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
         fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
