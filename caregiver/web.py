@@ -10,6 +10,7 @@ from caregiver import auth, guidance, mail, reminders
 from caregiver.admin import views as admin_views
 from caregiver.auth import services as auth_services
 from caregiver.auth import views as auth_views
+from caregiver.auth.discreet import is_discreet
 from caregiver.careplan import views as careplan_views
 from caregiver.careplan.views import overview_pages
 from caregiver.extensions import login_manager
@@ -82,7 +83,12 @@ def init_templates(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = [item for item in NAV_ITEMS if item[0] in app.view_functions]
-        return {"nav_items": items, "logout_form": _logout_form}
+        return {
+            "nav_items": items,
+            "logout_form": _logout_form,
+            "discreet": is_discreet(),
+            "quick_exit_url": app.config["QUICK_EXIT_URL"],
+        }
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%b %-d, %Y at %-I:%M %p"):

@@ -101,6 +101,15 @@ class ProfileForm(FlaskForm):
     timezone = TimezoneField(description="Reminders and dates follow this timezone.")
 
 
+class DiscreetForm(FlaskForm):
+    discreet = BooleanField(
+        "Discreet mode",
+        description=(
+            'Tabs, the home-screen icon and email subjects say "Notes" and never name the topic.'
+        ),
+    )
+
+
 class EmailChangeForm(FlaskForm):
     email = email_field("New email address")
     password = current_password_field()

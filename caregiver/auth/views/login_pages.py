@@ -101,14 +101,26 @@ def login():
     return render_template("auth/login.html", form=form, unverified=unverified)
 
 
-@bp.route("/auth/logout", methods=["POST"])
-def logout():
+def _end_this_session() -> None:
     if current_user.is_authenticated:
         services.end_session(current_user.current_session)
     logout_user()
     session.clear()
+
+
+@bp.route("/auth/logout", methods=["POST"])
+def logout():
+    _end_this_session()
     flash("You have logged out.", "success")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/auth/leave", methods=["POST"])
+def leave():
+    # "Leave quickly" sends this in the background as the page goes: whoever picks the phone up
+    # next finds a signed-out app, whatever the back button brings up.
+    _end_this_session()
+    return "", 204
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])

@@ -377,6 +377,65 @@
     }
   }
 
+  // Leave quickly: without this file the link simply opens the other site. With it, the words in
+  // view are wiped, the session ends in the background, and the page is replaced rather than
+  // left behind, so the back button does not return to it. Esc three times does the same.
+  function quickExit() {
+    var link = document.querySelector("a[data-quick-exit]");
+    if (!link) return;
+    var presses = [];
+    function leave(event) {
+      if (event) event.preventDefault();
+      var token = document.querySelector("form[data-logout] input[name='csrf_token']");
+      if (token && navigator.sendBeacon) {
+        var data = new FormData();
+        data.append("csrf_token", token.value);
+        navigator.sendBeacon(document.body.getAttribute("data-leave"), data);
+      }
+      var store = storage();
+      var draft = document.querySelector("form[data-draft]");
+      document.querySelectorAll("textarea, input[type='text'], input[type='search']").forEach(
+        function (input) { input.value = ""; }
+      );
+      if (store && draft) {
+        store.removeItem(DRAFT_PREFIX + draft.getAttribute("data-draft-owner") + ":" +
+          draft.getAttribute("data-draft"));
+      }
+      document.title = "";
+      document.documentElement.hidden = true;
+      window.location.replace(link.href);
+    }
+    link.addEventListener("click", leave);
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var now = Date.now();
+      presses = presses.filter(function (at) { return now - at < 1500; });
+      presses.push(now);
+      if (presses.length >= 3) leave();
+    });
+  }
+
+  // The offline page and shared files, kept by a service worker (static/../sw.js says what).
+  function offlineShell() {
+    var url = document.body.getAttribute("data-sw");
+    if (!url || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () {});
+  }
+
+  // "Add to home screen" on the account page, where the browser offers it itself.
+  function installButton() {
+    var button = document.querySelector("[data-install]");
+    if (!button) return;
+    window.addEventListener("beforeinstallprompt", function (event) {
+      event.preventDefault();
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.hidden = true;
+        event.prompt();
+      }, { once: true });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     inlineCheckins();
     prefillTimezone();
@@ -388,5 +447,8 @@
     visitorTimezone();
     printButtons();
     passkeys();
+    quickExit();
+    offlineShell();
+    installButton();
   });
 })();
