@@ -41,7 +41,7 @@ def body_field(page):
 
 
 def pick_mood(page, label):
-    page.locator("label.choice").filter(has_text=re.compile(rf"^\s*{label}\s*$")).click()
+    page.locator("label.scale-step").filter(has_text=re.compile(rf"^\s*{label}\s*$")).click()
     expect(page.get_by_label(label, exact=True)).to_be_checked()
 
 

@@ -436,7 +436,32 @@
     });
   }
 
+  // Warm lines: a check-in sent in the background comes back as a new card carrying its line
+  // ([data-cheer]). A newly added element is not announced by screen readers, so the line is
+  // also put, unseen, into the page's polite status region, which they already follow.
+  function celebrations() {
+    var region = document.querySelector(".flashes[role='status']");
+    var main = document.querySelector("main");
+    if (!region || !main || !window.MutationObserver) return;
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) return;
+          var cheer = node.matches("[data-cheer]") ? node : node.querySelector("[data-cheer]");
+          if (!cheer) return;
+          region.querySelectorAll("[data-announced]").forEach(function (old) { old.remove(); });
+          var line = document.createElement("p");
+          line.className = "visually-hidden";
+          line.setAttribute("data-announced", "");
+          line.textContent = cheer.textContent.trim();
+          region.appendChild(line);
+        });
+      });
+    }).observe(main, { childList: true, subtree: true });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    celebrations();
     inlineCheckins();
     prefillTimezone();
     passwordToggles();
