@@ -10,6 +10,9 @@ from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, GoalCheckin
+from caregiver.refused_forms import token_refused
+
+PAGE_WAS_OPEN = "This page was open for a long time, so this wasn't saved yet. Please press again."
 
 
 def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
@@ -97,6 +100,8 @@ def before_arg() -> date | None:
 
 
 def first_error(form) -> str:
+    if token_refused():  # the library's words about tokens would mean nothing to a person
+        return PAGE_WAS_OPEN
     return next(iter(error for errors in form.errors.values() for error in errors))
 
 
