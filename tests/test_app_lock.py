@@ -256,3 +256,14 @@ def test_forgot_pin_ends_the_session_and_leads_to_log_in(client, writer):
     assert "Log in with your password" in client.get("/auth/login").get_data(as_text=True)
     assert sessions_of(writer)[0].revoked_at is not None
     assert client.get("/journal/").location.startswith("/auth/login")
+
+
+def test_logging_in_again_on_a_locked_device_ends_the_locked_session(client, writer):
+    log_in(client, writer)
+    set_lock(client)
+    client.post("/account/lock/now", data={"csrf_token": csrf_token(client, "/account")})
+    log_in(client, writer)
+    old, new = sorted(sessions_of(writer), key=lambda row: row.id)
+    assert old.revoked_at is not None and new.revoked_at is None
+    assert not app_lock.is_on(new)
+    assert client.get("/journal/").status_code == 200

@@ -21,7 +21,8 @@
       button.className = "button button-secondary";
       button.textContent = "Show";
       button.setAttribute("aria-pressed", "false");
-      button.setAttribute("aria-label", "Show password");
+      var secret = input.getAttribute("inputmode") === "numeric" ? "PIN" : "password";
+      button.setAttribute("aria-label", "Show " + secret);
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
