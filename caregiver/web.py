@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from caregiver import auth, guidance, mail, reminders
 from caregiver.admin import views as admin_views
-from caregiver.auth import services as auth_services
+from caregiver.auth import device_lock
 from caregiver.auth import views as auth_views
 from caregiver.auth.discreet import is_discreet
+from caregiver.auth.views import lock_pages
 from caregiver.careplan import views as careplan_views
 from caregiver.careplan.views import overview_pages
 from caregiver.extensions import login_manager
@@ -49,7 +50,8 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(auth_services.load_session_user)
+    login_manager.user_loader(device_lock.load_user)
+    login_manager.unauthorized_handler(lock_pages.unauthorized)
 
 
 def register_blueprints(app: Flask) -> None:

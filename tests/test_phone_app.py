@@ -13,6 +13,7 @@ from helpers import csrf_token, log_in, next_local, submit
 from jinja2 import ChainableUndefined
 
 from caregiver import mail
+from caregiver.auth import app_lock
 from caregiver.auth.models import LoginSession
 from caregiver.config import ConfigError, load_config
 from caregiver.extensions import db
@@ -130,6 +131,21 @@ def test_leaving_quickly_ends_the_session_on_the_server(app, client, make_user):
     db.session.expire_all()
     (row,) = db.session.scalars(sa.select(LoginSession).where(LoginSession.user_id == person.id))
     assert row.revoked_at is not None
+
+
+def test_leaving_quickly_locks_a_device_that_has_a_lock_instead_of_signing_it_out(
+    client, make_user
+):
+    person = make_user()
+    log_in(client, person)
+    row = db.session.scalars(sa.select(LoginSession).where(LoginSession.user_id == person.id)).one()
+    app_lock.set_up(row, 5, "4826")
+    token = csrf_token(client, "/journal/")
+    assert client.post("/auth/leave", data={"csrf_token": token}).status_code == 204
+    locked = client.get("/journal/")
+    assert locked.status_code == 401 and "Unlock" in locked.get_data(as_text=True)
+    db.session.expire_all()
+    assert (row.locked, row.revoked_at) == (True, None)
 
 
 # Discreet mode ------------------------------------------------------------------------------------

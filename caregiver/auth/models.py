@@ -66,6 +66,13 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The app lock of this device (see app_lock.py): none until the person sets one here. The
+    # PIN belongs to this device alone, so it is hashed with this row, never with the account.
+    lock_minutes: Mapped[int | None] = mapped_column()
+    lock_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    lock_failures: Mapped[int] = mapped_column(default=0)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

@@ -21,7 +21,8 @@
       button.className = "button button-secondary";
       button.textContent = "Show";
       button.setAttribute("aria-pressed", "false");
-      button.setAttribute("aria-label", "Show password");
+      var secret = input.getAttribute("inputmode") === "numeric" ? "PIN" : "password";
+      button.setAttribute("aria-label", "Show " + secret);
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
@@ -366,6 +367,10 @@
       login.querySelector("[name='remember']").value = remember && remember.checked ? "y" : "";
       return navigator.credentials.get({ publicKey: options });
     });
+    var unlock = document.querySelector("form[data-passkey-unlock]");
+    passkeyForm(unlock, function (options) {
+      return navigator.credentials.get({ publicKey: options });
+    });
     var add = document.querySelector("form[data-passkey-add]");
     passkeyForm(add, function (options) {
       return navigator.credentials.create({ publicKey: options });
@@ -460,6 +465,51 @@
     }).observe(main, { childList: true, subtree: true });
   }
 
+  // The app lock of this device. A page left open shows its words until the next request,
+  // so after the idle minutes with no tap or key the page locks the device and replaces
+  // itself with the lock page. Typing is activity the server cannot see, so while someone
+  // types or taps the page tells the server, at most every half minute.
+  function appLock() {
+    var form = document.querySelector("form[data-app-lock]");
+    if (!form) return;
+    var idle = parseFloat(form.getAttribute("data-idle-minutes")) * 60000;
+    if (!(idle > 0)) return;
+    var timer, told = Date.now(), last = Date.now(), locking = false;
+    function lockPage() {
+      var url = form.getAttribute("data-locked-url") + "?next=" +
+        encodeURIComponent(location.pathname + location.search);
+      return function () { location.replace(url); };
+    }
+    function lock() {
+      locking = true;
+      var show = lockPage();
+      if (!window.fetch || !window.FormData) { show(); return; }
+      fetch(form.action, {
+        method: "POST", credentials: "same-origin", redirect: "manual", body: new FormData(form)
+      }).then(show, show);
+    }
+    function active() {
+      if (locking) return;
+      last = Date.now();
+      clearTimeout(timer);
+      timer = setTimeout(lock, idle);
+      if (window.fetch && Date.now() - told > 30000) {
+        told = Date.now();
+        fetch(form.getAttribute("data-still-here-url"), {
+          credentials: "same-origin", headers: { "Accept": "application/json" }
+        }).catch(function () { /* offline: the page's own timer still locks it */ });
+      }
+    }
+    ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, active, { passive: true, capture: true });
+    });
+    // A phone asleep in a pocket pauses timers: on waking, the time that passed still counts.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible" && !locking && Date.now() - last >= idle) lock();
+    });
+    timer = setTimeout(lock, idle);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     celebrations();
     inlineCheckins();
@@ -475,5 +525,6 @@
     quickExit();
     offlineShell();
     installButton();
+    appLock();
   });
 })();
