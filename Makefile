@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app caregiver
+LIGHTHOUSE := bench/lighthouse
 # The app builds its links from the address it serves (see BASE_URL in README.md).
 export HOST PORT
 
-.PHONY: run test bench lint format install clean
+.PHONY: run test bench screenshots lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +39,22 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --numprocesses=auto
 
-bench: $(VENV)/.installed-test
+# Lighthouse at the version its lock file pins, installed once; without npm the bench says it
+# skipped Lighthouse and runs the rest.
+$(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(LIGHTHOUSE) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "make bench: npm not found (apt-get install npm); Lighthouse will be skipped"; \
+	fi
+
+bench: $(VENV)/.installed-test $(LIGHTHOUSE)/node_modules/.installed
 	$(BIN)/python -m bench
+
+# The README's pictures: the main screens on a phone, light and dark, into docs/screenshots/.
+screenshots: $(VENV)/.installed-test
+	CAREGIVER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q --instants=now \
+		tests/browser/test_screenshots.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -50,4 +65,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info $(LIGHTHOUSE)/node_modules

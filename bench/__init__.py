@@ -78,11 +78,10 @@ def _cells(row: Row) -> tuple[str, ...]:
     )
 
 
-def format_table(rows: list[Row]) -> str:
-    """Plain-text table with aligned columns (numbers right-aligned)."""
-    lines = [COLUMNS, *(_cells(row) for row in rows)]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS))]
-    numeric = {2, 3}
+def format_columns(header: tuple[str, ...], lines: list[tuple[str, ...]], numeric=()) -> str:
+    """Plain-text table with aligned columns (those in ``numeric`` right-aligned)."""
+    lines = [header, *lines]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for number, line in enumerate(lines):
         cells = [
@@ -93,3 +92,8 @@ def format_table(rows: list[Row]) -> str:
         if number == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def format_table(rows: list[Row]) -> str:
+    """The results table: one line a row."""
+    return format_columns(COLUMNS, [_cells(row) for row in rows], numeric={2, 3})

@@ -1,7 +1,9 @@
 """Run the benchmarks: ``python -m bench`` (``make bench``); exits 1 when a budget is missed.
 
 Always runs on a SQLite file in a temporary directory; also on PostgreSQL when
-``BENCH_DATABASE_URL`` is set, in a fresh schema that is dropped afterwards.
+``BENCH_DATABASE_URL`` is set, in a fresh schema that is dropped afterwards. Then Lighthouse
+scores the main pages of the app with demo data (bench/lighthouse_scores.py), when it and
+Chromium are installed; without them the bench says so and the rest still counts.
 """
 
 import os
@@ -23,6 +25,7 @@ from bench import (
     account_timing,
     format_table,
     journal,
+    lighthouse_scores,
     meetings,
     progress,
     reminders,
@@ -90,6 +93,22 @@ def run_on(database: str, url_for_dir) -> list[Row]:
                 db.engine.dispose()
 
 
+def score_pages() -> list[lighthouse_scores.PageScores]:
+    """Lighthouse on the main pages of an app with demo data on a fresh SQLite file."""
+    reason = lighthouse_scores.unavailable()
+    if reason:
+        print(f"bench: Lighthouse skipped: {reason}", flush=True)
+        return []
+    with tempfile.TemporaryDirectory(prefix="caregiver-lighthouse-") as tmp:
+        app = make_app(f"sqlite:///{Path(tmp) / 'pages.sqlite3'}", Path(tmp) / "instance")
+        try:
+            return lighthouse_scores.run(app)
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
 @contextmanager
 def _sqlite_file(tmp: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -102,17 +121,25 @@ def main() -> int:
     base_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     if base_url:
         rows += run_on("postgresql", lambda _tmp: postgres_schema(base_url))
+    pages = score_pages()
     print()
     print(format_table(rows))
+    if pages:
+        print()
+        print(lighthouse_scores.format_scores(pages))
     print()
     print(f"bench: finished in {time.perf_counter() - start:.0f} s")
-    failed = [row for row in rows if row.failed]
+    failed = [
+        f"{row.scenario} ({row.database}): {row.verdict}, budget {row.budget}"
+        for row in rows
+        if row.failed
+    ] + [f"Lighthouse {page.page}: {page.verdict}" for page in pages if page.failed]
     if not failed:
         print("bench: all budgets met")
         return 0
     print("bench: budgets FAILED:")
-    for row in failed:
-        print(f"  - {row.scenario} ({row.database}): {row.verdict}, budget {row.budget}")
+    for line in failed:
+        print(f"  - {line}")
     return 1
 
 

@@ -12,14 +12,13 @@ import http.client
 import math
 import random
 import statistics
-import threading
 import time
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bench import BENCH_KEY, BENCH_SECRET, Row
+from bench.live_server import LiveServer
 from bench.reminders import smtp_sink
 from caregiver import create_app
 from caregiver.auth import services as auth_services
@@ -53,25 +52,7 @@ def mann_whitney_p(first: list[float], second: list[float]) -> float:
     return math.erfc(max(z, 0) / math.sqrt(2))
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass  # hundreds of lines of access log would bury the table
-
-
-class _Server:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join()
-
+class _Server(LiveServer):
     def post_ms(self, path: str, fields: dict) -> float:
         body = urlencode(fields)
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Host": "127.0.0.1"}

@@ -240,7 +240,7 @@ class StatementCounter:
         return self.count - before
 
 
-def logged_in_client(app: Flask, email: str) -> FlaskClient:
+def logged_in_client(app: Flask, email: str, password: str = PASSWORD) -> FlaskClient:
     """A client signed in through the real log-in form, so it carries a real session."""
     client = IsolatedClient(app, app.response_class, use_cookies=True)
     form = client.get("/auth/login").get_data(as_text=True)
@@ -248,7 +248,7 @@ def logged_in_client(app: Flask, email: str) -> FlaskClient:
     if token is None:
         raise RuntimeError("no CSRF token on the log-in page")
     response = client.post(
-        "/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+        "/auth/login", data={"email": email, "password": password, "csrf_token": token.group(1)}
     )
     if response.status_code != 302:
         raise RuntimeError(f"log-in failed with status {response.status_code}")

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caregiver import cli, crypto, errors, extensions, routing, web
+from caregiver import cli, crypto, errors, extensions, refused_forms, routing, web
 from caregiver.config import ConfigError, load_config
 
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     web.init_headers(app)
     web.init_static_versions(app)
     errors.init_app(app)
+    refused_forms.init_app(app)
     cli.init_app(app)
     if app.config["CAREGIVER_ENV"] == "production":
         _check_encryption_keys(app)

@@ -29,6 +29,8 @@ class Chart:
     svg: Markup
     columns: list[str]
     rows: list[list[str]]
+    # Nothing recorded yet: pages show what will appear instead of empty axes.
+    empty: bool = False
 
 
 def _day(d: date) -> str:
@@ -73,10 +75,10 @@ def _svg(kind: str, chart_id: str, height: float) -> ET.Element:
     return root
 
 
-def _chart(root, chart_id, title, summary, columns, rows) -> Chart:
+def _chart(root, chart_id, title, summary, columns, rows, empty) -> Chart:
     root[0].text, root[1].text = title, summary
     svg = Markup(ET.tostring(root, encoding="unicode"))  # noqa: S704 - ElementTree escaped it
-    return Chart(chart_id, title, summary, svg, columns, rows)
+    return Chart(chart_id, title, summary, svg, columns, rows, empty)
 
 
 def _share(done: int, due: int) -> str:
@@ -162,7 +164,8 @@ def heatmap(
             )
             if best and sum(1 for r in rows if r[2] != "0") > 1:
                 summary += f" Your best week was the week of {best[3]} ({best[1]} of {best[2]})."
-    return _chart(root, chart_id, title, summary, ["Week of", "Done", "Due", "Share"], rows)
+    columns = ["Week of", "Done", "Due", "Share"]
+    return _chart(root, chart_id, title, summary, columns, rows, done_all == 0)
 
 
 def _int_scale(peak: int) -> tuple[int, int]:
@@ -242,7 +245,7 @@ def stacked_bars(
             n = len(weeks)
             summary = f"Totals over {n} week{'' if n == 1 else 's'}: {parts}."
     columns = ["Week of", *(label for _, label in series), "Total"]
-    return _chart(root, chart_id, title, summary, columns, rows)
+    return _chart(root, chart_id, title, summary, columns, rows, sum(totals) == 0)
 
 
 def line(
@@ -333,4 +336,4 @@ def line(
                     word = "higher" if change > 0 else "lower"
                     summary += f" The later half is {word} than the earlier half."
     rows = [[_day(d), _value(v)] for d, v in valued]
-    return _chart(root, chart_id, title, summary, [x_label, value_label], rows)
+    return _chart(root, chart_id, title, summary, [x_label, value_label], rows, not valued)

@@ -149,6 +149,17 @@ def _rate_limit_storage(env: dict, production: bool) -> str:
     return storage
 
 
+def _quick_exit_url(env: dict) -> str:
+    """Where "Leave quickly" goes: an ordinary public site that says nothing about this one."""
+    raw = env.get("QUICK_EXIT_URL", "").strip() or "https://weather.com/"
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            f"QUICK_EXIT_URL must be a whole web address such as https://weather.com/, not {raw!r}."
+        )
+    return raw
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -213,4 +224,5 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     }
     config["BASE_URL"] = _base_url(env, production)
     config["TRUSTED_HOSTS"] = _trusted_hosts(env, config["BASE_URL"], production)
+    config["QUICK_EXIT_URL"] = _quick_exit_url(env)
     return config

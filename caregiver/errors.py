@@ -3,7 +3,6 @@
 import logging
 
 from flask import Flask, render_template, request
-from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
@@ -80,10 +79,6 @@ def render_error(code: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render_error(400, CSRF_MESSAGE)
-
     @app.errorhandler(SecurityError)
     def unknown_host(error):
         # A Host this app does not serve: no link of ours can be built for it, so no layout.

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.header import Header
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
@@ -36,6 +36,8 @@ class Message:
     text: str
     html: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Shown instead of the name in MAIL_FROM (discreet mail says "Notes").
+    sender_name: str | None = None
 
     def to_bytes(self, sender: str) -> bytes:
         """The message as it goes on the wire: text first, with an HTML alternative.
@@ -46,6 +48,8 @@ class Message:
         encoding (RFC 2047) and quoted-printable bodies still come from the standard library.
         """
         message_id = self.headers.get("Message-ID") or make_msgid(domain=_domain_of(sender))
+        if self.sender_name:
+            sender = formataddr((self.sender_name, parseaddr(sender)[1]))
         headers = [
             ("From", sender),
             ("To", self.to),
@@ -124,8 +128,13 @@ class _Links:
         return path
 
 
-def render_message(name: str, to: str, **context) -> Message:
-    """Render ``email/<name>.txt`` and ``.html``; the subject is the txt template's block."""
+def render_message(name: str, to: str, *, discreet: bool = False, **context) -> Message:
+    """Render ``email/<name>.txt`` and ``.html``; the subject is the txt template's block.
+
+    ``discreet``: the person asked for mail that names no topic (subjects, sender, greeting), so
+    the templates speak of "Notes" instead of the app's name (``app_name``).
+    """
+    context.update(discreet=discreet, app_name="Notes" if discreet else APP_NAME)
     env = current_app.jinja_env
     text_template = env.get_template(f"email/{name}.txt")
     html_template = env.get_template(f"email/{name}.html")
@@ -134,8 +143,15 @@ def render_message(name: str, to: str, **context) -> Message:
     subject = "".join(text_template.blocks["subject"](ctx)).strip()
     text = "".join(text_template.root_render_func(ctx)).strip() + "\n"
     return Message(
-        to=to, subject=subject, text=text, html=html_template.render(subject=subject, **context)
+        to=to,
+        subject=subject,
+        text=text,
+        html=html_template.render(subject=subject, **context),
+        sender_name="Notes" if discreet else None,
     )
+
+
+APP_NAME = "Caregiver"
 
 
 def prepare(message: Message) -> "Prepared":

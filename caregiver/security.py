@@ -143,6 +143,11 @@ def note_proof() -> None:
     session[_PROVED_AT] = clock.now().isoformat()
 
 
+def forget_proof() -> None:
+    """Whatever this device's person proved before no longer counts (the app was locked)."""
+    session.pop(_PROVED_AT, None)
+
+
 def proved_recently() -> bool:
     """Whether this device's person proved who they are within the last few minutes."""
     try:

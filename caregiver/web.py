@@ -11,8 +11,10 @@ from flask_login import current_user
 
 from caregiver import auth, guidance, mail, reminders
 from caregiver.admin import views as admin_views
-from caregiver.auth import services as auth_services
+from caregiver.auth import device_lock
 from caregiver.auth import views as auth_views
+from caregiver.auth.discreet import is_discreet
+from caregiver.auth.views import lock_pages
 from caregiver.careplan import views as careplan_views
 from caregiver.careplan.views import overview_pages
 from caregiver.extensions import login_manager
@@ -87,7 +89,8 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(auth_services.load_session_user)
+    login_manager.user_loader(device_lock.load_user)
+    login_manager.unauthorized_handler(lock_pages.unauthorized)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -121,7 +124,13 @@ def init_templates(app: Flask) -> None:
     @app.context_processor
     def navigation():
         items = [item for item in NAV_ITEMS if item.endpoint in app.view_functions]
-        return {"nav_items": items, "more_items": _more_items, "logout_form": _logout_form}
+        return {
+            "nav_items": items,
+            "more_items": _more_items,
+            "logout_form": _logout_form,
+            "discreet": is_discreet(),
+            "quick_exit_url": app.config["QUICK_EXIT_URL"],
+        }
 
     @app.template_filter("localtime")
     def localtime(moment, fmt="%b %-d, %Y at %-I:%M %p"):

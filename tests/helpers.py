@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from playwright.sync_api import expect
 from werkzeug.test import encode_multipart
 
 from caregiver import clock, create_app
@@ -263,3 +264,12 @@ def shown_text(locator) -> str:
     """
     locator.page.wait_for_load_state("load")
     return locator.inner_text()
+
+
+def log_in_on_page(page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real log-in page in the browser; lands on the dashboard."""
+    page.goto(base + "/auth/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page).to_have_url(base + "/dashboard")

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 from helpers import CSRF_RE, PASSWORD, log_in, queries_for, raw_values, submit
+from markupsafe import escape
 from xss_payloads import PAYLOADS
 
-from caregiver import clock, sealed
+from caregiver import clock, encouragement, sealed
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, services
 from caregiver.goals.models import Boundary, BoundaryCheckin, Goal, GoalCheckin, WellbeingCheckin
@@ -50,7 +51,10 @@ def test_add_a_goal_and_check_in_from_the_today_list(client, login):
     assert services.open_goal(goal).title == "Walk 20 minutes" and goal.start_day == today()
     tap(client, f"/goals/{goal.id}/check-in", "done", note="Felt good")
     page = client.get("/goals/").get_data(as_text=True)
-    assert "Marked done." in page and "Felt good" in page
+    # The plain form post answers with a warm line after the redirect.
+    line = encouragement.pick(encouragement.CHECK_IN, goal.id + today().toordinal())
+    assert f"<span>{escape('Done. ' + line)}</span>" in page
+    assert "Felt good" in page and 'class="flash flash-success cheer"' in page
     # The home page counts active goals done today; an archived one counts for neither side.
     services.archive_goal(add_goal(user, "Old goal"), today())
     assert "1 of 1 done today." in client.get("/dashboard").get_data(as_text=True)
@@ -463,13 +467,9 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
         journal.create_entry(user, entry)
     html = client.get("/progress").get_data(as_text=True)
     found = charts_on(html)
-    assert set(found) == {
-        "goal-calendar",
-        "boundary-weeks",
-        "mood-30",
-        "mood-90",
-        "wellbeing-weeks",
-    }
+    # No weekly ratings yet: the invitation to rate stands where their chart will be.
+    assert set(found) == {"goal-calendar", "boundary-weeks", "mood-30", "mood-90"}
+    assert "Do this week&#39;s check-in" in html
     for chart_id, root in found.items():
         assert root.find(f"{NS}title").text and root.attrib["role"] == "img", chart_id
     # Heatmap: four done days drawn, and the weekly table adds up to the same.
@@ -494,6 +494,22 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
     }
     assert points == {current.isoformat(): "3", (current - timedelta(days=5)).isoformat(): "5"}
     assert [row[1] for row in table_rows(html, "mood-30")] == ["5", "3"]
+
+
+def test_a_newcomers_progress_shows_what_will_appear_instead_of_empty_charts(client, login):
+    user = login()
+    html = client.get("/progress").get_data(as_text=True)
+    assert charts_on(html) == {} and 'class="chart' not in html
+    assert html.count('class="empty-state has-art"') == 4
+    assert "After a few check-ins you&#39;ll see your week here" in html
+    for url in ("/goals/new", "/boundaries/new", "/journal/new", "/progress/check-in"):
+        assert f'class="button button-primary" href="{url}"' in html, url
+    # A goal and a boundary without check-ins yet: the buttons lead to checking in instead.
+    add_goal(user), add_boundary(user)
+    html = client.get("/progress").get_data(as_text=True)
+    assert charts_on(html) == {}
+    assert 'href="/goals/">Check in today</a>' in html
+    assert 'href="/goals/#boundaries-heading">Check in on a boundary</a>' in html
 
 
 def test_goal_and_boundary_text_is_rendered_inert(client, login):

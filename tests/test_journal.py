@@ -11,7 +11,7 @@ from helpers import CSRF_RE, DaysFromToday, PinnedDay, count_queries, log_in, su
 from markupsafe import escape
 from xss_payloads import PAYLOADS
 
-from caregiver import clock
+from caregiver import clock, encouragement
 from caregiver.extensions import db
 from caregiver.journal import prompts, services
 from caregiver.journal.models import JournalEntry, JournalTag
@@ -361,6 +361,42 @@ def test_todays_prompt_on_the_dashboard_and_from_a_guidance_article(client, logi
         page=f"/journal/new?prompt={article_prompt.key}",
     )
     assert article_prompt.text in client.get(created.location).get_data(as_text=True)
+
+
+def test_a_prompt_just_answered_is_not_offered_again(client, login):
+    user = login()
+    day = clock.today_in(user.timezone)
+    offered = prompts.for_day(user.id, day)
+    assert str(escape(offered.text)) in client.get("/dashboard").get_data(as_text=True)
+    # Answered yesterday by the entry's date, but the latest answer: still not offered.
+    saved = submit(client, "/journal/new", form(prompt_key=offered.key), page="/journal/new")
+    assert saved.status_code == 302
+    assert prompts.recently_answered(user.id, day) == {offered.key}
+    following = prompts.for_day(user.id, day, avoid=frozenset({offered.key}))
+    assert following != offered
+    for url in ("/dashboard", "/journal/new"):
+        page = client.get(url).get_data(as_text=True)
+        assert str(escape(offered.text)) not in page, url
+        assert str(escape(following.text)) in page, url
+    # "Another prompt" still walks on past it, and a deleted entry frees its prompt again.
+    skipped = client.get("/dashboard?skip=1").get_data(as_text=True)
+    assert str(escape(prompts.for_day(user.id, day, 1, frozenset({offered.key})).text)) in skipped
+    entry = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.user_id == user.id))
+    services.delete_entry(entry)
+    assert str(escape(offered.text)) in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_new_entry_is_answered_with_a_warm_line(client, login):
+    login()
+    saved = submit(client, "/journal/new", form(), page="/journal/new")
+    entry_id = int(saved.location.rsplit("/", 1)[1])
+    page = client.get(saved.location).get_data(as_text=True)
+    line = encouragement.pick(encouragement.ENTRY, entry_id)
+    assert 'class="flash flash-success cheer"' in page
+    assert str(escape(f"Your entry is saved. {line}")) in page
+    edited = submit(client, f"/journal/{entry_id}/edit", form(), page=f"/journal/{entry_id}/edit")
+    page = client.get(edited.location).get_data(as_text=True)
+    assert "Your entry is saved.</p>" in page and "flash-success cheer" not in page
 
 
 def test_an_expired_session_keeps_the_text_and_saves_it_after_logging_in(client, login):

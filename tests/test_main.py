@@ -45,6 +45,15 @@ def test_help_is_public_and_linked_from_every_page(client, login):
     assert 'href="/help"' in client.get("/account").get_data(as_text=True)
 
 
+def test_every_page_has_a_description_for_search_results(client, login):
+    # Without one, a search engine shows whatever text it picks from the page.
+    description = re.compile(r'<meta name="description" content="([^"<>]{50,160})">')
+    for path in ["/", "/help", "/guidance/", "/meetings/", "/no-such-page"]:
+        assert description.search(client.get(path).get_data(as_text=True)), path
+    login()
+    assert description.search(client.get("/dashboard").get_data(as_text=True))
+
+
 def test_crisis_resources_can_be_replaced_by_a_deployment(app, tmp_path, client):
     replacement = tmp_path / "crisis.toml"
     replacement.write_text(

@@ -119,7 +119,7 @@ def _confirmation(template: str, user: User, email: str) -> mail.Message:
         "verify", {"uid": user.id, "email": email, "fp": verify_state(user, email)}
     )
     link = mail.absolute_url("auth.verify_email", token=token)
-    return mail.render_message(template, email, user=user, link=link)
+    return mail.render_message(template, email, discreet=user.discreet, user=user, link=link)
 
 
 def _verify_email(user: User, row) -> mail.Message:
@@ -137,7 +137,9 @@ def _confirm_new_email(user: User, row) -> mail.Message:
 def _reset_password(user: User, row) -> mail.Message:
     token = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
     link = mail.absolute_url("auth.reset_password", token=token)
-    return mail.render_message("reset_password", user.email, user=user, link=link)
+    return mail.render_message(
+        "reset_password", user.email, discreet=user.discreet, user=user, link=link
+    )
 
 
 def _sign_in_locked(user: User, row) -> mail.Message:
@@ -148,6 +150,7 @@ def _sign_in_locked(user: User, row) -> mail.Message:
     return mail.render_message(
         "sign_in_locked",
         user.email,
+        discreet=user.discreet,
         user=user,
         tries=sign_in_throttle.LOCK_AT,
         unlock_link=mail.absolute_url("auth.unlock", token=unlock),
@@ -166,6 +169,7 @@ def _logged(template: str):
         return mail.render_message(
             template,
             user.email,
+            discreet=user.discreet,
             user=user,
             what=security_log.LABELS.get(event.kind, event.kind),
             device=event.device,
@@ -183,12 +187,14 @@ def _email_changed(user: User, row) -> mail.Message:
         {"uid": user.id, "old": row.to_address, "fp": undo_email_state(user, row.to_address)},
     )
     link = mail.absolute_url("auth.undo_email_change", token=token)
-    return mail.render_message("email_changed", row.to_address, user=user, undo_link=link)
+    return mail.render_message(
+        "email_changed", row.to_address, discreet=user.discreet, user=user, undo_link=link
+    )
 
 
 def _notice(template: str):
     def render_notice(user: User, row) -> mail.Message:
-        return mail.render_message(template, user.email, user=user)
+        return mail.render_message(template, user.email, discreet=user.discreet, user=user)
 
     return render_notice
 

@@ -1,9 +1,19 @@
 """Account forms. They check the input alone; rules needing the database live in services."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
+from caregiver.auth import app_lock
 from caregiver.forms import TimezoneField
 from caregiver.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -101,6 +111,15 @@ class ProfileForm(FlaskForm):
     timezone = TimezoneField(description="Reminders and dates follow this timezone.")
 
 
+class DiscreetForm(FlaskForm):
+    discreet = BooleanField(
+        "Discreet mode",
+        description=(
+            'Tabs, the home-screen icon and email subjects say "Notes" and never name the topic.'
+        ),
+    )
+
+
 class EmailChangeForm(FlaskForm):
     email = email_field("New email address")
     password = current_password_field()
@@ -168,3 +187,32 @@ class RecoveryCodeForm(FlaskForm):
 
 class PasswordCheckForm(FlaskForm):
     password = current_password_field("Your password")
+
+
+def pin_field(label, message, **validators):
+    # Digits on a phone's keypad; never offered to a password manager as the account's password.
+    attrs = {"inputmode": "numeric", "autocomplete": "off", "maxlength": 6}
+    return PasswordField(label, [InputRequired(message), *validators.values()], render_kw=attrs)
+
+
+class AppLockForm(FlaskForm):
+    minutes = RadioField(
+        "Lock after",
+        choices=[SelectChoice(m, f"{m} minute{'s' if m != 1 else ''}") for m in app_lock.MINUTES],
+        coerce=int,
+        default=app_lock.DEFAULT_MINUTES,
+    )
+    pin = pin_field(
+        "Choose a PIN",
+        "Choose a PIN of 4 to 6 digits.",
+        digits=Regexp(app_lock.PIN_RE.pattern + r"\Z", message=app_lock.PIN_RULE),
+    )
+    pin_again = pin_field(
+        "Type the PIN again",
+        "Type your PIN again, so we know it's the one you meant.",
+        same=EqualTo("pin", message="The two PINs aren't the same. Please type them again."),
+    )
+
+
+class UnlockForm(FlaskForm):
+    pin = pin_field("Your PIN", "Type your PIN.", short=Length(max=40))

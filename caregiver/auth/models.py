@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver import clock
@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Neutral titles, app name and mail subjects (see auth/discreet.py).
+    discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     sessions: Mapped[list["LoginSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -64,6 +66,13 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The app lock of this device (see app_lock.py): none until the person sets one here. The
+    # PIN belongs to this device alone, so it is hashed with this row, never with the account.
+    lock_minutes: Mapped[int | None] = mapped_column()
+    lock_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    lock_failures: Mapped[int] = mapped_column(default=0)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 

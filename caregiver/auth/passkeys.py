@@ -149,6 +149,27 @@ def authentication_options(rp: RelyingParty) -> tuple[str, dict]:
     return webauthn.options_to_json(options), _state(options.challenge)
 
 
+def own_options(user_id: int, rp: RelyingParty) -> tuple[str, dict]:
+    """Options for navigator.credentials.get that name this person's own passkeys (to unlock
+    the app on a device they are signed in on), or PasskeyError when they have none."""
+    rows = _rows_of(user_id)
+    if not rows:
+        raise PasskeyError(UNKNOWN)
+    options = webauthn.generate_authentication_options(
+        rp_id=rp.id,
+        allow_credentials=[_descriptor(row) for row in rows],
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    return webauthn.options_to_json(options), _state(options.challenge)
+
+
+def has_passkeys(user_id: int) -> bool:
+    """Whether the person has any passkey."""
+    return (
+        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user_id).limit(1)) is not None
+    )
+
+
 def authenticate(credential: str, state: dict | None, rp: RelyingParty) -> User:
     """The person whose passkey signed the challenge; raise PasskeyError otherwise."""
     challenge = _fresh_challenge(state)

@@ -33,6 +33,10 @@ LABELS = {
     "two_step_off": "Two-step sign-in turned off",
     "recovery_codes_new": "New recovery codes made",
     "recovery_code_used": "Signed in with a recovery code",
+    "app_lock_on": "App lock turned on for one device",
+    "app_lock_changed": "App lock changed for one device",
+    "app_lock_off": "App lock turned off for one device",
+    "app_lock_pins_used_up": "Logged out of one device after five wrong PINs",
 }
 
 

@@ -226,8 +226,8 @@ def start_session(user: User, remember: bool, device: str, network: str = "") ->
     return row
 
 
-def load_session_user(token: str) -> User | None:
-    """The person behind a cookie's session token, if that session is still live."""
+def load_session(token: str) -> LoginSession | None:
+    """The live sign-in session a cookie's token names (its person as ``row.user``), if any."""
     row = db.session.scalar(
         select(LoginSession).where(LoginSession.token_hash == security.hash_token(token))
     )
@@ -241,7 +241,7 @@ def load_session_user(token: str) -> User | None:
         db.session.commit()
     row.token = token
     row.user.current_session = row
-    return row.user
+    return row
 
 
 def end_session(row: LoginSession | None) -> None:

@@ -11,7 +11,14 @@ from flask import session, url_for
 from flask_login import login_user
 
 from caregiver import security
-from caregiver.auth import half_signed_in, security_log, services, sign_in_throttle, two_step
+from caregiver.auth import (
+    device_lock,
+    half_signed_in,
+    security_log,
+    services,
+    sign_in_throttle,
+    two_step,
+)
 from caregiver.errors import FieldError
 
 # How often a person (or a script) may try a password, from one address.
@@ -28,6 +35,9 @@ CODE_NEEDED = "You use two-step sign-in. Type your password again and the code f
 
 def sign_in(user, remember: bool = False) -> None:
     """Start a fresh session for ``user`` on this device (used after any proof of identity)."""
+    # A session this device had locked is over once the person signs in again here; left
+    # alive, it would wait for its PIN on a cookie nobody uses any more.
+    services.end_session(device_lock.locked_session())
     session.clear()  # rotate: nothing from before log-in carries over
     device, network = security_log.where_from()
     services.start_session(user, remember=remember, device=device, network=network)

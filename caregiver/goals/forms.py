@@ -10,7 +10,7 @@ from caregiver.goals import boundaries, services
 from caregiver.goals.models import WELLBEING_AREAS
 
 CADENCE_CHOICES = [SelectChoice(str(n), services.cadence_label(n)) for n in range(7, 0, -1)]
-RATING_CHOICES = [SelectChoice("", "–")] + [SelectChoice(str(n), str(n)) for n in range(1, 11)]
+RATING_CHOICES = [SelectChoice("", "Skip")] + [SelectChoice(str(n), str(n)) for n in range(1, 11)]
 
 
 def _length(limit: int, what: str) -> Length:

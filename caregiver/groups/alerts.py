@@ -141,7 +141,11 @@ class NoticeBatch:
         if wants is None and notice.kind == "group_message":
             raise Skip("no longer following")
         return mail.render_message(
-            notice.kind, person.email, person=person, **self.context[notice.id]
+            notice.kind,
+            person.email,
+            discreet=person.discreet,
+            person=person,
+            **self.context[notice.id],
         )
 
 

@@ -8,6 +8,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy import or_, select
+
+from caregiver.extensions import db
+from caregiver.journal.models import JournalEntry
+
 PROMPTS_FILE = Path(__file__).resolve().parent / "prompts.toml"
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "guidance" / "content"
 
@@ -70,7 +75,34 @@ def _order_for(user_id: int) -> list[Prompt]:
     return order
 
 
-def for_day(user_id: int, day: date, skip: int = 0) -> Prompt:
-    """The person's prompt for ``day``; ``skip`` steps to the next ones."""
+def for_day(user_id: int, day: date, skip: int = 0, avoid: frozenset[str] = frozenset()) -> Prompt:
+    """The person's prompt for ``day``; ``skip`` steps to the next ones, passing over ``avoid``."""
     order = _order_for(user_id)
-    return order[(day.toordinal() + skip) % len(order)]
+    start = day.toordinal() % len(order)
+    rotated = order[start:] + order[:start]
+    fresh = [prompt for prompt in rotated if prompt.key not in avoid] or rotated
+    return fresh[skip % len(fresh)]
+
+
+def recently_answered(user_id: int, day: date) -> frozenset[str]:
+    """The prompts not to offer again yet: those answered on ``day`` and the latest answered."""
+    latest = (
+        select(JournalEntry.id)
+        .where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.deleted_at.is_(None),
+            JournalEntry.prompt_key.is_not(None),
+        )
+        .order_by(JournalEntry.written_at.desc(), JournalEntry.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    keys = db.session.scalars(
+        select(JournalEntry.prompt_key).where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.deleted_at.is_(None),
+            JournalEntry.prompt_key.is_not(None),
+            or_(JournalEntry.entry_date == day, JournalEntry.id == latest),
+        )
+    )
+    return frozenset(keys)

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from caregiver import clock
+from caregiver import clock, encouragement
 from caregiver.auth.forms import LoginForm
 from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
@@ -88,7 +88,11 @@ def _save(form, entry=None):
     except FieldError as error:
         show_field_error(form, error)
         return _editor(form, entry, 400)
-    flash("Your entry is saved.", "success")
+    if draft == "new":
+        line = encouragement.pick(encouragement.ENTRY, entry.id)
+        flash(f"Your entry is saved. {line}", encouragement.CELEBRATE)
+    else:
+        flash("Your entry is saved.", "success")
     session["journal_draft_saved"] = draft  # the next page tells the browser to drop it
     return redirect(url_for("journal.show", entry_id=entry.id))
 
@@ -133,7 +137,12 @@ def new():
         form.entry_date.data, form.entry_time.data = now.date(), now.time().replace(second=0)
         chosen = prompts.get(request.args.get("prompt"))
         skip = request.args.get("skip", "0")
-        prompt = chosen or prompts.for_day(current_user.id, _today(), _small_int(skip))
+        prompt = chosen or prompts.for_day(
+            current_user.id,
+            _today(),
+            _small_int(skip),
+            prompts.recently_answered(current_user.id, _today()),
+        )
         form.prompt_key.data = prompt.key
     return _editor(form, status=400 if form.errors else 200)
 
@@ -308,7 +317,9 @@ def import_entries():
 
 
 def prompt_card(user) -> dict:
-    """The dashboard card with today's prompt (``?skip=N`` shows the next ones)."""
+    """The dashboard card with today's prompt (``?skip=N`` shows the next ones); a prompt just
+    answered is not offered again."""
     skip = _small_int(request.args.get("skip", "0"))
-    prompt = prompts.for_day(user.id, clock.today_in(user.timezone), skip)
+    today = clock.today_in(user.timezone)
+    prompt = prompts.for_day(user.id, today, skip, prompts.recently_answered(user.id, today))
     return {"template": "journal/_prompt_card.html", "prompt": prompt, "skip": skip}

@@ -1,9 +1,10 @@
 """Landing page, dashboard, the "More" page, crisis help, health check."""
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from caregiver.main import services
+from caregiver.auth.discreet import is_discreet
+from caregiver.main import app_shell, services
 
 bp = Blueprint("main", __name__)
 
@@ -52,3 +53,35 @@ def healthz():
     # monitoring but must not take the web workers out of a load balancer.
     healthy = parts["database"] == "ok"
     return {"status": "ok" if healthy else "error", **parts}, 200 if healthy else 503
+
+
+@bp.route("/offline")
+def offline():
+    # Kept on the phone by the service worker and shown to whoever holds it, so it is always in
+    # discreet dress: it cannot know whether this person chose discretion.
+    resources = services.crisis_resources(current_app.config.get("CRISIS_RESOURCES_FILE"))
+    return render_template("main/offline.html", resources=resources, discreet=True)
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    response = current_app.json.response(app_shell.manifest(is_discreet()))
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/sw.js")
+def service_worker():
+    body = render_template(
+        "main/sw.js",
+        version=app_shell.shell_version(),
+        offline_url=url_for("main.offline"),
+        shell=app_shell.shell_urls(),
+        static_prefix=current_app.static_url_path + "/",
+    )
+    response = make_response(body)
+    response.mimetype = "text/javascript"
+    # The browser checks for a new worker on each visit; a stale copy would keep an old shell.
+    response.headers["Cache-Control"] = "no-cache"
+    return response

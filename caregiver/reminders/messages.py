@@ -68,7 +68,12 @@ class Batch:
             person.id: person
             for person in db.session.execute(
                 select(
-                    User.id, User.email, User.display_name, User.timezone, User.email_verified_at
+                    User.id,
+                    User.email,
+                    User.display_name,
+                    User.timezone,
+                    User.email_verified_at,
+                    User.discreet,
                 ).where(User.id.in_(user_ids))
             )
         }
@@ -125,6 +130,7 @@ def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     return mail.render_message(
         "reminder_journal",
         person.email,
+        discreet=person.discreet,
         person=person,
         part_of_day=_part_of_day(local),
         chosen_time=local.strftime("%-I:%M %p"),
@@ -140,6 +146,7 @@ def _goal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     return mail.render_message(
         "reminder_goal",
         person.email,
+        discreet=person.discreet,
         person=person,
         chosen_time=local.strftime("%-I:%M %p"),
         unsubscribe=unsubscribe,
@@ -160,6 +167,7 @@ def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     return mail.render_message(
         "reminder_weekly",
         person.email,
+        discreet=person.discreet,
         person=person,
         entries=sum(count for count, _mood in days.values()),
         writing_days=len(days),
@@ -187,6 +195,7 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     return mail.render_message(
         "reminder_meeting",
         person.email,
+        discreet=person.discreet,
         person=person,
         weekday=local.strftime("%A"),
         when=local.strftime("%A, %b %-d at %-I:%M %p"),

@@ -3,7 +3,7 @@ private data leaves the app."""
 
 from datetime import timedelta
 
-from helpers import PASSWORD
+from helpers import PASSWORD, log_in_on_page
 from playwright.sync_api import expect
 
 from caregiver import security
@@ -14,11 +14,7 @@ EMAIL = "sam.secure@example.org"
 
 
 def log_in(page, base):
-    page.goto(base + "/auth/login")
-    page.get_by_label("Email address").fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    expect(page).to_have_url(base + "/dashboard")
+    log_in_on_page(page, base, EMAIL)
 
 
 def test_the_security_page_and_the_password_asked_again_before_an_export(

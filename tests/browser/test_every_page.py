@@ -87,6 +87,10 @@ NOT_PAGES = {
     "auth.recovery_codes_file": "the recovery codes as a text file to save",
     "groups.preview_meeting": "a fragment the meeting form fetches into itself",
     "auth.login_code": "only halfway through a two-step sign-in; redirects to log in otherwise",
+    "main.manifest": "the web app manifest (JSON)",
+    "main.service_worker": "the service worker's script",
+    "auth.still_here": "an empty answer the page's script sends while someone is active",
+    "auth.unlock_app": "only on a device whose app lock has closed; redirects otherwise",
 }
 # Pages reached by pressing a button first (they keep state in the session), in order.
 TWO_STEP_PAGES = ("auth.two_step_setup", "auth.recovery_codes")
@@ -114,6 +118,7 @@ def _caregiver_pages(ids) -> list[tuple[str, str]]:
         ("passkeys", "/account/passkeys"),
         ("passkey-remove", f"/account/passkeys/{ids['passkey']}/remove"),
         ("reminders", "/account/reminders"),
+        ("app-lock", "/account/lock"),
         ("confirm-password", "/auth/confirm"),
         ("calendar-link", "/calendar/"),
         ("journal", "/journal/"),
@@ -188,6 +193,7 @@ def _public_pages(ids) -> list[tuple[str, str]]:
         ("landing", "/"),
         ("help", "/help"),
         ("privacy", "/privacy"),
+        ("offline", "/offline"),
         ("login", "/auth/login"),
         ("register", "/auth/register"),
         ("reset", "/auth/reset"),
@@ -361,7 +367,10 @@ class Walker:
     def __init__(self, browser, context_args, base, scheme, check):
         self.base = base
         self.check = check
-        self.context = browser.new_context(**context_args, color_scheme=scheme)
+        # No service worker: it would answer from its own cache, and every part is to be weighed.
+        self.context = browser.new_context(
+            **context_args, color_scheme=scheme, service_workers="block"
+        )
         self.page = self.context.new_page()
         self.page.emulate_media(color_scheme=scheme)
         cdp = self.context.new_cdp_session(self.page)

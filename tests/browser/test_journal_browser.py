@@ -41,7 +41,7 @@ def body_field(page):
 
 
 def pick_mood(page, label):
-    page.locator("label.choice").filter(has_text=re.compile(rf"^\s*{label}\s*$")).click()
+    page.locator("label.scale-step").filter(has_text=re.compile(rf"^\s*{label}\s*$")).click()
     expect(page.get_by_label(label, exact=True)).to_be_checked()
 
 
@@ -234,6 +234,31 @@ def test_an_expired_session_keeps_the_entry_and_saves_it_after_logging_in_again(
     expect(page.get_by_role("list", name="Tags").get_by_role("link")).to_have_text(["hospital"])
     assert page.evaluate(DRAFT_KEYS) == []  # saved, so the browser's copy is dropped
     check(page, "resume-saved")
+
+
+def test_with_the_cookies_cleared_the_words_stay_on_the_page_to_log_in_and_save(
+    page, live_server, check
+):
+    log_in_as_new_person(page, live_server)
+    body = "Cleared everything by mistake.\n<b>Still</b> want this kept."
+
+    page.goto(live_server.config["BASE_URL"] + "/journal/new")
+    body_field(page).fill(body)
+    page.get_by_label("Tags (optional)").fill("kept")
+    page.context.clear_cookies()  # closed the browser, cleared its data, or an old tab
+    page.get_by_role("button", name="Save entry").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to save your entry")
+    expect(page.get_by_text("This page was open for a long time")).to_be_visible()
+    expect(page.locator("input[name='body']")).to_have_value(body)
+    expect(page.locator("input[name='tags']")).to_have_value("kept")
+    check(page, "cookies-cleared-login")
+
+    fill_login(page)
+    page.get_by_role("button", name="Log in and save").click()
+    expect(page.get_by_text("Your entry is saved.")).to_be_visible()
+    assert shown_text(page.locator(".entry-body")) == body
+    expect(page.get_by_role("list", name="Tags").get_by_role("link")).to_have_text(["kept"])
 
 
 def test_journal_pages_in_dark_mode(page, live_server, check):

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from caregiver.auth import facilitator_requests, forms, services
+from caregiver.auth import discreet, facilitator_requests, forms, services
 from caregiver.auth.sign_in import sign_in
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
@@ -14,6 +14,7 @@ def _page(status=200, **forms_in_error):
     user = current_user
     page_forms = {
         "profile_form": forms.ProfileForm(obj=user, formdata=None),
+        "discreet_form": forms.DiscreetForm(obj=user, formdata=None),
         "email_form": forms.EmailChangeForm(formdata=None),
         "password_form": forms.PasswordChangeForm(formdata=None),
         "action_form": ActionForm(),
@@ -41,6 +42,18 @@ def profile():
     services.update_profile(current_user, form.display_name.data, form.timezone.data)
     flash("Your details are saved.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/discreet", methods=["POST"])
+@login_required
+def discreet_mode():
+    form = forms.DiscreetForm()
+    if not form.validate_on_submit():
+        return _page(400, discreet_form=form)
+    discreet.choose(current_user, form.discreet.data)
+    said = "Discreet mode is on." if form.discreet.data else "Discreet mode is off."
+    flash(said, "success")
+    return discreet.remember_on_device(redirect(url_for("auth.account")), form.discreet.data)
 
 
 @bp.route("/account/email", methods=["POST"])

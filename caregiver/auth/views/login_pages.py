@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from caregiver.auth import forms, services
+from caregiver.auth import app_lock, forms, services
 from caregiver.auth.sign_in import (
     AUTH_LIMIT,
     UNVERIFIED,
@@ -101,14 +101,31 @@ def login():
     return render_template("auth/login.html", form=form, unverified=unverified)
 
 
-@bp.route("/auth/logout", methods=["POST"])
-def logout():
+def _end_this_session() -> None:
     if current_user.is_authenticated:
         services.end_session(current_user.current_session)
     logout_user()
     session.clear()
+
+
+@bp.route("/auth/logout", methods=["POST"])
+def logout():
+    _end_this_session()
     flash("You have logged out.", "success")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/auth/leave", methods=["POST"])
+def leave():
+    # "Leave quickly" sends this in the background as the page goes: whoever picks the phone up
+    # next finds the app locked (when this device has a lock) or signed out, whatever the back
+    # button brings up.
+    row = current_user.current_session if current_user.is_authenticated else None
+    if app_lock.is_on(row):
+        app_lock.lock_now(row)
+    else:
+        _end_this_session()
+    return "", 204
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])

@@ -26,14 +26,14 @@ NO_PASSKEYS_HERE = (
 )
 
 
-def _relying_party() -> passkeys.RelyingParty:
+def this_relying_party() -> passkeys.RelyingParty:
     return passkeys.relying_party(current_app.config["BASE_URL"])
 
 
-def _options(make, state_key: str):
+def options_answer(make, state_key: str):
     """Options as JSON for the page's script; the challenge stays in this session."""
     try:
-        options, state = make(_relying_party())
+        options, state = make(this_relying_party())
     except passkeys.PasskeyError as error:
         return {"error": str(error)}, 503
     session[state_key] = state
@@ -56,7 +56,7 @@ def passkeys_page():
 @recent_proof_required
 def passkey_registration_options():
     user = current_user._get_current_object()
-    return _options(lambda rp: passkeys.registration_options(user, rp), ADDING)
+    return options_answer(lambda rp: passkeys.registration_options(user, rp), ADDING)
 
 
 @bp.route("/account/passkeys/add", methods=["POST"])
@@ -71,7 +71,7 @@ def add_passkey():
         return _list_page(form, 400)
     try:
         passkeys.register(
-            current_user, form.name.data, form.credential.data, state, _relying_party()
+            current_user, form.name.data, form.credential.data, state, this_relying_party()
         )
     except FieldError as error:
         show_field_error(form, error)
@@ -98,7 +98,7 @@ def remove_passkey(passkey_id):
 @bp.route("/auth/passkey/options", methods=["POST"])
 @limiter.limit(AUTH_LIMIT)
 def passkey_login_options():
-    return _options(passkeys.authentication_options, LOGGING_IN)
+    return options_answer(passkeys.authentication_options, LOGGING_IN)
 
 
 @bp.route("/auth/passkey/login", methods=["POST"])
@@ -111,7 +111,7 @@ def passkey_login():
         flash("That didn't work. Please try again, or log in with your password.", "error")
         return redirect(back)
     try:
-        user = passkeys.authenticate(form.credential.data, state, _relying_party())
+        user = passkeys.authenticate(form.credential.data, state, this_relying_party())
     except passkeys.PasskeyError as error:
         flash(str(error), "error")
         return redirect(back)

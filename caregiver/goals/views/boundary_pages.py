@@ -5,6 +5,7 @@ from functools import partial
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caregiver import encouragement
 from caregiver.forms import ActionForm
 from caregiver.goals import boundaries, forms, services
 from caregiver.goals.models import Boundary, BoundaryCheckin
@@ -19,11 +20,12 @@ from caregiver.goals.views.shared import (
 from caregiver.security import get_own_or_404
 
 OUTCOME_MESSAGES = {
-    "held": "Marked as held. Well done.",
-    "tested": "Marked as tested. Holding steady under pressure counts.",
+    "held": "Held.",
+    "tested": "Tested, and you kept it.",
     "crossed": "Marked as crossed. Tomorrow is a fresh start.",
     "clear": "Cleared.",
 }
+CHEERS = {"held": encouragement.BOUNDARY, "tested": encouragement.BOUNDARY}
 
 
 @bp.route("/boundaries/")
@@ -118,7 +120,7 @@ def delete_boundary(boundary_id):
 def boundary_check_in(boundary_id):
     row = get_own_or_404(Boundary, boundary_id)
     record = boundaries.check_in_boundary
-    return handle_checkin("boundary", row, record, boundary_card, OUTCOME_MESSAGES)
+    return handle_checkin("boundary", row, record, boundary_card, OUTCOME_MESSAGES, CHEERS)
 
 
 def boundary_card(row: Boundary, day, current) -> dict:

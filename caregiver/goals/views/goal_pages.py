@@ -6,6 +6,7 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from caregiver import encouragement
 from caregiver.forms import ActionForm
 from caregiver.goals import forms, progress, services
 from caregiver.goals.models import Goal, GoalCheckin
@@ -21,7 +22,8 @@ from caregiver.goals.views.shared import (
 )
 from caregiver.security import get_own_or_404
 
-STATUS_MESSAGES = {"done": "Marked done.", "skip": "Marked as a skip day.", "clear": "Cleared."}
+STATUS_MESSAGES = {"done": "Done.", "skip": "Marked as a skip day.", "clear": "Cleared."}
+CHEERS = {"done": encouragement.CHECK_IN}
 
 
 @bp.route("/goals/")
@@ -38,7 +40,7 @@ def today():
 @login_required
 def check_in(goal_id):
     row = get_own_or_404(Goal, goal_id)
-    return handle_checkin("goal", row, services.check_in_goal, goal_card, STATUS_MESSAGES)
+    return handle_checkin("goal", row, services.check_in_goal, goal_card, STATUS_MESSAGES, CHEERS)
 
 
 def goal_card(row: Goal, day: date, current: date) -> dict:

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
-from caregiver.goals import forms, progress, rules, services
+from caregiver.goals import boundaries, forms, progress, rules, services
 from caregiver.goals.models import WELLBEING_AREAS
 from caregiver.goals.views.blueprint import bp
 
@@ -18,17 +18,21 @@ def progress_overview():
     everything = progress.goal_progress(current_user.id, current, archived=None)
     active = [item for item in everything if item.goal.archived_day is None]
     weeks = progress.wellbeing_weeks(current_user.id, current)
+    boundary_chart = progress.boundary_chart(current_user.id, current)
+    # Only an empty chart needs to know whether there is a boundary to check in on yet.
+    has_boundaries = not boundary_chart.empty or bool(boundaries.boundaries_of(current_user.id))
     return render_template(
         "goals/progress.html",
         today=current,
         daily=[item for item in active if item.goal.per_week >= rules.DAILY],
         weekly=[item for item in active if item.goal.per_week < rules.DAILY],
         heatmap=progress.heatmap(everything, current),
-        boundary_chart=progress.boundary_chart(current_user.id, current),
+        boundary_chart=boundary_chart,
         mood_charts=progress.mood_charts(current_user.id, current),
         wellbeing_chart=progress.wellbeing_chart(weeks, current),
         areas=progress.area_trends(weeks),
         rated_this_week=rules.week_start(current) in weeks,
+        has_boundaries=has_boundaries,
     )
 
 

@@ -5,10 +5,14 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from caregiver import encouragement
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, GoalCheckin
+from caregiver.refused_forms import token_refused
+
+PAGE_WAS_OPEN = "This page was open for a long time, so this wasn't saved yet. Please press again."
 
 
 def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
@@ -42,11 +46,12 @@ def today_context(day: date, today: date) -> dict:
     }
 
 
-def handle_checkin(kind: str, row, record, build_card, messages: dict):
+def handle_checkin(kind: str, row, record, build_card, messages: dict, cheers: dict):
     """The one check-in flow of goals and boundaries: check, record, answer the tap.
 
     A script's tap gets the card back (with the problem, if any); a plain form post gets a
-    redirect to the today list, or the list again with the problem on that card.
+    redirect to the today list, or the list again with the problem on that card. A value in
+    ``cheers`` (value -> warm lines) is answered with its message and one of those lines.
     """
     form = forms.CheckinForm()
     current = services.today(current_user)
@@ -59,16 +64,21 @@ def handle_checkin(kind: str, row, record, build_card, messages: dict):
     except FieldError as error:
         problem = {"kind": kind, "id": row.id, "message": error.message, "note": form.note.data}
         problem["archived"] = row.archived_at is not None  # no card for it on the today list
+    message = messages.get(form.value.data, "Saved.")
+    cheer = None
+    if not problem and form.value.data in cheers:
+        line = encouragement.pick(cheers[form.value.data], row.id + day.toordinal())
+        cheer = f"{message} {line}"
     if is_fetch():
         card = build_card(row, day, current)
-        return render_template(f"goals/_{kind}_card.html", problem=problem, **card), (
+        return render_template(f"goals/_{kind}_card.html", problem=problem, cheer=cheer, **card), (
             400 if problem else 200
         )
     if problem:
         return render_template(
             "goals/today.html", problem=problem, **today_context(day, current)
         ), 400
-    flash(messages.get(form.value.data, "Saved."), "success")
+    flash(cheer or message, encouragement.CELEBRATE if cheer else "success")
     return redirect(today_url(day, current, f"{kind}-{row.id}"))
 
 
@@ -90,6 +100,8 @@ def before_arg() -> date | None:
 
 
 def first_error(form) -> str:
+    if token_refused():  # the library's words about tokens would mean nothing to a person
+        return PAGE_WAS_OPEN
     return next(iter(error for errors in form.errors.values() for error in errors))
 
 

@@ -21,7 +21,8 @@
       button.className = "button button-secondary";
       button.textContent = "Show";
       button.setAttribute("aria-pressed", "false");
-      button.setAttribute("aria-label", "Show password");
+      var secret = input.getAttribute("inputmode") === "numeric" ? "PIN" : "password";
+      button.setAttribute("aria-label", "Show " + secret);
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
@@ -366,6 +367,10 @@
       login.querySelector("[name='remember']").value = remember && remember.checked ? "y" : "";
       return navigator.credentials.get({ publicKey: options });
     });
+    var unlock = document.querySelector("form[data-passkey-unlock]");
+    passkeyForm(unlock, function (options) {
+      return navigator.credentials.get({ publicKey: options });
+    });
     var add = document.querySelector("form[data-passkey-add]");
     passkeyForm(add, function (options) {
       return navigator.credentials.create({ publicKey: options });
@@ -377,7 +382,136 @@
     }
   }
 
+  // Leave quickly: without this file the link simply opens the other site. With it, the words in
+  // view are wiped, the session ends in the background, and the page is replaced rather than
+  // left behind, so the back button does not return to it. Esc three times does the same.
+  function quickExit() {
+    var link = document.querySelector("a[data-quick-exit]");
+    if (!link) return;
+    var presses = [];
+    function leave(event) {
+      if (event) event.preventDefault();
+      var token = document.querySelector("form[data-logout] input[name='csrf_token']");
+      if (token && navigator.sendBeacon) {
+        var data = new FormData();
+        data.append("csrf_token", token.value);
+        navigator.sendBeacon(document.body.getAttribute("data-leave"), data);
+      }
+      var store = storage();
+      var draft = document.querySelector("form[data-draft]");
+      document.querySelectorAll("textarea, input[type='text'], input[type='search']").forEach(
+        function (input) { input.value = ""; }
+      );
+      if (store && draft) {
+        store.removeItem(DRAFT_PREFIX + draft.getAttribute("data-draft-owner") + ":" +
+          draft.getAttribute("data-draft"));
+      }
+      document.title = "";
+      document.documentElement.hidden = true;
+      window.location.replace(link.href);
+    }
+    link.addEventListener("click", leave);
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var now = Date.now();
+      presses = presses.filter(function (at) { return now - at < 1500; });
+      presses.push(now);
+      if (presses.length >= 3) leave();
+    });
+  }
+
+  // The offline page and shared files, kept by a service worker (static/../sw.js says what).
+  function offlineShell() {
+    var url = document.body.getAttribute("data-sw");
+    if (!url || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () {});
+  }
+
+  // "Add to home screen" on the account page, where the browser offers it itself.
+  function installButton() {
+    var button = document.querySelector("[data-install]");
+    if (!button) return;
+    window.addEventListener("beforeinstallprompt", function (event) {
+      event.preventDefault();
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        button.hidden = true;
+        event.prompt();
+      }, { once: true });
+    });
+  }
+
+  // Warm lines: a check-in sent in the background comes back as a new card carrying its line
+  // ([data-cheer]). A newly added element is not announced by screen readers, so the line is
+  // also put, unseen, into the page's polite status region, which they already follow.
+  function celebrations() {
+    var region = document.querySelector(".flashes[role='status']");
+    var main = document.querySelector("main");
+    if (!region || !main || !window.MutationObserver) return;
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) return;
+          var cheer = node.matches("[data-cheer]") ? node : node.querySelector("[data-cheer]");
+          if (!cheer) return;
+          region.querySelectorAll("[data-announced]").forEach(function (old) { old.remove(); });
+          var line = document.createElement("p");
+          line.className = "visually-hidden";
+          line.setAttribute("data-announced", "");
+          line.textContent = cheer.textContent.trim();
+          region.appendChild(line);
+        });
+      });
+    }).observe(main, { childList: true, subtree: true });
+  }
+
+  // The app lock of this device. A page left open shows its words until the next request,
+  // so after the idle minutes with no tap or key the page locks the device and replaces
+  // itself with the lock page. Typing is activity the server cannot see, so while someone
+  // types or taps the page tells the server, at most every half minute.
+  function appLock() {
+    var form = document.querySelector("form[data-app-lock]");
+    if (!form) return;
+    var idle = parseFloat(form.getAttribute("data-idle-minutes")) * 60000;
+    if (!(idle > 0)) return;
+    var timer, told = Date.now(), last = Date.now(), locking = false;
+    function lockPage() {
+      var url = form.getAttribute("data-locked-url") + "?next=" +
+        encodeURIComponent(location.pathname + location.search);
+      return function () { location.replace(url); };
+    }
+    function lock() {
+      locking = true;
+      var show = lockPage();
+      if (!window.fetch || !window.FormData) { show(); return; }
+      fetch(form.action, {
+        method: "POST", credentials: "same-origin", redirect: "manual", body: new FormData(form)
+      }).then(show, show);
+    }
+    function active() {
+      if (locking) return;
+      last = Date.now();
+      clearTimeout(timer);
+      timer = setTimeout(lock, idle);
+      if (window.fetch && Date.now() - told > 30000) {
+        told = Date.now();
+        fetch(form.getAttribute("data-still-here-url"), {
+          credentials: "same-origin", headers: { "Accept": "application/json" }
+        }).catch(function () { /* offline: the page's own timer still locks it */ });
+      }
+    }
+    ["pointerdown", "keydown", "input", "scroll", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, active, { passive: true, capture: true });
+    });
+    // A phone asleep in a pocket pauses timers: on waking, the time that passed still counts.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible" && !locking && Date.now() - last >= idle) lock();
+    });
+    timer = setTimeout(lock, idle);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    celebrations();
     inlineCheckins();
     prefillTimezone();
     passwordToggles();
@@ -388,5 +522,9 @@
     visitorTimezone();
     printButtons();
     passkeys();
+    quickExit();
+    offlineShell();
+    installButton();
+    appLock();
   });
 })();
