@@ -1,32 +1,21 @@
 """Form pieces shared by every feature."""
 
-from functools import lru_cache, wraps
-from zoneinfo import available_timezones
+from functools import wraps
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, TimeField
+from markupsafe import Markup
+from wtforms import DateField, Field, SelectMultipleField, TimeField
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
-from caregiver import clock
+from caregiver import clock, timezones
 from caregiver.extensions import csrf
 
 # A DayField takes dates from 1 January of EARLIEST_YEAR to 31 December, YEARS_AHEAD years on.
 EARLIEST_YEAR = 1900
 YEARS_AHEAD = 5
-
-# Shown first so most people find theirs without scrolling through 400 names.
-COMMON_TIMEZONES = [
-    ("America/New_York", "Eastern time (New York)"),
-    ("America/Chicago", "Central time (Chicago)"),
-    ("America/Denver", "Mountain time (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific time (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-    ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
-]
 
 
 def show_field_error(form, error) -> None:
@@ -63,20 +52,6 @@ class ActionForm(FlaskForm):
     """No fields: carries the CSRF token for a POST button (delete, log out, approve)."""
 
 
-@lru_cache(maxsize=1)
-def all_timezones() -> tuple[str, ...]:
-    """Every IANA timezone name this machine knows, sorted."""
-    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
-
-
-def timezone_choices() -> dict[str, list[tuple[str, str]]]:
-    """Choices for a timezone select: common ones first, then every IANA name."""
-    return {
-        "Common": COMMON_TIMEZONES,
-        "All timezones": [(z, z.replace("_", " ")) for z in all_timezones()],
-    }
-
-
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes (large tap targets, no ctrl-click)."""
 
@@ -84,14 +59,71 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TimezoneField(SelectField):
-    """A select of IANA timezones that accepts only names zoneinfo knows."""
+def _attributes(**values) -> Markup:
+    return Markup(html_params(**values))  # noqa: S704 - html_params escapes every value
+
+
+class TimezoneInput:
+    """A short select of zones and, under it, a box for any other zone by name or city."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        # The box shares the field's hint and error, so a screen reader hears them there too.
+        shared = {k: v for k, v in kwargs.items() if k in ("aria-describedby", "aria-invalid")}
+        chosen = None if field.typed else field.data
+        options = Markup("").join(
+            Markup("<option {}>{}</option>").format(
+                _attributes(value=zone, selected=zone == chosen), text
+            )
+            for zone, text in timezones.short_choices(chosen)
+        )
+        other_id = f"{field.id}-other"
+        box = {
+            "type": "text", "id": other_id, "name": field.other_name, "value": field.typed,
+            "autocomplete": "off", "autocapitalize": "none", "spellcheck": "false",
+            "maxlength": timezones.MAX_TYPED, **shared,
+        }  # fmt: skip
+        return Markup(
+            '<select {}>{}</select><label class="other-zone" for="{}">{}</label><input {}>'
+        ).format(
+            _attributes(name=field.name, **kwargs),
+            options,
+            other_id,
+            "Not in the list? Type it here, like Europe/Berlin or just Berlin",
+            _attributes(**box),
+        )
+
+
+class TimezoneField(Field):
+    """An IANA timezone: picked from a short list, or typed by name or city in the box under
+    it, and accepted only when zoneinfo knows it."""
+
+    widget = TimezoneInput()
 
     def __init__(self, label="Timezone", validators=None, **kwargs):
-        super().__init__(label, validators, choices=timezone_choices, **kwargs)
+        super().__init__(label, validators, **kwargs)
+        self.other_name = f"{self.name}_other"
+        self.typed = ""  # kept only when it matched no zone, to show it again with the error
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        typed = (formdata.get(self.other_name) or "") if formdata else ""
+        if typed.strip():
+            try:
+                self.data = timezones.find_zone(typed)
+            except ValueError as error:
+                self.typed = " ".join(typed.split())[: timezones.MAX_TYPED]
+                self.process_errors.append(str(error))
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0]
+
+    def _value(self):
+        return self.data or ""
 
     def pre_validate(self, form):
-        if self.data not in all_timezones():
+        if not self.typed and not timezones.known(self.data):
             raise ValidationError("Choose your timezone from the list.")
 
 

@@ -1,6 +1,7 @@
 """Registration, verification, log-in sessions and password reset, through real HTTP and SMTP."""
 
 import re
+from html import unescape
 
 from helpers import CSRF_RE, PASSWORD, link_in, log_in, submit, text_of
 
@@ -100,6 +101,39 @@ def test_register_keeps_input_and_explains_each_problem(client):
     assert "most common" in response.get_data(as_text=True)
     response = register(client, email="ok@example.org", timezone="Mars/Olympus_Mons")
     assert "Choose your timezone from the list." in response.get_data(as_text=True)
+
+
+def test_register_offers_a_short_zone_list_and_takes_any_zone_typed_by_name_or_city(
+    client, mailbox
+):
+    page = client.get("/auth/register").text
+    assert page.count("<option") == 8  # the common zones, not all 550
+    assert '<option selected value="America/New_York">' in page  # the server's default
+    assert 'name="timezone_other"' in page and len(page) < 12_000
+    typed = {
+        "Europe/Berlin": "Europe/Berlin",
+        "  asia/kolkata ": "Asia/Kolkata",
+        "new york": "America/New_York",
+        "Ho Chi Minh": "Asia/Ho_Chi_Minh",
+        "UTC": "UTC",
+    }
+    for n, (text, zone) in enumerate(typed.items()):
+        response = register(client, email=f"zone{n}@example.org", timezone_other=text)
+        assert response.status_code == 302, text
+        user = db.session.scalar(db.select(User).where(User.email == f"zone{n}@example.org"))
+        assert user.timezone == zone, text
+
+    for text, message in (
+        ("Atlantis", "We don't know a timezone called “Atlantis”. Type a name like Europe/Berlin"),
+        ("Asia/Berlin", "We don't know a timezone called “Asia/Berlin”."),
+        ("buenos aires", "More than one timezone matches “buenos aires”: America/Argentina/"),
+    ):
+        html = unescape(register(client, email="zones@example.org", timezone_other=text).text)
+        error = re.search(r'<p class="error" id="timezone-error">([^<]*)</p>', html)
+        assert error and message in error.group(1), html
+        assert f'name="timezone_other" spellcheck="false" type="text" value="{text}"' in html
+        assert 'aria-invalid="true"' in html
+    assert db.session.scalar(db.select(User).where(User.email == "zones@example.org")) is None
 
 
 def test_long_passwords_are_accepted(client, mailbox):
@@ -359,6 +393,14 @@ def test_profile_update_and_validation(client, login):
     )
     assert bad.status_code == 400
     assert "Choose your timezone from the list." in bad.get_data(as_text=True)
+    # A zone outside the short list, typed by its city, is kept and then offered first.
+    submit(client, "/account/profile", {"display_name": "Jo", "timezone_other": "Tokyo"},
+           page="/account")  # fmt: skip
+    db.session.refresh(user)
+    assert user.timezone == "Asia/Tokyo"
+    account = client.get("/account").text
+    assert '<option selected value="Asia/Tokyo">Asia/Tokyo</option>' in account
+    assert account.count("<option") == 9
 
 
 def test_private_pages_are_not_cached(client, login):

@@ -1,6 +1,9 @@
 """Groups and meetings through the pages: facilitators post, caregivers find and attend."""
 
-from datetime import date, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -454,6 +457,38 @@ def test_finder_shows_times_in_the_viewers_zone_with_the_meeting_clock_beside(
     assert client.get("/meetings/?tz=Nowhere/Land").status_code == 200
 
 
+def test_a_visitors_zone_comes_from_their_pick_or_their_browser_and_pages_agree(
+    client, facilitator, group
+):
+    meeting = daily(group, name="Chicago evening")  # 19:00 in Chicago
+    first = client.get("/meetings/").text
+    # Nothing says where the visitor is yet: the default zone, marked for the page's script.
+    assert 'data-zone-guess="America/New_York"' in first and "8:00 PM" in first
+    assert first.count("<option") < 60 and len(first) < 20_000  # no list of every zone
+
+    # The script keeps the browser's zone in a cookie; the finder and a meeting's page read it.
+    client.set_cookie("caregiver_zone", "America/Los_Angeles")
+    listed = client.get("/meetings/").text
+    assert "data-zone-guess" not in listed and "Times are in America/Los Angeles time" in listed
+    assert "5:00 PM" in listed and "8:00 PM" not in listed
+    assert ">Pacific time (Los Angeles)</option>" in listed.split('id="tz"')[1]
+    assert "5:00 PM" in client.get(f"/meetings/{meeting.id}").text
+    client.set_cookie("caregiver_zone", "Nowhere/Land")  # not a zone: the default, a guess again
+    assert 'data-zone-guess="America/New_York"' in client.get("/meetings/").text
+
+    # A zone typed by its city wins over the list, and the meeting pages follow it.
+    picked = client.get("/meetings/?tz=America/Chicago&tz_other=berlin")
+    assert "Times are in Europe/Berlin time" in picked.text
+    assert "caregiver_zone=Europe/Berlin" in picked.headers["Set-Cookie"]
+    berlin = datetime.combine(today() + timedelta(days=1), time(19), CHICAGO).astimezone(
+        ZoneInfo("Europe/Berlin")
+    )
+    assert f"{berlin:%-I:%M %p}" in client.get(f"/meetings/{meeting.id}").text
+    unknown = unescape(client.get("/meetings/?tz=America/Chicago&tz_other=Atlantis").text)
+    assert '<details class="more-filters" open>' in unknown
+    assert re.search(r'id="tz-error">We don\'t know a timezone called “Atlantis”', unknown)
+
+
 def test_finder_pages_through_many_meetings_with_a_constant_number_of_queries(
     client, facilitator, group
 ):
@@ -470,32 +505,54 @@ def test_finder_pages_through_many_meetings_with_a_constant_number_of_queries(
     assert client.get("/meetings/?page=999").status_code == 200
 
 
-def test_attend_and_take_it_back(client, app, facilitator, group, make_user):
+def offered_days(html: str) -> list[str]:
+    """The dates a meeting's page offers to tick, in page order."""
+    return re.findall(r'name="on_day" value="([0-9-]+)"', html)
+
+
+def test_one_form_with_a_date_list_says_which_dates_you_will_come_to(
+    client, app, facilitator, group, make_user
+):
     meeting = daily(group)
     person = make_user()
     log_in(client, person)
-    day = today() + timedelta(days=1)
     page = f"/meetings/{meeting.id}"
-    response = submit(client, f"{page}/attend", {"on_day": day.isoformat()}, page=page)
-    assert response.status_code == 302
-    assert "You plan to go" in client.get(page).get_data(as_text=True)
-    assert "You plan to go" in client.get("/meetings/").get_data(as_text=True)
-    submit(client, f"{page}/attend", {"on_day": day.isoformat()}, page=page)  # twice: one row
-    assert count(Attendance) == 1
-    # A past date, a date the series lacks and a cancelled date are refused.
-    date_changes.cancel_occurrence(meeting, day + timedelta(days=1), "")
+    html = client.get(page).text
+    offered = offered_days(html)
+    assert len(offered) >= 4  # the next five dates, less one that may be going on now
+    assert html.count("I'll come</button>") == 1 and html.count('class="attend-form"') == 1
+    first, second, third = offered[:3]
+    says = partial(submit, client, f"{page}/attend", page=page, follow_redirects=True)
+
+    done = says({"on_day": [first, second], "share_name": "y"}).text
+    names = [f"{date.fromisoformat(d):%A, %B %-d}" for d in (first, second, third)]
+    assert f"Noted: you plan to come on {names[0]} and {names[1]}." in done
+    assert re.findall(r'name="on_day" value="([0-9-]+)" checked', done) == [first, second]
+    assert re.search(r'<input checked[^>]* name="share_name"', done)  # the choice is kept
+    assert "Save my dates</button>" in done and "You plan to go" in done
+    assert "You plan to go" in client.get("/meetings/").text
+    says({"on_day": [first, second], "share_name": "y"})  # twice: still one row a date
+    assert count(Attendance) == 2
+
+    # Unticking a date takes it back; ticking another adds it, in the same press.
+    changed = says({"on_day": [second, third]}).text
+    assert f"Noted: you plan to come on {names[2]}. Taken off your plans: {names[0]}." in changed
+    rows = db.session.execute(select(Attendance.on_day, Attendance.share_name)).all()
+    assert sorted(rows) == [(date.fromisoformat(second), False), (date.fromisoformat(third), False)]
+
+    # A past date, a date the series lacks and a cancelled date are refused, and nothing changes.
+    date_changes.cancel_occurrence(meeting, date.fromisoformat(offered[3]), "")
     for bad, message in (
-        (day - timedelta(days=5), "already happened"),
-        (day + timedelta(days=1), "cancelled on that date"),
-        (day - timedelta(days=400), "no occurrence"),
+        (today() - timedelta(days=5), "already happened"),
+        (date.fromisoformat(offered[3]), "cancelled on that date"),
+        (today() - timedelta(days=400), "no occurrence"),
     ):
-        response = submit(
-            client, f"{page}/attend", {"on_day": bad.isoformat()}, page=page, follow_redirects=True
-        )
-        assert message in response.get_data(as_text=True)
-    assert count(Attendance) == 1
-    submit(client, f"{page}/attend/{day.isoformat()}/remove", {}, page=page)
-    assert count(Attendance) == 0
+        assert message in says({"on_day": [second, bad.isoformat()]}).text
+    assert "could not be read" in says({"on_day": ["not-a-date"]}).text
+    assert count(Attendance) == 2
+    everything_off = says({}).text
+    assert "Taken off your plans" in everything_off and count(Attendance) == 0
+    assert "Tick the dates you plan to come to." in says({}).text
 
 
 def test_follow_unfollow_and_mail_preference(client, facilitator, group, make_user):

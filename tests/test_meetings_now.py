@@ -124,7 +124,8 @@ def test_a_meeting_going_on_shows_on_every_page_with_its_way_in_for_those_allowe
         assert "<strong>Happening now</strong>, started 25 min ago" in html, where
         assert 'href="https://meet.example.org/j/late-room"' in html, where
     # It can no longer be promised, and it is still the person's plan until it ends.
-    assert member_pages["meeting"].count("I'll be there</button>") == 4  # the dates after it
+    assert member_pages["meeting"].count('name="on_day"') == 4  # the dates after it
+    assert member_pages["meeting"].count("I'll come</button>") == 1
     assert "You plan to go" in member_pages["meeting"]
     pinned_clock.move_to(datetime.combine(day, time(20, 30), CHICAGO))
     assert "Happening now" not in member.get("/dashboard").get_data(True)

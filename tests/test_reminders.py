@@ -18,7 +18,7 @@ from caregiver import clock, outbox
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
 from caregiver.outbox.models import FAILED, PENDING, SENT, SKIPPED, OutboxMessage
-from caregiver.reminders import jobs, meeting_preferences, planner, schedule, services
+from caregiver.reminders import jobs, meeting_preferences, planner, schedule, services, time_words
 from caregiver.reminders.models import ReminderPreference, ReminderSettings
 
 EVERY_DAY = frozenset(range(7))
@@ -27,6 +27,7 @@ DISCREET_SUBJECTS = {
     "Your morning check-in",
     "Your afternoon check-in",
     "Your evening check-in",
+    "Your check-in",
 }
 WORDS_NEVER_IN_MAIL = ("addict", "opioid", "heroin", "drug", "overdose", "relapse", "loved one")
 CHICAGO = ZoneInfo("America/Chicago")
@@ -99,6 +100,28 @@ def test_local_instant_across_daylight_saving(zone, day, at, expected_local, exp
     local = instant.astimezone(ZoneInfo(zone))
     assert (local.date(), local.time()) == (day, expected_local)
     assert local.utcoffset() == timedelta(hours=expected_offset_hours)
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "words"),
+    [(2, 54, ""), (4, 59, ""), (5, 0, "morning"), (11, 59, "morning"), (12, 0, "afternoon"),
+     (16, 59, "afternoon"), (17, 0, "evening"), (21, 59, "evening"), (22, 0, ""), (0, 0, "")],
+)  # fmt: skip
+def test_the_part_of_the_day_a_subject_names(hour, minute, words):
+    assert time_words.part_of_day(datetime(2026, 11, 24, hour, minute, tzinfo=CHICAGO)) == words
+
+
+@pytest.mark.parametrize(
+    ("now", "words"),
+    [((25, 19, 0), "in 1 minute"), ((25, 18, 41), "in 20 minutes"),
+     ((25, 18, 0), "in about an hour"), ((25, 7, 0), "later today"), ((24, 19, 0), "tomorrow"),
+     ((24, 2, 54), "tomorrow"), ((23, 19, 0), "on Wednesday")],
+)  # fmt: skip
+def test_how_soon_a_meeting_is_from_the_moment_the_mail_goes(now, words):
+    day, hour, minute = now
+    start = datetime(2026, 11, 25, 19, 0, 30, tzinfo=CHICAGO)  # a Wednesday
+    sent = datetime(2026, 11, day, hour, minute, tzinfo=CHICAGO)
+    assert time_words.how_soon(start, sent) == words
 
 
 def test_next_due_keeps_to_the_chosen_weekdays_and_skips_a_planned_day():
@@ -361,6 +384,21 @@ def test_received_mail_is_discreet_and_unsubscribes_in_one_click(
     assert later and all("check-in" not in str(m["Subject"]) for m in later)
 
 
+def test_a_check_in_set_for_0254_names_no_part_of_the_day(
+    reminders_app, make_user, mailbox, pinned_clock, monday
+):
+    owl = person_with_nudge(make_user, "America/Chicago", time(2, 54), "owl@example.org", monday)
+    dusk = person_with_nudge(make_user, "America/Chicago", time(17, 30), "dusk@example.org", monday)
+    drive(pinned_clock, monday, monday + timedelta(days=1))
+    (night,) = mailbox.to(owl.email)
+    (evening,) = mailbox.to(dusk.email)
+    sent = {row.user_id: (row.sent_at - PICKUP).astimezone(CHICAGO) for row in sent_rows()}
+    assert (sent[owl.id].hour, sent[owl.id].minute, sent[dusk.id].hour) == (2, 54, 17)
+    assert str(night["Subject"]) == "Your check-in"  # not "morning" at 2:54 AM
+    assert "This is the 2:54 AM check-in you set." in night.get_body(("plain",)).get_content()
+    assert str(evening["Subject"]) == "Your evening check-in"
+
+
 def test_rows_for_mail_no_longer_wanted_are_skipped_with_a_reason(
     reminders_app, make_user, mailbox, monday
 ):
@@ -582,6 +620,9 @@ def test_meeting_reminders_for_a_follower_and_for_one_rsvp(
     there = f"{first:%-I:%M %p %Z} where it meets"
     assert f"{first.astimezone(eastern):%A, %b %-d at %-I:%M %p} your time ({there})" in text
     assert "St. Mark's Hall, Springfield" in text and f"/meetings/{meeting.id}" in text
+    assert text.count("Your group meets tomorrow: ") == 1
+    soon_text = follower_mail[1].get_body(("plain",)).get_content()
+    assert soon_text.count("Your group meets in about an hour: ") == 1
     assert meeting.name not in text and group.name not in text
     moved = [m for m in follower_mail if "Wednesday" in str(m["Subject"])][0]
     assert "This date was moved" in moved.get_body(("plain",)).get_content()

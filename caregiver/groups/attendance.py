@@ -48,12 +48,22 @@ def follower_count(group_id: int) -> int:
     )
 
 
-def attend(
-    user: User, meeting: Meeting, on_day: date | None, share_name: bool, now: datetime
-) -> None:
-    """Say "I'll be there" for one occurrence that is still to come and not cancelled."""
+def next_dates(meeting: Meeting, now: datetime, count: int = 5) -> list[recurrence.Occurrence]:
+    """The meeting's next dates, the one going on now first if there is one."""
+    changes = changes_for([meeting.id]).get(meeting.id, {})
     rule = recurrence.Rule.of(meeting)
-    if on_day is None or not recurrence.has_day(rule, on_day):
+    return recurrence.next_occurrences(meeting.id, rule, changes, now, count, under_way=True)
+
+
+def open_days(dates: list[recurrence.Occurrence], now: datetime) -> list[date]:
+    """Among these dates, the ones a person can still say they will come to (or take back):
+    not cancelled and not begun."""
+    return [o.on_day for o in dates if o.status != "cancelled" and o.start > now]
+
+
+def _check_day(meeting: Meeting, on_day: date, now: datetime) -> None:
+    rule = recurrence.Rule.of(meeting)
+    if not recurrence.has_day(rule, on_day):
         raise FieldError("on_day", "That meeting has no occurrence on that date.")
     change = changes_for([meeting.id]).get(meeting.id, {}).get(on_day)
     if change and change.status == "cancelled":
@@ -67,33 +77,78 @@ def attend(
     )
     if not any(o.on_day == on_day for o in found):
         raise FieldError("on_day", "That meeting has already happened.")
-    row = db.session.scalar(
-        select(Attendance).where(
-            Attendance.user_id == user.id,
-            Attendance.meeting_id == meeting.id,
-            Attendance.on_day == on_day,
-        )
-    ) or Attendance(user_id=user.id, meeting_id=meeting.id, on_day=on_day)
-    row.share_name = share_name
-    db.session.add(row)
+
+
+def attend(
+    user: User, meeting: Meeting, on_day: date | None, share_name: bool, now: datetime
+) -> None:
+    """Say "I'll be there" for one occurrence that is still to come and not cancelled."""
+    if on_day is None:
+        raise FieldError("on_day", "That meeting has no occurrence on that date.")
+    set_plans(user, meeting, {on_day}, [], share_name, now)
+
+
+def set_plans(
+    user: User,
+    meeting: Meeting,
+    chosen: set[date],
+    offered: list[date],
+    share_name: bool,
+    now: datetime,
+) -> tuple[list[date], list[date]]:
+    """Make the person's plans for this meeting match what they ticked: each chosen date is
+    checked and kept (with the name choice), each offered date left unticked is taken back.
+    Returns the dates added and the dates taken back."""
+    for on_day in sorted(chosen):
+        _check_day(meeting, on_day, now)
+    had = set(my_plans(user.id, meeting.id))
+    taken_back = sorted((set(offered) - chosen) & had)
+    for on_day in chosen:
+        row = db.session.scalar(
+            select(Attendance).where(
+                Attendance.user_id == user.id,
+                Attendance.meeting_id == meeting.id,
+                Attendance.on_day == on_day,
+            )
+        ) or Attendance(user_id=user.id, meeting_id=meeting.id, on_day=on_day)
+        row.share_name = share_name
+        db.session.add(row)
+    if taken_back:
+        _take_back(user.id, meeting.id, taken_back)
     try:
         db.session.commit()
     except IntegrityError:  # the same tap arrived twice at once: one row is enough
         db.session.rollback()
     events.plans_changed.send(user, meetings=[meeting])
+    return sorted(chosen - had), taken_back
 
 
 def unattend(user: User, meeting: Meeting, on_day: date) -> None:
     """Take back an "I'll be there"."""
-    db.session.execute(
-        delete(Attendance).where(
-            Attendance.user_id == user.id,
-            Attendance.meeting_id == meeting.id,
-            Attendance.on_day == on_day,
-        )
-    )
+    _take_back(user.id, meeting.id, [on_day])
     db.session.commit()
     events.plans_changed.send(user, meetings=[meeting])
+
+
+def _take_back(user_id: int, meeting_id: int, days: list[date]) -> None:
+    db.session.execute(
+        delete(Attendance).where(
+            Attendance.user_id == user_id,
+            Attendance.meeting_id == meeting_id,
+            Attendance.on_day.in_(days),
+        )
+    )
+
+
+def my_plans(user_id: int, meeting_id: int) -> dict[date, bool]:
+    """The dates the person said they will come to this meeting, each with whether they let
+    the facilitator see their name."""
+    rows = db.session.execute(
+        select(Attendance.on_day, Attendance.share_name).where(
+            Attendance.user_id == user_id, Attendance.meeting_id == meeting_id
+        )
+    )
+    return {on_day: share_name for on_day, share_name in rows}
 
 
 def my_attendance(user_id: int, meeting_ids) -> set[tuple[int, date]]:

@@ -14,7 +14,6 @@ from sqlalchemy import String, select
 
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.forms import all_timezones
 from caregiver.groups import recurrence
 from caregiver.groups.feed import (
     CHILDCARE,
@@ -28,6 +27,7 @@ from caregiver.groups.feed import (
 )
 from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
+from caregiver.timezones import all_timezones
 
 # The spec's end time when a feed gives none.
 DEFAULT_LENGTH = timedelta(hours=1)

@@ -1,8 +1,11 @@
 """Group, meeting, date-change, finder and message forms: they check the input alone."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Field,
     FloatField,
     RadioField,
     SelectField,
@@ -28,6 +31,7 @@ def options(pairs) -> list[SelectChoice]:
 WEEKDAY_CHOICES = options((str(n), name) for n, name in enumerate(WEEKDAY_NAMES))
 ORDINAL_CHOICES = options((str(n), word.capitalize()) for n, word in ORDINALS.items())
 LANGUAGE_CHOICES = options(LANGUAGES.items())
+MAX_DAYS = 31  # far more dates than a meeting's page offers
 
 
 class LenientFloatField(FloatField):
@@ -218,8 +222,22 @@ class MessageForm(FlaskForm):
     )
 
 
+class DaysField(Field):
+    """Dates ticked in a list of checkboxes, which the meeting's page draws beside each date."""
+
+    def process_formdata(self, valuelist):
+        self.data = set()
+        for value in valuelist[:MAX_DAYS]:
+            try:
+                self.data.add(date.fromisoformat(value))
+            except ValueError as error:
+                raise ValueError("That date could not be read. Try again.") from error
+
+
 class AttendForm(FlaskForm):
-    on_day = DayField("Date", [InputRequired("Choose a date.")])
+    """One form for every date on a meeting's page: the ticked ones are the person's plans."""
+
+    on_day = DaysField("Dates you plan to come to", default=set)
     share_name = BooleanField("Let the facilitator see my name")
 
 
@@ -246,6 +264,7 @@ class FinderForm(FlaskForm):
     language = SelectField(
         "Language", choices=[SelectChoice("", "Any language"), *LANGUAGE_CHOICES], default=""
     )
+    tz = TimezoneField("Show times in", [Optional()])
 
     def filters(self) -> finder.Filters:
         return finder.Filters(

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from caregiver import clock, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.forms import all_timezones
 from caregiver.groups import recurrence
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
+from caregiver.timezones import all_timezones
 
 NAME_MAX = 120
 NOTE_MAX = 300

@@ -21,7 +21,7 @@ from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
 from caregiver.journal import services as journal_services
 from caregiver.outbox import Skip
-from caregiver.reminders import meeting_reminders, schedule
+from caregiver.reminders import meeting_reminders, schedule, time_words
 from caregiver.reminders.models import REMINDER_KINDS, ReminderPreference, ReminderSettings
 
 UNSUBSCRIBE_PURPOSE = "unsubscribe"
@@ -119,12 +119,6 @@ def _local(person, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(person.timezone))
 
 
-def _part_of_day(local: datetime) -> str:
-    if local.hour < 12:
-        return "morning"
-    return "afternoon" if local.hour < 17 else "evening"
-
-
 def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     local = _local(person, row.due_at)
     return mail.render_message(
@@ -132,7 +126,7 @@ def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         person.email,
         discreet=person.discreet,
         person=person,
-        part_of_day=_part_of_day(local),
+        part_of_day=time_words.part_of_day(_local(person, now)),
         chosen_time=local.strftime("%-I:%M %p"),
         unsubscribe=unsubscribe,
     )
@@ -200,7 +194,7 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         weekday=local.strftime("%A"),
         when=local.strftime("%A, %b %-d at %-I:%M %p"),
         local_when=own.strftime("%-I:%M %p %Z") if own.utcoffset() != local.utcoffset() else "",
-        soon=row.kind == "meeting_hour_before",
+        meets=time_words.how_soon(local, now.astimezone(zone)),
         online=meeting.mode != "in_person",
         place=", ".join(part for part in (meeting.venue, meeting.city) if part),
         moved=occurrence.status == "moved",

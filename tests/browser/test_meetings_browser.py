@@ -19,10 +19,11 @@ pytestmark = pytest.mark.time_dependent
 ZONE = "America/Los_Angeles"
 
 
-def log_in(page, live_server, email, role="caregiver"):
-    with live_server.app_context():
-        auth_services.create_user(email, email.split("@")[0].title(), PASSWORD, ZONE, role=role,
-                                  verified=True)  # fmt: skip
+def log_in(page, live_server, email, role="caregiver", create=True):
+    if create:
+        with live_server.app_context():
+            auth_services.create_user(email, email.split("@")[0].title(), PASSWORD, ZONE,
+                                      role=role, verified=True)  # fmt: skip
     page.goto(live_server.config["BASE_URL"] + "/auth/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -90,32 +91,183 @@ def test_facilitator_posts_a_meeting_and_a_visitor_finds_it_tonight(
     check(page, "meetings-tonight-signed-in")
 
 
-def test_caregiver_says_they_will_come_and_follows_the_group(page, live_server, check):
+def small_phone(browser, browser_context_args, **options):
+    """A page on a 320 px wide phone, the narrowest the app is laid out for."""
+    small = {**browser_context_args, "viewport": {"width": 320, "height": 640}, **options}
+    return browser.new_context(**small).new_page()
+
+
+def page_loads(page) -> list[str]:
+    """Every address the page's top frame loads from now on: a reload would show twice."""
+    loads = []
+    page.on("framenavigated", lambda frame: frame.parent_frame or loads.append(frame.url))
+    return loads
+
+
+def meeting_in_chicago(live_server, runner_email="kim@example.org"):
+    """A facilitator and a daily 19:00 meeting in Chicago: (meeting id, group slug)."""
     from group_helpers import make_group, make_meeting
 
-    base = live_server.config["BASE_URL"]
     with live_server.app_context():
         runner = auth_services.create_user(
-            "kim@example.org", "Kim", PASSWORD, ZONE, role="facilitator", verified=True
+            runner_email, "Kim", PASSWORD, ZONE, role="facilitator", verified=True
         )
         group = make_group(runner, name="Valley Parents")
         meeting = make_meeting(
             group, weekdays=tuple(range(7)), timezone="America/Chicago",
             first_day=clock.today_in(ZONE) - timedelta(days=3),
         )  # fmt: skip
-        meeting_id, slug = meeting.id, group.slug
-    log_in(page, live_server, "sam@example.org")
+        return meeting.id, group.slug
+
+
+def test_caregiver_ticks_dates_in_one_form_and_the_facilitator_sees_who_comes(
+    page, browser, browser_context_args, live_server, check
+):
+    base = live_server.config["BASE_URL"]
+    meeting_id, slug = meeting_in_chicago(live_server)
+    phone = small_phone(browser, browser_context_args)
+    log_in(phone, live_server, "sam@example.org")
+    phone.goto(base + f"/meetings/{meeting_id}")
+    # One list of dates to tick and one button, not a button for every date.
+    expect(phone.get_by_role("button", name="I'll come")).to_have_count(1)
+    dates = phone.locator("input[name='on_day']")
+    expect(dates).to_have_count(5)
+    check(phone, "meeting-page-caregiver-320")
+    dates.nth(0).check()
+    dates.nth(2).check()
+    phone.get_by_label("Let the facilitator see my name").check()
+    phone.get_by_role("button", name="I'll come").click()
+    expect(
+        phone.get_by_text(re.compile(r"^Noted: you plan to come on \w+, .* and "))
+    ).to_be_visible()
+    expect(phone.get_by_text("You plan to go")).to_have_count(2)
+    expect(dates.nth(0)).to_be_checked()
+    check(phone, "meeting-page-two-dates-320")
+
+    # The facilitator sees who comes on which date.
+    log_in(page, live_server, "kim@example.org", create=False)
     page.goto(base + f"/meetings/{meeting_id}")
-    check(page, "meeting-page-caregiver")
-    page.get_by_role("button", name="I'll be there").first.click()
-    expect(page.get_by_text("Noted: you plan to be there")).to_be_visible()
-    expect(page.get_by_text("You plan to go").first).to_be_visible()
-    page.get_by_role("button", name="Follow Valley Parents").click()
-    expect(page).to_have_url(re.compile(rf"/groups/{slug}$"))
-    expect(page.get_by_role("heading", name="You follow this group")).to_be_visible()
-    check(page, "group-followed")
-    page.goto(base + "/meetings/?when=weekend")
-    check(page, "meetings-weekend")
+    expect(page.get_by_text("1 plans to come: Sam")).to_have_count(2)
+    check(page, "meeting-page-facilitator-counts")
+
+    # Unticking a date and saving takes it back, in the same one form.
+    dates.nth(0).uncheck()
+    phone.get_by_role("button", name="Save my dates").click()
+    expect(phone.get_by_text(re.compile(r"^Taken off your plans: "))).to_be_visible()
+    expect(phone.get_by_text("You plan to go")).to_have_count(1)
+    page.reload()
+    expect(page.get_by_text("1 plans to come: Sam")).to_have_count(1)
+
+    phone.get_by_role("button", name="Follow Valley Parents").click()
+    expect(phone).to_have_url(re.compile(rf"/groups/{slug}$"))
+    expect(phone.get_by_role("heading", name="You follow this group")).to_be_visible()
+    check(phone, "group-followed")
+    phone.goto(base + "/meetings/?when=weekend")
+    check(phone, "meetings-weekend")
+    phone.context.close()
+
+
+def test_a_visitor_sees_their_own_times_on_a_first_visit_without_a_reload(
+    page, browser, browser_context_args, live_server, check
+):
+    base = live_server.config["BASE_URL"]
+    meeting_id, _slug = meeting_in_chicago(live_server)
+    phone = small_phone(browser, browser_context_args)
+    loads = page_loads(phone)
+    phone.goto(base + "/meetings/")
+    # The phone is in Los Angeles; the page came in the server's default zone and is brought
+    # up to date in place.
+    expect(phone.get_by_text("Times are in America/Los Angeles time.")).to_be_visible()
+    expect(phone.locator(".meeting-time").first).to_contain_text("5:00 PM")
+    assert loads == [base + "/meetings/"]
+
+    # More filters opens full width on a 320 px phone; the search box is not squeezed.
+    phone.get_by_text("More filters").click()
+    expect(phone.get_by_label("Show times in")).to_have_value("America/Los_Angeles")
+    check(phone, "finder-more-filters-320")
+    assert phone.get_by_label("Search", exact=True).bounding_box()["width"] > 150
+    for name in ("When", "Day", "Time of day", "Kind", "Language"):
+        assert phone.get_by_label(name, exact=True).bounding_box()["width"] > 200, name
+    phone.goto(base + "/meetings/?place=online&q=valley")
+    search = phone.get_by_role("button", name="Search").bounding_box()
+    clear = phone.get_by_role("link", name="Clear filters").bounding_box()
+    assert (
+        clear["y"] >= search["y"] + search["height"] or search["y"] >= clear["y"] + clear["height"]
+    )
+    check(phone, "finder-filters-active-320")
+
+    # The next page knows the zone at once: a cookie, no script needed.
+    phone.goto(base + f"/meetings/{meeting_id}")
+    expect(phone.locator(".occurrence").first).to_contain_text("5:00 PM")
+    check(phone, "meeting-page-visitor-320")
+    phone.context.close()
+
+    # A first visit straight to a meeting's page learns the zone the same way.
+    loads = page_loads(page)
+    page.goto(base + f"/meetings/{meeting_id}")
+    expect(page.locator(".occurrence").first).to_contain_text("5:00 PM")
+    assert loads == [base + f"/meetings/{meeting_id}"]
+
+    # On a Pixel 7 too, the filters use the whole width.
+    page.goto(base + "/meetings/")
+    page.get_by_text("More filters").click()
+    assert page.get_by_label("When", exact=True).bounding_box()["width"] > 150
+    check(page, "finder-more-filters-412")
+
+
+def test_without_javascript_the_finder_shows_the_default_zone_and_takes_a_typed_one(
+    browser, browser_context_args, live_server
+):
+    # No axe here: it runs as a script, and this phone runs none.
+    base = live_server.config["BASE_URL"]
+    meeting_in_chicago(live_server)
+    phone = small_phone(browser, browser_context_args, java_script_enabled=False)
+    phone.goto(base + "/meetings/")
+    expect(phone.get_by_text("Times are in America/New York time.")).to_be_visible()
+    expect(phone.locator(".meeting-time").first).to_contain_text("8:00 PM")
+    phone.get_by_text("More filters").click()
+    phone.get_by_label("Not in the list?").fill("Atlantis")
+    phone.get_by_role("button", name="Show meetings").click()
+    expect(phone.get_by_text("We don't know a timezone called “Atlantis”.")).to_be_visible()
+    phone.get_by_label("Not in the list?").fill("los angeles")
+    phone.get_by_role("button", name="Show meetings").click()
+    expect(phone.get_by_text("Times are in America/Los Angeles time.")).to_be_visible()
+    expect(phone.locator(".meeting-time").first).to_contain_text("5:00 PM")
+    phone.context.close()
+
+
+def test_the_meeting_form_fits_a_320_px_phone_and_takes_a_typed_zone(
+    browser, browser_context_args, live_server, check
+):
+    from group_helpers import make_group
+
+    base = live_server.config["BASE_URL"]
+    with live_server.app_context():
+        # The longest zone name, the form's first choice: it must not widen the page.
+        runner = auth_services.create_user(
+            "ari@example.org", "Ari", PASSWORD, "America/Argentina/ComodRivadavia",
+            role="facilitator", verified=True,
+        )  # fmt: skip
+        slug = make_group(runner, name="Coastal Families").slug
+    phone = small_phone(browser, browser_context_args)
+    log_in(phone, live_server, "ari@example.org", create=False)
+    phone.goto(base + f"/groups/{slug}/meetings/new")
+    check(phone, "meeting-form-320")
+    when = phone.locator("fieldset.form-section").first.bounding_box()
+    assert when["x"] >= 0 and when["x"] + when["width"] <= 320
+    phone.get_by_label("Monday", exact=True).check()
+    typed = {
+        "Meeting name": "Morning coffee", "Starting on": clock.today_in(ZONE).isoformat(),
+        "Starts": "09:00", "Ends": "10:00", "Not in the list?": "Tokyo",
+        "Place name": "Harbor library", "City": "Harbor City",
+    }  # fmt: skip
+    for label, value in typed.items():
+        phone.get_by_label(label).fill(value)
+    phone.get_by_role("button", name="Add meeting").click()
+    expect(phone.get_by_text("Meeting added.")).to_be_visible()
+    expect(phone.get_by_text("(Asia/Tokyo time)")).to_be_visible()
+    check(phone, "meeting-added-320")
+    phone.context.close()
 
 
 def test_facilitator_cancels_and_moves_a_date_from_a_phone(page, live_server, check):

@@ -2,15 +2,45 @@
 (function () {
   "use strict";
 
-  // Pre-fill a timezone select from the browser when the person has not chosen one yet.
+  // Timezones ------------------------------------------------------------------------------
+  function browserZone() {
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return zone && /^[A-Za-z0-9_+\-\/]+$/.test(zone) ? zone : "";
+  }
+
+  // Offer the browser's own timezone first on a new account: the short list may not hold it,
+  // so it is added (the server checks every name it is sent).
   function prefillTimezone() {
-    var select = document.querySelector("select[name='timezone'][data-prefill]");
-    if (!select || !window.Intl) return;
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone) return;
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === zone) { select.value = zone; return; }
-    }
+    var select = document.querySelector("select[data-prefill]");
+    var zone = browserZone();
+    if (!select || !zone) return;
+    var found = Array.prototype.some.call(select.options, function (option) {
+      return option.value === zone;
+    });
+    if (!found) select.insertBefore(new Option(zone.replace(/_/g, " "), zone), select.firstChild);
+    select.value = zone;
+  }
+
+  // A visitor's first meeting list comes in the server's default timezone. The browser knows
+  // theirs: keep it in a cookie every later page reads, and bring this page's times up to date
+  // in the background, in place. No reload, and nothing to do when the zones agree.
+  function learnVisitorZone() {
+    var results = document.querySelector("[data-zone-guess]");
+    var zone = browserZone();
+    if (!results || !zone) return;
+    document.cookie = "caregiver_zone=" + zone + "; path=/; max-age=34560000; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+    if (zone === results.getAttribute("data-zone-guess") || !window.fetch) return;
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-zone-part][id]").forEach(function (part) {
+          var twin = fresh.getElementById(part.id);
+          if (twin) part.replaceWith(document.adoptNode(twin));
+        });
+      }).catch(function () { /* the times stay in the default zone, which the page names */ });
   }
 
   // A "show" toggle beside password inputs: easier than a confirmation field on a phone.
@@ -249,22 +279,6 @@
     form.addEventListener("change", function () { sync(); clearTimeout(timer); timer = setTimeout(refresh, 300); });
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 500); });
     sync();
-  }
-
-  // A visitor's meeting list: offer times in the phone's own timezone.
-  function visitorTimezone() {
-    var select = document.querySelector("select[data-visitor-timezone]");
-    if (!select || !window.Intl || new URLSearchParams(location.search).has("tz")) return;
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!zone || zone === select.value) return;
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === zone) {
-        var params = new URLSearchParams(location.search);
-        params.set("tz", zone);
-        location.replace(location.pathname + "?" + params.toString());
-        return;
-      }
-    }
   }
 
   // Passkeys. Options come from the server as JSON with binary values in base64url; the
@@ -519,7 +533,7 @@
     clearDrafts();
     journalDrafts();
     meetingForm();
-    visitorTimezone();
+    learnVisitorZone();
     printButtons();
     passkeys();
     quickExit();

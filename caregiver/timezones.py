@@ -1,0 +1,83 @@
+"""IANA timezone names: the short list offered first, and finding any other from what was typed.
+
+A page offers a handful of zones, not all of them: a list of 550 names is long to scroll on a
+phone and weighs more than the rest of the page. Anyone elsewhere types theirs, by its name
+("Europe/Berlin") or its city ("Berlin"), and the server finds it.
+"""
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+# Shown first so most people find theirs without typing.
+COMMON_TIMEZONES = [
+    ("America/New_York", "Eastern time (New York)"),
+    ("America/Chicago", "Central time (Chicago)"),
+    ("America/Denver", "Mountain time (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific time (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
+]
+MAX_TYPED = 64  # the longest IANA name is 32 characters
+
+
+@lru_cache(maxsize=1)
+def all_timezones() -> tuple[str, ...]:
+    """Every IANA timezone name this machine knows, sorted."""
+    return tuple(sorted(z for z in available_timezones() if "/" in z or z == "UTC"))
+
+
+@lru_cache(maxsize=1)
+def _by_key() -> tuple[dict[str, str], dict[str, list[str]]]:
+    names = {_key(zone): zone for zone in all_timezones()}
+    cities: dict[str, list[str]] = {}
+    for zone in all_timezones():
+        cities.setdefault(_key(zone.rsplit("/", 1)[-1]), []).append(zone)
+    return names, cities
+
+
+def _key(text: str) -> str:
+    return "_".join(text.replace("_", " ").split()).lower()
+
+
+def label(zone: str) -> str:
+    """How a zone reads in a list: its common name, or the IANA name with spaces."""
+    return dict(COMMON_TIMEZONES).get(zone) or zone.replace("_", " ")
+
+
+def short_choices(*also: str | None) -> list[tuple[str, str]]:
+    """The common zones, after any of ``also`` (a person's own, a guess) that are not among
+    them."""
+    common = [zone for zone, _label in COMMON_TIMEZONES]
+    extra = [zone for zone in dict.fromkeys(also) if known(zone)]
+    return [(zone, label(zone)) for zone in extra if zone not in common] + COMMON_TIMEZONES
+
+
+def known(zone: str | None) -> str | None:
+    """The zone if it is a name this machine knows exactly, else None."""
+    return zone if zone in _known() else None
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return frozenset(all_timezones())
+
+
+def find_zone(typed: str) -> str:
+    """The IANA zone a person meant by what they typed (a name or a city, any case);
+    ValueError with a message that says what to type when none or several match."""
+    text = " ".join(typed.split())[:MAX_TYPED]
+    names, cities = _by_key()
+    key = _key(text)
+    if key in names:
+        return names[key]
+    matches = cities.get(key, []) if key and "/" not in key else []
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ValueError(f"More than one timezone matches “{text}”: {', '.join(matches)}.")
+    raise ValueError(
+        f"We don't know a timezone called “{text}”. Type a name like Europe/Berlin, "
+        "or a city like Berlin."
+    )
