@@ -56,6 +56,8 @@ CROWDED_CHROME = """() => {
   const first = bar.firstElementChild.getBoundingClientRect();
   for (const item of bar.children) {
     if (item.getBoundingClientRect().top >= first.bottom) found.push('the header wraps');
+    // A squeezed item's words spill over its neighbour.
+    if (item.scrollWidth > item.clientWidth + 1) found.push(`"${item.textContent.trim()}" spills`);
   }
   for (const word of document.querySelectorAll('.app-nav a span')) {
     const tab = word.parentElement.getBoundingClientRect();
