@@ -8,7 +8,7 @@ from sqlalchemy import select
 from caregiver import clock, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.groups import recurrence
+from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Meeting, MeetingChange
 
 NOTE_MAX = 300
@@ -47,12 +47,24 @@ def _save_change(meeting: Meeting, on_day: date, **values) -> MeetingChange:
     change = _change_row(meeting, on_day) or MeetingChange(meeting_id=meeting.id, on_day=on_day)
     for name, value in values.items():
         setattr(change, name, value)
-    # Calendars read the meeting's stamp to notice that one date changed.
-    meeting.updated_at = clock.now()
+    revised(meeting)
     db.session.add(change)
     db.session.commit()
     events.meeting_changed.send(meeting.id)
     return change
+
+
+def revised(meeting: Meeting) -> None:
+    """Mark a change to when a meeting happens, so calendars replace what they hold."""
+    # RFC 5545 calendars keep the event with the highest SEQUENCE, then the latest stamp.
+    meeting.sequence = (meeting.sequence or 0) + 1
+    meeting.updated_at = clock.now()
+
+
+def refuse_missing_time(field: str, day: date, at: time, timezone: str) -> None:
+    """FieldError on ``field`` when ``at`` is a time the clocks skip on that day."""
+    if message := wall_clock.missing_time(day, at, timezone):
+        raise FieldError(field, message)
 
 
 def _check_note(note: str) -> str:
@@ -91,8 +103,10 @@ def move_occurrence(
     new_end = new_end or meeting.end_time
     if new_end <= new_start:
         raise FieldError("new_end", "The meeting must end after it starts.")
+    refuse_missing_time("new_start", new_day, new_start, meeting.timezone)
+    refuse_missing_time("new_end", new_day, new_end, meeting.timezone)
     zone = ZoneInfo(meeting.timezone)
-    if recurrence.local_moment(new_day, new_start, zone) < clock.now():
+    if wall_clock.local_moment(new_day, new_start, zone) < clock.now():
         raise FieldError("new_day", "Choose a new date and time that has not passed.")
     if (new_day, new_start, new_end) == (on_day, meeting.start_time, meeting.end_time):
         raise FieldError("new_day", "Choose a different date or time to move it to.")
@@ -113,7 +127,7 @@ def restore_occurrence(meeting: Meeting, on_day: date) -> bool:
     if change is None:
         return False
     db.session.delete(change)
-    meeting.updated_at = clock.now()
+    revised(meeting)
     db.session.commit()
     events.meeting_changed.send(meeting.id)
     return True

@@ -1,18 +1,24 @@
 """iCalendar (RFC 5545) files for meetings: one meeting's series, or a person's whole feed.
 
-A meeting becomes one VEVENT in its own timezone with an RRULE, so 19:00 stays 19:00 local
-across daylight-saving changes. Cancelled dates become EXDATEs; each moved date is an extra
-VEVENT with the same UID and a RECURRENCE-ID naming the start it replaces.
+A meeting becomes one VEVENT in its own timezone with an RRULE and a DURATION, so 19:00 stays
+19:00 local across daylight-saving changes. Cancelled dates become EXDATEs; each moved date is
+an extra VEVENT with the same UID and a RECURRENCE-ID naming the start it replaces. So does a
+date on a night the clocks change whose times a calendar app could read otherwise than
+``wall_clock.meeting_span`` does: it is written as the two instants, and every app agrees.
+
+Every event carries the meeting's SEQUENCE (raised by each change to when it happens) and its
+LAST-MODIFIED, and a UID on the site's own host, so subscribed calendars replace what they hold.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from caregiver import clock
-from caregiver.groups import recurrence
+from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Meeting
 
 PRODID = "-//Caregiver//Support group meetings//EN"
@@ -26,9 +32,24 @@ PageUrl = Callable[[Meeting], str]
 Changes = dict[date, recurrence.Change]
 
 
-def event_uid(meeting: Meeting) -> str:
+@dataclass(frozen=True)
+class Audience:
+    """Who a file is for and where it is served: joining links shown or not, the meeting's
+    page, the site's host name (which makes UIDs unique to this site)."""
+
+    show_link: bool
+    page_url: str
+    host: str
+
+
+def event_uid(meeting: Meeting, host: str) -> str:
     """The stable UID every event of a meeting shares, so calendars update rather than add."""
-    return f"meeting-{meeting.id}@caregiver"
+    return f"meeting-{meeting.id}@{host}"
+
+
+def horizon() -> date:
+    """How far ahead a file spells out its timezone and its clock-change dates."""
+    return date(clock.now().year + 11, 1, 1)
 
 
 def rrule_of(rule: recurrence.Rule) -> dict | None:
@@ -85,17 +106,26 @@ def _joining(meeting: Meeting, show_link: bool) -> str:
     return "\n".join(lines)
 
 
-def _event(
-    meeting: Meeting, start: datetime, end: datetime, show_link: bool, page_url: str, notice=""
-) -> Event:
+def _written(moment: datetime) -> datetime:
+    # A local time is read as the first of two on an autumn night that has it twice, so the
+    # second one is written in UTC, which names it exactly.
+    first = moment.replace(fold=0)
+    return first if first.astimezone(UTC) == moment.astimezone(UTC) else moment.astimezone(UTC)
+
+
+def _event(meeting: Meeting, to: Audience, start: datetime, end=None, notice="") -> Event:
     event = Event.new(
-        uid=event_uid(meeting),
+        uid=event_uid(meeting, to.host),
+        # The file is the meeting as it was last changed: a stamp of each download would make
+        # every poll look like a new revision and defeat the ETag.
         stamp=meeting.updated_at,
+        last_modified=meeting.updated_at,
+        sequence=meeting.sequence,
         start=start,
         end=end,
         summary=meeting.name,
-        description=description_of(meeting, show_link, page_url, notice),
-        url=page_url,
+        description=description_of(meeting, to.show_link, to.page_url, notice),
+        url=to.page_url,
     )
     if location := location_of(meeting):
         event.add("location", location)
@@ -108,21 +138,44 @@ def _at(rule: recurrence.Rule, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(rule.timezone))
 
 
-def _moved_event(
-    meeting: Meeting, day: date, change: recurrence.Change, show_link: bool, page_url: str
-) -> Event:
-    rule, zone = recurrence.Rule.of(meeting), ZoneInfo(meeting.timezone)
-    new_day = change.new_day or day
-    start = recurrence.local_moment(new_day, change.new_start or rule.start_time, zone)
-    end = recurrence.local_moment(new_day, change.new_end or rule.end_time, zone)
+def _dated_event(meeting: Meeting, to: Audience, span: tuple, notice="") -> Event:
+    start, end = span
+    return _event(meeting, to, _written(start), _written(end), notice)
+
+
+def _moved_event(meeting: Meeting, day: date, change: recurrence.Change, to: Audience) -> Event:
+    rule = recurrence.Rule.of(meeting)
+    span = recurrence.moved_span(rule, ZoneInfo(rule.timezone), day, change)
     notice = f"Moved from {_at(rule, day, rule.start_time):%A, %B %-d at %-I:%M %p}."
     notice = f"{notice} {change.note}" if change.note else notice
-    return _event(meeting, start, end, show_link, page_url, notice)
+    return _dated_event(meeting, to, span, notice)
 
 
-def meeting_events(
-    meeting: Meeting, changes: Changes, show_link: bool, page_url: str
-) -> list[Event]:
+def _read_otherwise(rule: recurrence.Rule, day: date) -> bool:
+    # What apps make of this date from the DURATION: added on the wall clock (as many do) or
+    # as exact time (as RFC 5545 says); either must give our end, or the date is spelled out.
+    start = _at(rule, day, rule.start_time)
+    length = wall_clock.length(rule.start_time, rule.end_time)
+    _start, end = wall_clock.meeting_span(
+        day, rule.start_time, rule.end_time, ZoneInfo(rule.timezone)
+    )
+    guesses = {(start + length).astimezone(UTC), start.astimezone(UTC) + length}
+    return guesses != {end.astimezone(UTC)}
+
+
+def clock_change_dates(rule: recurrence.Rule, first: date, changes: Changes) -> list[date]:
+    """The series' unchanged dates, up to the horizon, that need their instants spelled out."""
+    last = horizon()
+    return [
+        day
+        for year in range(first.year, last.year + 1)
+        for day in wall_clock.clock_change_days(rule.timezone, year)
+        if first <= day <= last and day not in changes and recurrence.has_day(rule, day)
+        and _read_otherwise(rule, day)
+    ]  # fmt: skip
+
+
+def meeting_events(meeting: Meeting, changes: Changes, to: Audience) -> list[Event]:
     """The VEVENTs of one meeting: the series, then one per moved date (none if it never runs)."""
     rule = recurrence.Rule.of(meeting)
     # An RFC 5545 DTSTART off the rule counts as an extra occurrence, so start on a real one.
@@ -132,32 +185,38 @@ def meeting_events(
     # A change left over from before the schedule was edited names a date the series no longer
     # has; as a RECURRENCE-ID it would be an extra event, so it is left out.
     changes = {day: c for day, c in sorted(changes.items()) if recurrence.has_day(rule, day)}
-    start, end = _at(rule, first, rule.start_time), _at(rule, first, rule.end_time)
 
     if rule.repeat == "once":
         change = changes.get(first)
         if change and change.status == "moved":
-            return [_moved_event(meeting, first, change, show_link, page_url)]
+            return [_moved_event(meeting, first, change, to)]
         notice = f"Cancelled. {change.note}".strip() if change else ""
-        event = _event(meeting, start, end, show_link, page_url, notice)
+        span = wall_clock.meeting_span(
+            first, rule.start_time, rule.end_time, ZoneInfo(rule.timezone)
+        )
+        event = _dated_event(meeting, to, span, notice)
         if change:
             event.add("status", "CANCELLED")
         return [event]
 
-    series = _event(meeting, start, end, show_link, page_url)
+    series = _event(meeting, to, _at(rule, first, rule.start_time))
+    # A DURATION, unlike a DTEND, is the same exact length for every date (RFC 5545 3.8.5.3).
+    series.add("duration", wall_clock.length(rule.start_time, rule.end_time))
     series.add("rrule", rrule_of(rule))
     cancelled = [
         _at(rule, day, rule.start_time) for day, c in changes.items() if c.status == "cancelled"
     ]
     if cancelled:
         series.add("exdate", cancelled)
-    events = [series]
-    for day, change in changes.items():
-        if change.status == "moved":
-            moved = _moved_event(meeting, day, change, show_link, page_url)
-            moved.add("recurrence-id", _at(rule, day, rule.start_time))
-            events.append(moved)
-    return events
+    overrides = {day: _moved_event(meeting, day, c, to) for day, c in changes.items()
+                 if c.status == "moved"}  # fmt: skip
+    zone = ZoneInfo(rule.timezone)
+    for day in clock_change_dates(rule, first, changes):
+        span = wall_clock.meeting_span(day, rule.start_time, rule.end_time, zone)
+        overrides[day] = _dated_event(meeting, to, span)
+    for day, event in sorted(overrides.items()):
+        event.add("recurrence-id", _at(rule, day, rule.start_time))
+    return [series, *(event for _day, event in sorted(overrides.items()))]
 
 
 def _calendar(name: str, events: list[Event], refresh: timedelta | None = None) -> Calendar:
@@ -172,24 +231,27 @@ def _calendar(name: str, events: list[Event], refresh: timedelta | None = None) 
         # VTIMEZONE as explicit transitions from the earliest event to about ten years ahead:
         # enough for clients that read it, short enough to download often.
         earliest = min(event.start.date() for event in events) - timedelta(days=7)
-        calendar.add_missing_timezones(earliest, date(clock.now().year + 11, 1, 1))
+        calendar.add_missing_timezones(earliest, horizon())
     return calendar
 
 
 def meeting_calendar(
-    meeting: Meeting, changes: Changes, show_link: bool, page_url: PageUrl
+    meeting: Meeting, changes: Changes, show_link: bool, page_url: PageUrl, host: str
 ) -> Calendar:
     """A calendar holding one meeting's series."""
-    return _calendar(meeting.name, meeting_events(meeting, changes, show_link, page_url(meeting)))
+    to = Audience(show_link, page_url(meeting), host)
+    return _calendar(meeting.name, meeting_events(meeting, changes, to))
 
 
 def feed_calendar(
-    meetings: Iterable[Meeting], changes: dict[int, Changes], page_url: PageUrl
+    meetings: Iterable[Meeting], changes: dict[int, Changes], page_url: PageUrl, host: str
 ) -> Calendar:
     """A person's calendar of many meetings; it is private to them, so joining links are in."""
     events = [
         event
         for meeting in meetings
-        for event in meeting_events(meeting, changes.get(meeting.id, {}), True, page_url(meeting))
+        for event in meeting_events(
+            meeting, changes.get(meeting.id, {}), Audience(True, page_url(meeting), host)
+        )
     ]
     return _calendar(FEED_NAME, events, FEED_REFRESH)

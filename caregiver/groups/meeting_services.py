@@ -10,6 +10,7 @@ from caregiver import clock, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence
+from caregiver.groups.changes import refuse_missing_time, revised
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
 from caregiver.timezones import all_timezones
 
@@ -117,6 +118,11 @@ def _check_schedule(data: MeetingData) -> None:
         raise FieldError(
             "month_week", "Choose which week and day of the month, like the first Tuesday."
         )
+    if data.repeat == "once":
+        # A series follows the clock-change rule on those nights; a single date can simply
+        # be set at a time that exists.
+        refuse_missing_time("start_time", data.first_day, data.start_time, data.timezone)
+        refuse_missing_time("end_time", data.first_day, data.end_time, data.timezone)
     if data.repeat != "once" and data.last_day and data.last_day < data.first_day:
         raise FieldError("last_day", "The last date must come after the first.")
     if not recurrence.ever_occurs(data.rule):
@@ -221,9 +227,12 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
     before = MeetingData.of(meeting)
     _fill(meeting, data)
     _drop_stale_changes(meeting, data.rule)
+    parts = changed_parts(before, data)
+    if "time" in parts:
+        revised(meeting)
     db.session.commit()
     events.meeting_changed.send(meeting.id)
-    return changed_parts(before, data)
+    return parts
 
 
 def _drop_stale_changes(meeting: Meeting, rule: recurrence.Rule) -> None:

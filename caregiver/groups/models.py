@@ -120,6 +120,9 @@ class Meeting(db.Model):
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
     timezone: Mapped[str] = mapped_column(String(64))
+    # Counts changes to when it happens (the schedule, a date cancelled, moved or put back):
+    # the SEQUENCE calendar apps compare to know which copy of an event is newer.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Where.
     mode: Mapped[str] = mapped_column(String(10), default="in_person")

@@ -2,23 +2,26 @@
 
 Pure functions over plain values. The rule is expanded with dateutil's rrule on the meeting's
 local wall clock and each local time is then placed in the meeting's timezone, so a weekly
-19:00 meeting stays at 19:00 local on both sides of a daylight-saving change.
+19:00 meeting stays at 19:00 local on both sides of a daylight-saving change. Where the clocks
+change, ``wall_clock.meeting_span`` is the one rule every page, calendar file and reminder follows.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekdays as weekdays_of
 
+from caregiver.groups.wall_clock import meeting_span
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 # How far ahead an open-ended series is searched for a first occurrence.
 HORIZON_DAYS = 400
-# A meeting ends on the local day it starts, so it lasts under a day, or 25 hours when the
-# clocks fall back during it: an occurrence going on now started less than this long ago.
+# A meeting's end time is later on its day than its start, so it lasts under a day: an
+# occurrence going on now started less than this long ago (kept generous).
 LONGEST = timedelta(hours=25)
 
 
@@ -103,15 +106,6 @@ def describe(rule: Rule) -> str:
     return "Every " + (names[0] if names else "week")
 
 
-def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """A wall-clock time on a day in a zone, normalized through UTC.
-
-    A time inside a spring-forward gap (02:30 on the change night) comes out as the real
-    instant an hour later on the clock, rather than a moment that never exists.
-    """
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
-
-
 @lru_cache(maxsize=8192)
 def _pattern_days(
     repeat: str, weekdays: tuple[int, ...], month_week: int | None, month_weekday: int | None,
@@ -172,22 +166,25 @@ def occurrence_on(meeting_id: int, rule: Rule, day: date, change: Change | None 
 
 
 def _occurrence(meeting_id: int, rule: Rule, zone: ZoneInfo, day: date, change: Change | None):
-    start = local_moment(day, rule.start_time, zone)
-    end = local_moment(day, rule.end_time, zone)
+    start, end = meeting_span(day, rule.start_time, rule.end_time, zone)
     if change is None:
         return Occurrence(meeting_id, day, start, end)
     if change.status == "cancelled":
         return Occurrence(meeting_id, day, start, end, "cancelled", change.note)
-    new_day = change.new_day or day
     return Occurrence(
         meeting_id,
         day,
-        local_moment(new_day, change.new_start or rule.start_time, zone),
-        local_moment(new_day, change.new_end or rule.end_time, zone),
+        *moved_span(rule, zone, day, change),
         "moved",
         change.note,
         moved_from=start,
     )
+
+
+def moved_span(rule: Rule, zone: ZoneInfo, day: date, change: Change):
+    """When a moved date now begins and ends."""
+    new_start, new_end = change.new_start or rule.start_time, change.new_end or rule.end_time
+    return meeting_span(change.new_day or day, new_start, new_end, zone)
 
 
 def occurrences(

@@ -5,7 +5,7 @@ A reminder's time is the app's choice, not the person's, so quiet hours apply: o
 inside them moves to their end, or is dropped when that would be after the meeting has begun.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -44,7 +44,9 @@ def reminder_instant(
     start: datetime, kind: str, zone: ZoneInfo, settings: ReminderSettings | None
 ) -> datetime | None:
     """When to remind of a meeting starting at ``start``; None when quiet hours leave no time."""
-    at = start - LEAD[kind]
+    # Counted in real time: on the wall clock, an hour before 03:30 on a spring-forward night
+    # is 02:30, a time that never comes.
+    at = start.astimezone(UTC) - LEAD[kind]
     if settings is None or not settings.quiet_hours:
         return at
     local = at.astimezone(zone)

@@ -1,6 +1,17 @@
 """iCalendar downloads: one meeting's series, and a person's private feed."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
@@ -15,6 +26,11 @@ from caregiver.mail import absolute_url
 
 def _page_url(meeting: Meeting) -> str:
     return absolute_url("groups.meeting", meeting_id=meeting.id)
+
+
+def _host() -> str:
+    # Event UIDs name the site they come from, so two sites' meetings never collide.
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
 
 
 def _ics(calendar, filename: str) -> Response:
@@ -33,7 +49,7 @@ def meeting_ics(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
     changes = changes_for([meeting.id]).get(meeting.id, {})
     show_link = meeting.link_public or current_user.is_authenticated
-    calendar = ical.meeting_calendar(meeting, changes, show_link, _page_url)
+    calendar = ical.meeting_calendar(meeting, changes, show_link, _page_url, _host())
     return _ics(calendar, f"{slugify(meeting.name)}.ics")
 
 
@@ -44,7 +60,7 @@ def subscribed_calendar(token: str):
         abort(404)
     meetings = calendar_feed.feed_meetings(user_id)
     changes = changes_for([meeting.id for meeting in meetings])
-    return _ics(ical.feed_calendar(meetings, changes, _page_url), "caregiver-meetings.ics")
+    return _ics(ical.feed_calendar(meetings, changes, _page_url, _host()), "caregiver-meetings.ics")
 
 
 @bp.get("/calendar/")
