@@ -18,9 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    # Meetings already here were made here: no codes of a feed (NULL) and no source.
+    texts = (('source_slug', 64), ('source_group', 255), ('source_url', 500))
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('feed_types', sa.String(length=300), nullable=True))
-        for name, length in (('source_slug', 64), ('source_group', 255), ('source_url', 500)):
+        for name, length in texts:
             batch_op.add_column(
                 sa.Column(name, sa.String(length=length), nullable=False, server_default='')
             )
