@@ -106,7 +106,7 @@ def _meeting(rng: random.Random, number: int, place: tuple, today: date) -> Meet
         city=city,
         region=region,
         country=country,
-        conference_url=f"https://meet.example.org/bench-{number}" if online else "",
+        conference_url=f"https://zoom.us/j/555{number:04d}" if online else "",
         link_public=online and rng.random() < 0.5,
         open_to_all=rng.random() < 0.85,
         wheelchair=rng.random() < 0.5,

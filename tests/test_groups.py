@@ -154,6 +154,9 @@ def test_facilitator_creates_a_group_and_a_meeting_that_families_then_find(clien
         ({"last_day": "9999-12-31"}, "last_day", "Choose a date from 1900 to"),
         ({"first_day": "0001-01-01"}, "first_day", "Choose a date from 1900 to"),
         ({"mode": "hybrid", "conference_url": "https://["}, "conference_url", "https://"),
+        # A link shown to everyone reaches the open feed, whose readers drop unknown services.
+        ({"mode": "online", "conference_url": "https://meet.example.org/x", "link_public": "y"},
+         "conference_url", "Meeting apps only show links from BlueJeans, "),
         ({"latitude": "north"}, "latitude", "number"),
         ({"name": ""}, "name", "name"),
     ],

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.time_dependent
 FEED_RE = re.compile(r"/calendar/([0-9a-f]{32})\.ics")
 ONLINE = {
     "mode": "hybrid",
-    "conference_url": "https://meet.example.org/j/secret-room-8841",
+    "conference_url": "https://zoom.us/j/secret-room-8841",
     "conference_phone": "+1 312 555 0199",
     "conference_notes": "Passcode 4242",
 }

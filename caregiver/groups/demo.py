@@ -2,7 +2,9 @@
 
 Every date is worked out from today in the meeting's own timezone, so the demo always shows
 meetings in the next two weeks, a cancelled date and a moved one ahead, and a one-time event
-a few weeks out. Links and phone numbers are fictional (example.org, 555-01xx).
+a few weeks out. Links and phone numbers are fictional (example.org, 555-01xx); a link shown
+to everyone must be on a service meeting apps accept, so those use Zoom meeting numbers of
+seven digits, shorter than any Zoom gives out.
 """
 
 from dataclasses import replace
@@ -126,7 +128,7 @@ MEETINGS = [
             (11, 30),
             CHICAGO,
             mode="hybrid",
-            conference_url="https://meet.example.org/springfield-saturday",
+            conference_url="https://zoom.us/j/5550134",
             conference_phone="+1 217-555-0134",
             conference_notes="Meeting ID 555 0134, no passcode.",
             link_public=True,
@@ -189,7 +191,7 @@ MEETINGS = [
             (16, 30),
             NEW_YORK,
             mode="online",
-            conference_url="https://meet.example.org/parents-sunday",
+            conference_url="https://zoom.us/j/5550152",
             link_public=True,
             **NEW_YORK_ORIGIN,
         ),

@@ -1,16 +1,20 @@
 """The open meeting feed in the Meeting Guide format (the JSON spec in code4recovery/spec).
 
-One entry per weekly meeting of a listed group; the spec knows weekly meetings only, so monthly
-and one-time meetings stay out. A meeting on several weekdays is one entry whose ``day`` is an
-array, which the spec allows, so its slug and page stay one. Only the spec's own type codes are
-written: an invented code could clash with one the spec adds later. Reading a feed someone gives
+One entry per weekday of each weekly meeting of a listed group; the spec knows weekly meetings
+only, so monthly and one-time meetings stay out. The spec allows ``day`` as an array, but
+importers split such an entry into one per day and make up a slug for each, so a person's saved
+favourite is lost whenever the days change. We split it ourselves, the same way (``<slug>-<day>``),
+so those slugs stay what they already were. An online meeting whose link is kept for signed-in
+people stays out: the spec counts an online meeting without a link or phone number as inactive,
+and no honest link or number would let a stranger in. A meeting read from another feed is given
+back with that feed's slug, codes, group, page and time of update. Reading a feed someone gives
 us (its text only, never an address in it) is at the end; turning it into meetings is in
 ``feed_import``.
 """
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,36 +23,13 @@ from sqlalchemy.orm import contains_eager
 
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.groups import type_codes
 from caregiver.groups.models import Meeting, SupportGroup
 from caregiver.groups.services import slugify
 
-# Type codes from the spec for what a meeting records about who it is for.
-OPEN = "O"
-CLOSED = "C"
-WHEELCHAIR = "X"
-CHILDCARE = "BA"  # "Babysitting Available"; the spec names "Child Care Available" as its synonym
-NEWCOMERS = "BE"  # "Newcomer"
-
-# Our language codes (ISO 639-1, and "asl") with the spec's type code for each. Chinese,
-# Vietnamese and Haitian Creole have no code in the spec, so those meetings carry none.
-LANGUAGE_TYPES = {
-    "en": "EN",
-    "es": "S",
-    "fr": "FR",
-    "pt": "POR",
-    "ko": "KOR",
-    "tl": "TL",
-    "ar": "AR",
-    "ru": "RUS",
-    "pl": "POL",
-    "de": "DE",
-    "it": "ITA",
-    "hi": "HI",
-    "ja": "JA",
-    "asl": "ASL",
-}
-
 SLUG_MAX = 64
+DAY_SUFFIX = 2  # "-3": room kept at the end of a slug for the day
+SLUG_PATTERN = re.compile(r"^[A-Za-z0-9._~-]{1,64}$")
 MAX_FEED_BYTES = 2 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_DIGITS = 300  # a number read from a feed; a longer one is kept as a HugeNumber
@@ -67,24 +48,29 @@ def python_weekday(day: int) -> int:
     return (day + 6) % 7
 
 
-def meeting_slug(meeting: Meeting) -> str:
+def meeting_slug(meeting: Meeting, room: int = 0) -> str:
     """A URL-safe key unique in the feed: the name as a slug, then the meeting's id."""
     suffix = f"-{meeting.id}"
-    return slugify(meeting.name)[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+    return slugify(meeting.name)[: SLUG_MAX - room - len(suffix)].rstrip("-") + suffix
+
+
+def day_slugs(meeting: Meeting) -> dict[int, str]:
+    """Each of the meeting's spec days with its slug: the meeting's own slug for a meeting on
+    one day, and ``<slug>-<day>`` for each day of one on several, as importers have named them."""
+    days = sorted(spec_day(weekday) for weekday in meeting.weekday_list)
+    if len(days) == 1:
+        return {days[0]: meeting.source_slug or meeting_slug(meeting)}
+    base = meeting.source_slug
+    if not base or len(base) > SLUG_MAX - DAY_SUFFIX:
+        base = meeting_slug(meeting, room=DAY_SUFFIX)
+    return {day: f"{base}-{day}" for day in days}
 
 
 def meeting_types(meeting: Meeting) -> list[str]:
-    """The spec's type codes that describe a meeting."""
-    types = [OPEN if meeting.open_to_all else CLOSED]
-    if meeting.wheelchair:
-        types.append(WHEELCHAIR)
-    if meeting.childcare:
-        types.append(CHILDCARE)
-    if meeting.beginners:
-        types.append(NEWCOMERS)
-    if meeting.language in LANGUAGE_TYPES:
-        types.append(LANGUAGE_TYPES[meeting.language])
-    return types
+    """The spec's type codes of a meeting: as its source feed gave them, or from its settings."""
+    if meeting.feed_types is None:
+        return type_codes.settings_codes(meeting)
+    return type_codes.split(meeting.feed_types)
 
 
 def dial_number(phone: str) -> str:
@@ -129,7 +115,8 @@ def _place(meeting: Meeting) -> dict:
             "location_notes": meeting.location_notes,
             "latitude": meeting.latitude,
             "longitude": meeting.longitude,
-            "approximate": "no",
+            # Without a street the place is only a name in a city: not a point on a map.
+            "approximate": "no" if meeting.address else "yes",
         }
     )
 
@@ -147,26 +134,32 @@ def _conference(meeting: Meeting) -> dict:
     return _present(values)
 
 
-def feed_entry(meeting: Meeting, url: str) -> dict:
-    """One meeting as a Meeting Guide entry; ``url`` is the meeting's page on this site."""
-    days = sorted(spec_day(weekday) for weekday in meeting.weekday_list)
-    entry = {
-        "name": meeting.name,
-        "slug": meeting_slug(meeting),
-        "day": days[0] if len(days) == 1 else days,
+def listed_in_feed(meeting: Meeting) -> bool:
+    """Whether a weekly meeting goes in the open feed: not an online one whose way in is private."""
+    return meeting.mode != "online" or meeting.link_public
+
+
+def _updated(meeting: Meeting) -> str:
+    return (meeting.source_updated or meeting.updated_at).astimezone(UTC).strftime(UPDATED_FORMAT)
+
+
+def feed_entries(meeting: Meeting, url: str) -> Iterator[dict]:
+    """A meeting as Meeting Guide entries, one per weekday; ``url`` is its page on this site."""
+    shared = {
         "time": meeting.start_time.strftime("%H:%M"),
         "end_time": meeting.end_time.strftime("%H:%M"),
         "timezone": meeting.timezone,
         "types": meeting_types(meeting),
         **_place(meeting),
         **_conference(meeting),
-        "group": meeting.group.name,
-        "url": url,
-        "updated": meeting.updated_at.astimezone(UTC).strftime(UPDATED_FORMAT),
+        "group": meeting.source_group or meeting.group.name,
+        "url": meeting.source_url or url,
+        "updated": _updated(meeting),
     }
     if meeting.notes:
-        entry["notes"] = meeting.notes
-    return entry
+        shared["notes"] = meeting.notes
+    for day, slug in day_slugs(meeting).items():
+        yield {"name": meeting.name, "slug": slug, "day": day, **shared}
 
 
 def feed_meetings(today: date) -> list[Meeting]:
@@ -185,8 +178,16 @@ def feed_meetings(today: date) -> list[Meeting]:
 
 
 def build_feed(url_of: Callable[[Meeting], str], now: datetime) -> list[dict]:
-    """The whole public feed: a list of entries, ordered by group and meeting name."""
-    return [feed_entry(meeting, url_of(meeting)) for meeting in feed_meetings(now.date())]
+    """The whole public feed: a list of entries, ordered by group, meeting name and day."""
+    entries, taken = [], set()
+    for meeting in filter(listed_in_feed, feed_meetings(now.date())):
+        for entry in feed_entries(meeting, url_of(meeting)):
+            # Two feeds read into different groups may have used the same slug.
+            if entry["slug"] in taken:
+                entry["slug"] = f"{meeting_slug(meeting, room=DAY_SUFFIX)}-{entry['day']}"
+            taken.add(entry["slug"])
+            entries.append(entry)
+    return entries
 
 
 # Reading a feed someone gives us ------------------------------------------------------------

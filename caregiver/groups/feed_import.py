@@ -14,17 +14,14 @@ from sqlalchemy import String, select
 
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.groups import recurrence
+from caregiver.groups import recurrence, type_codes
 from caregiver.groups.feed import (
-    CHILDCARE,
-    CLOSED,
-    LANGUAGE_TYPES,
-    NEWCOMERS,
-    WHEELCHAIR,
     HugeNumber,
     python_weekday,
     read_feed,
 )
+from caregiver.groups.feed_address import split_address
+from caregiver.groups.feed_source import Source, entry_source, entry_types, join_split_days
 from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
 from caregiver.timezones import all_timezones
@@ -32,7 +29,7 @@ from caregiver.timezones import all_timezones
 # The spec's end time when a feed gives none.
 DEFAULT_LENGTH = timedelta(hours=1)
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
-LANGUAGE_OF_TYPE = {code: language for language, code in LANGUAGE_TYPES.items()}
+LANGUAGE_OF_TYPE = {code: language for language, code in type_codes.LANGUAGE_TYPES.items()}
 LOCATION_CLOSED = "TC"  # "Location Temporarily Closed": the meeting happens online only
 # The meeting form's limits for long text; short text is limited by its column.
 TEXT_LIMITS = {"location_notes": 1000, "conference_notes": 1000, "notes": 2000}
@@ -48,6 +45,7 @@ class EntryProblem(Exception):
 class Planned:
     number: int  # its place in the feed, from 1
     data: MeetingData
+    source: Source = field(default_factory=Source)
 
     @property
     def days(self) -> str:
@@ -150,29 +148,6 @@ def _number(entry: dict, key: str) -> float | None:
         raise EntryProblem(f"Its {key} should be a number.") from error
 
 
-REGION_AND_POSTAL = re.compile(r"^(?P<region>\D*?)\s*(?P<postal>\S*\d.*)?$")
-
-
-def _split_address(formatted: str, approximate: bool) -> dict:
-    # "4953 W Addison St, Chicago, IL 60641, USA", or "Chicago, IL, USA" when approximate.
-    parts = [part.strip() for part in formatted.split(",") if part.strip()]
-    if not parts:
-        return {}
-    if approximate:
-        names = ("city", "region", "country")
-        return dict(zip(names[-len(parts[-3:]) :], parts[-3:], strict=True))
-    if len(parts) < 4:
-        return dict(zip(("address", "city"), parts, strict=False))
-    found = REGION_AND_POSTAL.match(parts[-2])
-    return {
-        "address": ", ".join(parts[:-3]),
-        "city": parts[-3],
-        "region": found["region"] if found else parts[-2],
-        "postal_code": (found["postal"] or "") if found else "",
-        "country": parts[-1],
-    }
-
-
 def _place(entry: dict, types: set[str]) -> dict:
     flag = entry.get("approximate")  # "yes"/"no" in the spec; some feeds send true/false
     approximate = flag is True or (isinstance(flag, str) and flag.strip().lower() == "yes")
@@ -186,16 +161,21 @@ def _place(entry: dict, types: set[str]) -> dict:
     }
     formatted = _text(entry, "formatted_address")
     if formatted and not (place["address"] or place["city"]):
-        place.update(_split_address(formatted, approximate))
+        place.update(split_address(formatted))
     link = {
         "conference_url": _text(entry, "conference_url"),
         "conference_phone": _text(entry, "conference_phone"),
     }
     notes = (_text(entry, "conference_url_notes"), _text(entry, "conference_phone_notes"))
     link["conference_notes"] = "\n".join(dict.fromkeys(note for note in notes if note))
-    physical = not approximate and LOCATION_CLOSED not in types
-    physical = physical and bool(place["address"] or place["venue"])
     online = bool(link["conference_url"] or link["conference_phone"])
+    # An approximate place is somewhere to go only when it names a building and has no link:
+    # online meetings are often given a place name too, as their point of origin.
+    if approximate:
+        physical = bool(place["venue"]) and not online
+    else:
+        physical = bool(place["address"] or place["venue"])
+    physical = physical and LOCATION_CLOSED not in types
     if not physical and not online:
         raise EntryProblem(NO_WAY_IN)
     # A link read from a public feed is public already.
@@ -212,15 +192,6 @@ def _place(entry: dict, types: set[str]) -> dict:
     return {**place, **link, "mode": "hybrid", "link_public": True}
 
 
-def _types(entry: dict) -> list[str]:
-    value = entry.get("types")
-    if isinstance(value, str):  # some feeds send "O,D" instead of a list
-        value = value.split(",")
-    if not isinstance(value, list):
-        return []
-    return [item.strip() for item in value if isinstance(item, str)]
-
-
 def _refuse_huge_numbers(entry: dict) -> None:
     for key, value in entry.items():
         for item in value if isinstance(value, list) else [value]:
@@ -234,17 +205,17 @@ def _refuse_huge_numbers(entry: dict) -> None:
 def entry_data(entry: dict, default_timezone: str, language: str, now: datetime) -> MeetingData:
     """One feed entry as meeting settings (not yet checked), or EntryProblem."""
     _refuse_huge_numbers(entry)
-    types = _types(entry)
+    types = entry_types(entry)
     languages = [LANGUAGE_OF_TYPE[code] for code in types if code in LANGUAGE_OF_TYPE]
     return MeetingData(
         name=_text(entry, "name"),
         repeat="weekly",
         **_schedule(entry, default_timezone, now),
         **_place(entry, set(types)),
-        open_to_all=CLOSED not in types,
-        wheelchair=WHEELCHAIR in types,
-        childcare=CHILDCARE in types,
-        beginners=NEWCOMERS in types,
+        open_to_all=type_codes.CLOSED not in types,
+        wheelchair=type_codes.WHEELCHAIR in types,
+        childcare=type_codes.CHILDCARE in types,
+        beginners=type_codes.NEWCOMERS in types,
         language=languages[0] if languages else language,
         notes=_text(entry, "notes"),
     )
@@ -272,17 +243,17 @@ def checked(data: MeetingData) -> MeetingData:
     return data
 
 
-def meeting_key(data: MeetingData) -> tuple:
-    """What makes two weekly meetings the same: name, weekdays, start time and timezone."""
+def meeting_keys(data: MeetingData) -> set[tuple]:
+    """What makes two weekly meetings the same, day by day: name, weekday, start and timezone."""
     name = " ".join(data.name.split()).casefold()
-    return (name, frozenset(data.weekdays), data.start_time, data.timezone)
+    return {(name, day, data.start_time, data.timezone) for day in data.weekdays}
 
 
 def _existing_keys(group: SupportGroup) -> set[tuple]:
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.group_id == group.id, Meeting.repeat == "weekly")
     )
-    return {meeting_key(MeetingData.of(meeting)) for meeting in meetings}
+    return set().union(*(meeting_keys(MeetingData.of(meeting)) for meeting in meetings))
 
 
 def _display_name(entry: dict) -> str:
@@ -301,16 +272,24 @@ def plan_import(group: SupportGroup, text: str, default_timezone: str, now: date
         except EntryProblem as problem:
             plan.skipped.append(Skipped(number, _display_name(entry), str(problem)))
             continue
-        key = meeting_key(data)
-        if key in existing or key in seen:
-            reason = "It is already in this group." if key in existing else "It is listed twice."
+        keys = meeting_keys(data)
+        if keys & (existing | seen):
+            reason = "It is already in this group." if keys & existing else "It is listed twice."
             plan.skipped.append(Skipped(number, data.name, reason))
             continue
-        seen.add(key)
-        plan.ready.append(Planned(number, data))
+        seen |= keys
+        plan.ready.append(Planned(number, data, entry_source(entry)))
+    plan.ready = join_split_days(plan.ready)
     return plan
 
 
 def run_import(group: SupportGroup, plan: ImportPlan) -> list[Meeting]:
     """Create the planned meetings; every one was checked when planned, so none is refused."""
-    return create_meetings(group, [item.data for item in plan.ready])
+    created = create_meetings(group, [item.data for item in plan.ready])
+    for meeting, item in zip(created, plan.ready, strict=True):
+        source = item.source
+        meeting.feed_types = source.types
+        meeting.source_slug, meeting.source_group = source.slug, source.group
+        meeting.source_url, meeting.source_updated = source.url, source.updated
+    db.session.commit()
+    return created

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from caregiver.forms import CheckboxesField, DayField, TimeOfDayField, TimezoneField
-from caregiver.groups import finder
+from caregiver.groups import conference, finder
 from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
 from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
@@ -117,7 +117,13 @@ class MeetingForm(FlaskForm):
     latitude = LenientFloatField("Latitude (optional)", [Optional()])
     longitude = LenientFloatField("Longitude (optional)", [Optional()])
     conference_url = _text(
-        "Meeting link", 500, "the link", render_kw={"type": "url", "inputmode": "url"}
+        "Meeting link",
+        500,
+        "the link",
+        description="A link shown to everyone must be from "
+        + conference.provider_names()
+        + ": meeting apps leave out any other.",
+        render_kw={"type": "url", "inputmode": "url"},
     )
     conference_phone = _text("Dial-in phone", 60, "the phone number", render_kw={"type": "tel"})
     conference_notes = TextAreaField(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from caregiver import clock, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.groups import recurrence
+from caregiver.groups import conference, recurrence, type_codes
 from caregiver.groups.changes import refuse_missing_time, revised
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
 from caregiver.timezones import all_timezones
@@ -143,6 +143,10 @@ def _check_place(data: MeetingData) -> None:
         raise FieldError("conference_url", "Add the meeting link or a dial-in phone number.")
     if data.conference_url and not _secure_link(data.conference_url):
         raise FieldError("conference_url", "Use a secure link that starts with https://.")
+    # Only a link shown to everyone reaches the open feed, where apps drop unknown services.
+    public_link = data.mode != "in_person" and data.link_public and data.conference_url
+    if public_link and not conference.provider(data.conference_url):
+        raise FieldError("conference_url", conference.unaccepted_message())
     if (data.latitude is None) != (data.longitude is None):
         raise FieldError("latitude", "Give both latitude and longitude, or neither.")
     if data.latitude is not None and not -90 <= data.latitude <= 90:
@@ -226,6 +230,12 @@ def update_meeting(meeting: Meeting, data: MeetingData) -> list[str]:
     data = check_meeting(data)
     before = MeetingData.of(meeting)
     _fill(meeting, data)
+    if meeting.feed_types is not None:
+        meeting.feed_types = ",".join(
+            type_codes.after_edit(type_codes.split(meeting.feed_types), before, data)
+        )
+    # The listing changed here, so the source's "last updated" no longer describes it.
+    meeting.source_updated = None
     _drop_stale_changes(meeting, data.rule)
     parts = changed_parts(before, data)
     if "time" in parts:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver import clock
 from caregiver.extensions import db
+from caregiver.groups import type_codes
 from caregiver.models import UTCDateTime
 
 GROUP_KINDS = {
@@ -148,6 +149,15 @@ class Meeting(db.Model):
     beginners: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(10), default="en")
 
+    # What a Meeting Guide feed said about a meeting read from it, so the open feed gives it back
+    # as it came (see ``feed``). feed_types is None for a meeting made here: its codes follow
+    # from its settings; for a feed's meeting it holds the codes the feed gave ("O,T,LGBTQ").
+    feed_types: Mapped[str | None] = mapped_column(String(300))
+    source_slug: Mapped[str] = mapped_column(String(64), default="")
+    source_group: Mapped[str] = mapped_column(String(255), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_updated: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
@@ -164,6 +174,11 @@ class Meeting(db.Model):
     @property
     def online(self) -> bool:
         return self.mode in ("online", "hybrid")
+
+    @property
+    def more_types(self) -> list[str]:
+        """What a source feed said about the meeting beyond its settings ("Transgender")."""
+        return type_codes.extra_names(self)
 
 
 class MeetingChange(db.Model):
