@@ -17,6 +17,7 @@ from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
 from caregiver.journal import services as journal_services
 from caregiver.reminders import jobs
+from caregiver.text import ngettext
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")
@@ -136,7 +137,13 @@ def rotate_keys(batch_size, limit):
 def purge_deleted():
     """Erase journal entries deleted more than 30 days ago."""
     count = journal_services.purge_deleted()
-    click.echo(f"Erased {count} entr{'y' if count == 1 else 'ies'} deleted over 30 days ago.")
+    click.echo(
+        ngettext(
+            "Erased %(num)d entry deleted over 30 days ago.",
+            "Erased %(num)d entries deleted over 30 days ago.",
+            count,
+        )
+    )
 
 
 @reminders_cli.command("run-once")

@@ -16,6 +16,7 @@ from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
 from caregiver.routing import row_id
+from caregiver.text import ngettext
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12
@@ -84,9 +85,7 @@ def edit_meeting(meeting_id):
             show_field_error(form, error)
         else:
             told = _announce_series_change(meeting, changed)
-            flash(
-                "Meeting saved." + (f" {told} people will get an email." if told else ""), "success"
-            )
+            flash("Meeting saved." + (f" {_told(told)}" if told else ""), "success")
             return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
 
@@ -215,7 +214,7 @@ def move_date(meeting_id):
 def _told(count: int) -> str:
     if not count:
         return "Nobody follows it yet, so no one was emailed."
-    return f"{count} {'person' if count == 1 else 'people'} will get an email."
+    return ngettext("%(num)d person will get an email.", "%(num)d people will get an email.", count)
 
 
 @bp.post("/groups/meetings/<int:meeting_id>/restore/<on_day>")
