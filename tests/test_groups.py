@@ -489,6 +489,34 @@ def test_a_visitors_zone_comes_from_their_pick_or_their_browser_and_pages_agree(
     assert re.search(r'id="tz-error">We don\'t know a timezone called “Atlantis”', unknown)
 
 
+def later_section(html: str) -> str:
+    """The finder's "Later" list, or "" when the page has none."""
+    found = re.search(r'<section class="later-meetings".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_monthly_meeting_beyond_two_weeks_is_found_at_its_next_date(client, facilitator, group):
+    daily(group, name="Every evening")
+    target = today() + timedelta(days=25)
+    make_meeting(
+        group, name="Monthly family evening", repeat="monthly", weekdays=(),
+        month_week=(target.day - 1) // 7 + 1, month_weekday=target.weekday(),
+        first_day=today() - timedelta(days=60),
+    )  # fmt: skip
+    html = client.get("/meetings/?tz=America/Chicago").get_data(as_text=True)
+    later = unescape(later_section(html))
+    assert "Monthly family evening" in later and f"{target:%A, %B %-d}" in later
+    assert "7:00 PM" in later
+    assert "Every evening" not in later  # it meets in the two weeks, so it is listed above
+    assert "Monthly family evening" not in html.split('<section class="later-meetings"')[0]
+    # The filters still apply, and "tonight" or "this weekend" look no further.
+    assert later_section(client.get("/meetings/?place=online").get_data(as_text=True)) == ""
+    found = client.get("/meetings/?q=monthly").get_data(as_text=True)
+    assert "Monthly family evening" in later_section(found)
+    assert "No meetings match" not in found
+    assert later_section(client.get("/meetings/?when=tonight").get_data(as_text=True)) == ""
+
+
 def test_finder_pages_through_many_meetings_with_a_constant_number_of_queries(
     client, facilitator, group
 ):
