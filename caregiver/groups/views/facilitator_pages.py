@@ -175,10 +175,7 @@ def cancel_date(meeting_id):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            what = f"cancelled on {change.on_day:%A, %B %-d}."
-            told = alerts.meeting_changed(
-                meeting, what, {change.on_day}, change.on_day, change.note
-            )
+            told = alerts.date_changed(meeting, "cancelled", change.on_day, change.note)
             flash(f"Cancelled on {change.on_day:%A, %B %-d}. {_told(told)}", "success")
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, form, MoveForm(formdata=None), status=400)
@@ -198,13 +195,8 @@ def move_date(meeting_id):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            what = (
-                f"the {change.on_day:%A, %B %-d} meeting moves to "
-                f"{change.new_day:%A, %B %-d} at {change.new_start:%-I:%M %p} "
-                f"({meeting.timezone.replace('_', ' ')} time)."
-            )
-            told = alerts.meeting_changed(
-                meeting, what, {change.on_day}, change.on_day, change.note
+            told = alerts.date_changed(
+                meeting, "moved", change.on_day, change.note, change.new_day, change.new_start
             )
             flash(f"Moved. {_told(told)}", "success")
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
@@ -226,7 +218,6 @@ def restore_date(meeting_id, on_day):
     except ValueError:
         abort(404)
     if ActionForm().validate() and date_changes.restore_occurrence(meeting, day):
-        what = f"the {day:%A, %B %-d} meeting is back on at its usual time."
-        told = alerts.meeting_changed(meeting, what, {day}, day)
+        told = alerts.date_changed(meeting, "restored", day)
         flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")
     return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))

@@ -1,0 +1,33 @@
+"""A change alert keeps the instants it is about, so each reader gets them in their own zone
+
+Revision ID: 8a768c148059
+Revises: d4e7b43da131
+Create Date: 2026-11-30 17:30:00.000000
+
+Notices already written have no instants and are told with the words they were written with.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '8a768c148059'
+down_revision = 'd4e7b43da131'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('group_notices', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('change', sa.String(length=20), nullable=False, server_default='')
+        )
+        batch_op.add_column(sa.Column('was_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('now_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('group_notices', schema=None) as batch_op:
+        batch_op.drop_column('now_at')
+        batch_op.drop_column('was_at')
+        batch_op.drop_column('change')
