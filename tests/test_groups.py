@@ -240,6 +240,16 @@ def test_edit_and_copy_a_meeting(client, facilitator, group):
         assert blank.status_code == 200 and "(copy)" not in blank.get_data(as_text=True)
 
 
+def move_to_six(client, meeting, day: date, note: str = ""):
+    """The facilitator moves one date of a 19:00 meeting to 18:00-19:00 the same day."""
+    return submit(
+        client, f"/groups/meetings/{meeting.id}/move",
+        {"on_day": day.isoformat(), "new_day": day.isoformat(), "new_start": "18:00",
+         "new_end": "19:00", "note": note},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+
+
 def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     client, app, facilitator, group, make_user, mailbox
 ):
@@ -259,12 +269,7 @@ def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     )  # fmt: skip
     assert response.status_code == 302
     moved_to = day2 + timedelta(days=1)
-    response = submit(
-        client, f"/groups/meetings/{meeting.id}/move",
-        {"on_day": day2.isoformat(), "new_day": day2.isoformat(), "new_start": "18:00",
-         "new_end": "19:00", "note": "Earlier this week"},
-        page=f"/groups/meetings/{meeting.id}/dates",
-    )  # fmt: skip
+    response = move_to_six(client, meeting, day2, "Earlier this week")
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
 
     listing = app.test_client().get("/meetings/").get_data(as_text=True)
@@ -313,13 +318,7 @@ def test_change_alerts_tell_each_reader_their_own_time_and_stop_in_one_click(
     day = today() + timedelta(days=3)
     attendance.attend(attendee, meeting, day, False, clock.now())
     log_in(client, facilitator)
-    response = submit(
-        client, f"/groups/meetings/{meeting.id}/move",
-        {"on_day": day.isoformat(), "new_day": day.isoformat(), "new_start": "18:00",
-         "new_end": "19:00", "note": ""},
-        page=f"/groups/meetings/{meeting.id}/dates",
-    )  # fmt: skip
-    assert response.status_code == 302
+    assert move_to_six(client, meeting, day).status_code == 302
     assert "3 people will get an email." in client.get(f"/groups/meetings/{meeting.id}/dates").text
     assert send_queued_mail(app).sent == 3
     was = datetime.combine(day, time(19), CHICAGO)

@@ -16,18 +16,19 @@ down_revision = 'd4e7b43da131'
 branch_labels = None
 depends_on = None
 
+INSTANTS = ('was_at', 'now_at')
+
 
 def upgrade():
     with op.batch_alter_table('group_notices', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('change', sa.String(length=20), nullable=False, server_default='')
         )
-        batch_op.add_column(sa.Column('was_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('now_at', sa.DateTime(timezone=True), nullable=True))
+        for name in INSTANTS:
+            batch_op.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('group_notices', schema=None) as batch_op:
-        batch_op.drop_column('now_at')
-        batch_op.drop_column('was_at')
-        batch_op.drop_column('change')
+        for name in ('change', *INSTANTS):
+            batch_op.drop_column(name)
