@@ -157,6 +157,13 @@ def reminders_run_once():
     )
     for reason, count in sorted(sent.skip_reasons.items()):
         click.echo(f"  skipped ({reason}): {count}")
+    _say_where_links_point()
+
+
+def _say_where_links_point() -> None:
+    # A command started by hand gets BASE_URL, or HOST and PORT, from its own environment,
+    # not from the server's: say the address, so a wrong port shows at once.
+    click.echo(f"Links in mail point at {current_app.config['BASE_URL']}.")
 
 
 @click.command("scheduler")
@@ -164,6 +171,7 @@ def scheduler():
     """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
     runner = jobs.build_scheduler(current_app._get_current_object())
     click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
+    _say_where_links_point()
     try:
         runner.start()
     except (KeyboardInterrupt, SystemExit):
