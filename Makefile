@@ -9,7 +9,7 @@ LIGHTHOUSE := bench/lighthouse
 # The app builds its links from the address it serves (see BASE_URL in README.md).
 export HOST PORT
 
-.PHONY: run test bench screenshots lint format install clean
+.PHONY: run reminders test bench screenshots lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: $(VENV)/.installed
 	@PORT=$(PORT) $(FLASK) scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Plan and send the reminders due now, with links on the same HOST and PORT as `make run`.
+reminders: $(VENV)/.installed
+	$(FLASK) reminders run-once
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest --numprocesses=auto

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from caregiver.text import ngettext
+
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -151,7 +153,7 @@ def heatmap(
 
     done_all = sum(int(r[1]) for r in rows)
     due_all = sum(int(r[2]) for r in rows)
-    span = "the last week" if weeks == 1 else f"the last {weeks} weeks"
+    span = ngettext("the last week", "the last %(num)d weeks", weeks)
     if summary is None:
         if done_all == due_all == 0:
             summary = f"No check-ins in {span} yet."
@@ -243,7 +245,12 @@ def stacked_bars(
                 f"{label.lower()} {sum(c.get(key, 0) for _, c in weeks)}" for key, label in series
             )
             n = len(weeks)
-            summary = f"Totals over {n} week{'' if n == 1 else 's'}: {parts}."
+            summary = ngettext(
+                "Totals over %(num)d week: %(parts)s.",
+                "Totals over %(num)d weeks: %(parts)s.",
+                n,
+                parts=parts,
+            )
     columns = ["Week of", *(label for _, label in series), "Total"]
     return _chart(root, chart_id, title, summary, columns, rows, sum(totals) == 0)
 
@@ -258,8 +265,13 @@ def line(
     y_ticks: dict[float, str] | None = None,
     summary: str | None = None,
     x_label: str = "Day",
+    weights: dict[date, int] | None = None,
 ) -> Chart:
-    """Values over time as a line that breaks where a value is missing, one dot per value."""
+    """Values over time as a line that breaks where a value is missing, one dot per value.
+
+    ``weights``: how many entries each day's value averages (one each when not given), so the
+    summary counts entries, not days.
+    """
     points = sorted(points, key=lambda p: p[0])
     if y_ticks is None:
         y_ticks = {v: _value(v) for v in (y_min, (y_min + y_max) / 2, y_max)}
@@ -322,9 +334,18 @@ def line(
         else:
             values = [v for _, v in valued]
             n = len(values)
-            summary = (
-                f"Across {n} {'entry' if n == 1 else 'entries'} the average was "
-                f"{_value(sum(values) / n)} on a scale from {_value(y_min)} to {_value(y_max)}."
+            counts = [(weights or {}).get(d, 1) for d, _ in valued]
+            entries = sum(counts)
+            average = sum(v * c for v, c in zip(values, counts, strict=True)) / entries
+            summary = ngettext(
+                "Across %(num)d entry the average was %(average)s on a scale from %(low)s to "
+                "%(high)s.",
+                "Across %(num)d entries the average was %(average)s on a scale from %(low)s to "
+                "%(high)s.",
+                entries,
+                average=_value(average),
+                low=_value(y_min),
+                high=_value(y_max),
             )
             if n >= 2:
                 half = n // 2

@@ -17,6 +17,7 @@ from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
 from caregiver.journal import services as journal_services
 from caregiver.reminders import jobs
+from caregiver.text import ngettext
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")
@@ -136,7 +137,13 @@ def rotate_keys(batch_size, limit):
 def purge_deleted():
     """Erase journal entries deleted more than 30 days ago."""
     count = journal_services.purge_deleted()
-    click.echo(f"Erased {count} entr{'y' if count == 1 else 'ies'} deleted over 30 days ago.")
+    click.echo(
+        ngettext(
+            "Erased %(num)d entry deleted over 30 days ago.",
+            "Erased %(num)d entries deleted over 30 days ago.",
+            count,
+        )
+    )
 
 
 @reminders_cli.command("run-once")
@@ -150,6 +157,13 @@ def reminders_run_once():
     )
     for reason, count in sorted(sent.skip_reasons.items()):
         click.echo(f"  skipped ({reason}): {count}")
+    _say_where_links_point()
+
+
+def _say_where_links_point() -> None:
+    # A command started by hand gets BASE_URL, or HOST and PORT, from its own environment,
+    # not from the server's: say the address, so a wrong port shows at once.
+    click.echo(f"Links in mail point at {current_app.config['BASE_URL']}.")
 
 
 @click.command("scheduler")
@@ -157,6 +171,7 @@ def scheduler():
     """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
     runner = jobs.build_scheduler(current_app._get_current_object())
     click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
+    _say_where_links_point()
     try:
         runner.start()
     except (KeyboardInterrupt, SystemExit):

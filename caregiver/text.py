@@ -12,3 +12,12 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line of text: control characters and runs of spaces removed."""
     return " ".join(clean_text(text or "").split())
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """A count and its noun, shaped like Flask-Babel's ngettext so a catalog can take over.
+
+    ``%(num)d`` stands for the count, as in gettext; other ``%(name)s`` values come as keywords.
+    """
+    variables.setdefault("num", num)
+    return (singular if num == 1 else plural) % variables

@@ -190,6 +190,15 @@ def _mood() -> list[tuple[date, float | None]]:
     return [(date(2025, 11, 1) + timedelta(days=i), v) for i, v in enumerate(values)]
 
 
+def test_a_line_of_daily_averages_counts_the_entries_behind_them():
+    days = [(date(2025, 11, 1), 2.0), (date(2025, 11, 2), 4.0)]
+    weights = {date(2025, 11, 1): 1, date(2025, 11, 2): 3}
+    chart = charts.line("mood", "Mood", days, 1, 5, "Average mood", weights=weights)
+    assert chart.summary.startswith("Across 4 entries the average was 3.5 on a scale")
+    single = charts.line("mood", "Mood", days[:1], 1, 5, "Average mood", weights={days[0][0]: 1})
+    assert single.summary.startswith("Across 1 entry the average was 2 on a scale")
+
+
 def test_line_points_match_the_table_and_gaps_break_the_path():
     ticks = {1: "Very low", 3: "Okay", 5: "Very good"}
     chart = charts.line("mood", "Mood", _mood()[::-1], 1, 5, "Average mood", ticks)

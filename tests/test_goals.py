@@ -457,7 +457,7 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
         services.check_in_goal(goal, current - timedelta(days=back), status, "", current)
     for back, outcome in ((0, "held"), (1, "tested"), (8, "crossed"), (9, "held")):
         boundaries.check_in_boundary(boundary, current - timedelta(days=back), outcome, "", current)
-    for back, mood in ((0, 4), (0, 2), (5, 5)):
+    for back, mood in ((0, 4), (0, 2), (5, 5), (1, None)):
         entry = journal.EntryData(
             body="x",
             entry_date=current - timedelta(days=back),
@@ -494,6 +494,8 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
     }
     assert points == {current.isoformat(): "3", (current - timedelta(days=5)).isoformat(): "5"}
     assert [row[1] for row in table_rows(html, "mood-30")] == ["5", "3"]
+    # The summary counts the entries with a mood (three), not the days (two).
+    assert "Across 3 entries the average was 3.7 on a scale from 1 to 5." in html
 
 
 def test_a_newcomers_progress_shows_what_will_appear_instead_of_empty_charts(client, login):

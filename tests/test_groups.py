@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from html import unescape
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,6 +34,7 @@ from caregiver.groups.models import (
 )
 from caregiver.outbox.models import OutboxMessage
 from caregiver.reminders import jobs
+from caregiver.reminders.messages import unsubscribe_token
 
 pytestmark = pytest.mark.time_dependent
 
@@ -241,6 +243,16 @@ def test_edit_and_copy_a_meeting(client, facilitator, group):
         assert blank.status_code == 200 and "(copy)" not in blank.get_data(as_text=True)
 
 
+def move_to_six(client, meeting, day: date, note: str = ""):
+    """The facilitator moves one date of a 19:00 meeting to 18:00-19:00 the same day."""
+    return submit(
+        client, f"/groups/meetings/{meeting.id}/move",
+        {"on_day": day.isoformat(), "new_day": day.isoformat(), "new_start": "18:00",
+         "new_end": "19:00", "note": note},
+        page=f"/groups/meetings/{meeting.id}/dates",
+    )  # fmt: skip
+
+
 def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     client, app, facilitator, group, make_user, mailbox
 ):
@@ -260,12 +272,7 @@ def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     )  # fmt: skip
     assert response.status_code == 302
     moved_to = day2 + timedelta(days=1)
-    response = submit(
-        client, f"/groups/meetings/{meeting.id}/move",
-        {"on_day": day2.isoformat(), "new_day": day2.isoformat(), "new_start": "18:00",
-         "new_end": "19:00", "note": "Earlier this week"},
-        page=f"/groups/meetings/{meeting.id}/dates",
-    )  # fmt: skip
+    response = move_to_six(client, meeting, day2, "Earlier this week")
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
 
     listing = app.test_client().get("/meetings/").get_data(as_text=True)
@@ -291,6 +298,65 @@ def test_cancel_and_move_one_date_show_on_the_list_the_page_and_the_group(
     )  # fmt: skip
     assert response.status_code == 302
     assert count(MeetingChange) == 1
+
+
+def told_in(moment: datetime, zone: str) -> str:
+    """A change alert's date and time as a reader in ``zone`` reads it."""
+    local, own = moment.astimezone(ZoneInfo(zone)), moment.astimezone(CHICAGO)
+    words = f"{local:%A, %B %-d at %-I:%M %p}"
+    if local.utcoffset() != own.utcoffset():
+        words += f" your time ({own:%-I:%M %p %Z} where it meets)"
+    return words
+
+
+def test_change_alerts_tell_each_reader_their_own_time_and_stop_in_one_click(
+    client, app, facilitator, group, make_user, mailbox
+):
+    meeting = daily(group)
+    west, home, attendee = make_user(), make_user(), make_user()
+    west.timezone = "America/Los_Angeles"
+    db.session.commit()
+    attendance.follow(west, group)
+    attendance.follow(home, group)
+    day = today() + timedelta(days=3)
+    attendance.attend(attendee, meeting, day, False, clock.now())
+    log_in(client, facilitator)
+    assert move_to_six(client, meeting, day).status_code == 302
+    assert "3 people will get an email." in client.get(f"/groups/meetings/{meeting.id}/dates").text
+    assert send_queued_mail(app).sent == 3
+    was = datetime.combine(day, time(19), CHICAGO)
+    now_at = datetime.combine(day, time(18), CHICAGO)
+    for person in (west, home):
+        text = mailbox.last_to(person.email).get_body(("plain",)).get_content()
+        zone = person.timezone
+        assert f"the {told_in(was, zone)} meeting moves to {told_in(now_at, zone)}." in text
+    assert "where it meets" not in mailbox.last_to(home.email).get_body(("plain",)).get_content()
+
+    # A follower's copy stops that group's mail in one click (RFC 8058); the follow stays.
+    message = mailbox.last_to(west.email)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = urlsplit(message["List-Unsubscribe"].split(",")[0].strip(" <>")).path
+    assert one_click in message.get_body(("plain",)).get_content()
+    # Someone told only because they planned to come follows nothing there to stop.
+    only_coming = mailbox.last_to(attendee.email)
+    assert only_coming["List-Unsubscribe"] is None
+    assert "said you would come" in only_coming.get_body(("plain",)).get_content()
+    visitor = app.test_client()
+    assert "Stop these emails?" in visitor.get(one_click).text
+    done = visitor.post(one_click, data="List-Unsubscribe=One-Click",
+                        content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert done.status_code == 200 and "no more of these emails" in done.text
+    db.session.expire_all()
+    assert attendance.following(west, group.id).change_mail is False
+    assert attendance.following(home, group.id).change_mail is True
+    assert alerts.message_followers(group, facilitator, "Room 4 tonight") == 1
+    send_queued_mail(app)
+    assert [m["Subject"] for m in mailbox.to(west.email)] == ["A schedule change"]
+    assert mailbox.last_to(home.email)["Subject"] == "A note from your group"
+    assert "List-Unsubscribe" in mailbox.last_to(home.email)
+    # A token naming no group is refused.
+    forged = unsubscribe_token(west.id, "group", 0)
+    assert visitor.post(f"/unsubscribe/{forged}").status_code == 400
 
 
 def test_cancelling_a_date_the_series_does_not_have_is_refused(client, facilitator, group):
@@ -490,6 +556,34 @@ def test_a_visitors_zone_comes_from_their_pick_or_their_browser_and_pages_agree(
     unknown = unescape(client.get("/meetings/?tz=America/Chicago&tz_other=Atlantis").text)
     assert '<details class="more-filters" open>' in unknown
     assert re.search(r'id="tz-error">We don\'t know a timezone called “Atlantis”', unknown)
+
+
+def later_section(html: str) -> str:
+    """The finder's "Later" list, or "" when the page has none."""
+    found = re.search(r'<section class="later-meetings".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_monthly_meeting_beyond_two_weeks_is_found_at_its_next_date(client, facilitator, group):
+    daily(group, name="Every evening")
+    target = today() + timedelta(days=25)
+    make_meeting(
+        group, name="Monthly family evening", repeat="monthly", weekdays=(),
+        month_week=(target.day - 1) // 7 + 1, month_weekday=target.weekday(),
+        first_day=today() - timedelta(days=60),
+    )  # fmt: skip
+    html = client.get("/meetings/?tz=America/Chicago").get_data(as_text=True)
+    later = unescape(later_section(html))
+    assert "Monthly family evening" in later and f"{target:%A, %B %-d}" in later
+    assert "7:00 PM" in later
+    assert "Every evening" not in later  # it meets in the two weeks, so it is listed above
+    assert "Monthly family evening" not in html.split('<section class="later-meetings"')[0]
+    # The filters still apply, and "tonight" or "this weekend" look no further.
+    assert later_section(client.get("/meetings/?place=online").get_data(as_text=True)) == ""
+    found = client.get("/meetings/?q=monthly").get_data(as_text=True)
+    assert "Monthly family evening" in later_section(found)
+    assert "No meetings match" not in found
+    assert later_section(client.get("/meetings/?when=tonight").get_data(as_text=True)) == ""
 
 
 def test_finder_pages_through_many_meetings_with_a_constant_number_of_queries(

@@ -16,6 +16,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from caregiver.auth import app_lock
 from caregiver.forms import TimezoneField
 from caregiver.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from caregiver.text import ngettext
 
 EMAIL_ATTRS = {"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH}
@@ -198,7 +199,10 @@ def pin_field(label, message, **validators):
 class AppLockForm(FlaskForm):
     minutes = RadioField(
         "Lock after",
-        choices=[SelectChoice(m, f"{m} minute{'s' if m != 1 else ''}") for m in app_lock.MINUTES],
+        choices=[
+            SelectChoice(m, ngettext("%(num)d minute", "%(num)d minutes", m))
+            for m in app_lock.MINUTES
+        ],
         coerce=int,
         default=app_lock.DEFAULT_MINUTES,
     )

@@ -73,8 +73,9 @@ def boundary_chart(user_id: int, today: date) -> charts.Chart:
 
 def mood_charts(user_id: int, today: date) -> list[charts.Chart]:
     """The journal's mood, averaged per day, over 30 and over 90 days."""
-    summaries = journal.day_summaries(user_id, today - timedelta(days=89), today)
-    moods = {day: mood for day, (_count, mood) in summaries.items() if mood is not None}
+    found = journal.mood_days(user_id, today - timedelta(days=89), today)
+    moods = {day: mood for day, (_count, mood) in found.items()}
+    entries = {day: count for day, (count, _mood) in found.items()}
     return [
         charts.line(
             f"mood-{days}",
@@ -84,6 +85,7 @@ def mood_charts(user_id: int, today: date) -> list[charts.Chart]:
             5,
             "Average mood",
             y_ticks=MOOD_TICKS,
+            weights=entries,
         )
         for days in (30, 90)
     ]

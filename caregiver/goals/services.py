@@ -15,7 +15,7 @@ from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
 from caregiver.sealed import open_text, save_sealed, seal_optional
-from caregiver.text import clean_line, clean_text
+from caregiver.text import clean_line, clean_text, ngettext
 
 TITLE_MAX = 200
 NOTE_MAX = 2000
@@ -38,7 +38,7 @@ def cadence_label(per_week: int) -> str:
     """How often a goal asks to be done, in words."""
     if per_week >= rules.DAILY:
         return "Every day"
-    return "Once a week" if per_week == 1 else f"{per_week} times a week"
+    return ngettext("Once a week", "%(num)d times a week", per_week)
 
 
 # Check-ins (goals and boundaries) ----------------------------------------------------------------

@@ -5,13 +5,15 @@ Subjects and senders stay discreet (families share inboxes and lock screens), an
 says nothing about why a person follows a group.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from caregiver import mail, outbox
 from caregiver.auth.models import User
 from caregiver.extensions import db
+from caregiver.groups import recurrence
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_NOTICE
@@ -95,7 +97,7 @@ def message_followers(group: SupportGroup, sender: User, body: str) -> int:
 def meeting_changed(
     meeting: Meeting, what: str, on_days: set[date] | None, today: date, note: str = ""
 ) -> int:
-    """Tell people about a cancelled or moved date, or a new time or place for the series."""
+    """Tell people about a new time or place for the series."""
     notice = GroupNotice(
         kind="meeting_changed",
         group_id=meeting.group_id,
@@ -104,6 +106,44 @@ def meeting_changed(
         body=note,
     )
     return _queue(notice, change_recipients(meeting, on_days, today))
+
+
+def date_changed(
+    meeting: Meeting, change: str, on_day: date, note: str = "",
+    new_day: date | None = None, new_start: time | None = None,
+) -> int:  # fmt: skip
+    """Tell people one date was cancelled, moved (to new_day at new_start) or restored; each
+    reader gets the times in their own zone."""
+    zone = ZoneInfo(meeting.timezone)
+    was_at = recurrence.occurrence_on(meeting.id, recurrence.Rule.of(meeting), on_day).start
+    now_at = recurrence.local_moment(new_day, new_start, zone) if new_day and new_start else None
+    notice = GroupNotice(
+        kind="meeting_changed", group_id=meeting.group_id, meeting_id=meeting.id,
+        change=change, was_at=was_at, now_at=now_at, body=note,
+    )  # fmt: skip
+    notice.what = change_words(notice, zone, zone)  # as the group tells it, for the record
+    return _queue(notice, change_recipients(meeting, {on_day}, on_day))
+
+
+def _when(moment: datetime, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
+    """A date and time in the reader's zone, with the meeting's own clock when it differs."""
+    local, own = moment.astimezone(zone), moment.astimezone(meeting_zone)
+    words = f"{local:%A, %B %-d at %-I:%M %p}"
+    if own.utcoffset() != local.utcoffset():
+        words += f" your time ({own:%-I:%M %p %Z} where it meets)"
+    return words
+
+
+def change_words(notice, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
+    """What happened to a date, in the reader's zone; a series change keeps its own words."""
+    if not notice.change or notice.was_at is None:
+        return notice.what
+    was = _when(notice.was_at, zone, meeting_zone)
+    if notice.change == "cancelled":
+        return f"the {was} meeting is cancelled."
+    if notice.change == "moved" and notice.now_at is not None:
+        return f"the {was} meeting moves to {_when(notice.now_at, zone, meeting_zone)}."
+    return f"the {was} meeting is back on at its usual time."
 
 
 class NoticeBatch:
@@ -128,8 +168,9 @@ class NoticeBatch:
         self.follows = {(user, group): wants for user, group, wants in db.session.execute(follows)}
         self.context = {notice_id: _context(notice) for notice_id, notice in self.notices.items()}
 
-    def render(self, row, person, now: datetime) -> mail.Message:
-        """One person's copy of a notice, or Skip when it no longer makes sense to send it."""
+    def render(self, row, person, now: datetime, unsubscribe: str = "") -> mail.Message:
+        """One person's copy of a notice, or Skip when it no longer makes sense to send it;
+        ``unsubscribe`` is the link that stops the group's mail, when the person has one."""
         notice = self.notices.get(row.object_id)
         if notice is None:
             raise Skip("group or meeting deleted")
@@ -140,24 +181,36 @@ class NoticeBatch:
             raise Skip("turned off")
         if wants is None and notice.kind == "group_message":
             raise Skip("no longer following")
+        context = dict(self.context[notice.id])
+        if notice.kind == "meeting_changed":
+            meeting_zone = ZoneInfo(context["meeting"].timezone)
+            context["what"] = change_words(notice, ZoneInfo(person.timezone), meeting_zone)
         return mail.render_message(
             notice.kind,
             person.email,
             discreet=person.discreet,
             person=person,
-            **self.context[notice.id],
+            unsubscribe=unsubscribe,
+            following=wants is True,
+            **context,
         )
+
+    def stoppable_group(self, row, person_id: int) -> int | None:
+        """The group whose mail a notice's unsubscribe link stops: only for a follower (whose
+        follow keeps the choice); someone told only as a planned attendee gets no link."""
+        notice = self.notices.get(row.object_id)
+        if notice is None or not self.follows.get((person_id, notice.group_id)):
+            return None
+        return notice.group_id
 
 
 def _context(notice) -> dict:
     """What a notice's template needs besides the person, the same for everyone it goes to."""
     if notice.kind == "meeting_changed":
-        meeting = select(Meeting.id, Meeting.name).where(Meeting.id == notice.meeting_id)
-        return {
-            "meeting": db.session.execute(meeting).one(),
-            "what": notice.what,
-            "note": notice.body,
-        }
+        meeting = select(Meeting.id, Meeting.name, Meeting.timezone).where(
+            Meeting.id == notice.meeting_id
+        )
+        return {"meeting": db.session.execute(meeting).one(), "note": notice.body}
     group = select(SupportGroup.name, SupportGroup.slug).where(SupportGroup.id == notice.group_id)
     sender = select(User.display_name).where(User.id == notice.sender_id)
     return {

@@ -32,6 +32,16 @@ def follow(user: User, group: SupportGroup, change_mail: bool = True) -> None:
     events.plans_changed.send(user, meetings=meetings_of(group.id))
 
 
+def stop_mail(user_id: int, group_id: int) -> bool:
+    """Turn off a followed group's mail (its unsubscribe link); False when not followed."""
+    row = db.session.get(GroupFollow, (user_id, group_id))
+    if row is None:
+        return False
+    row.change_mail = False
+    db.session.commit()
+    return True
+
+
 def unfollow(user: User, group: SupportGroup) -> None:
     """Stop following a group."""
     db.session.execute(

@@ -1,8 +1,9 @@
 """Finding meetings: upcoming occurrences of listed groups, filtered, in the viewer's timezone.
 
 The cost is three SQL statements however many meetings there are: the schedules that match,
-every change of those meetings, then the full rows of the meetings on the page shown.
-Occurrences are expanded in memory.
+every change of those meetings, then the full rows of the meetings on the page shown; the
+"Later" list (meetings that do not meet in the next two weeks) costs three more. Occurrences
+are expanded in memory.
 """
 
 from dataclasses import dataclass
@@ -137,27 +138,69 @@ def _keep(start: datetime, filters: Filters) -> bool:
     return True
 
 
-def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence.Occurrence]:
-    """Every occurrence the filters select, soonest first (those going on now before the rest),
-    cancelled ones kept and marked."""
-    start, end = window(filters, zone, now)
+def _schedules(filters: Filters, zone: ZoneInfo, start: datetime, end: datetime):
+    """The matching schedules and their changes, for occurrences between start and end."""
     # A moved occurrence may come from a date a little outside the window; a week covers it.
     first = start.astimezone(zone).date() - timedelta(days=7)
     last = end.astimezone(zone).date() + timedelta(days=7)
     query = _meetings_query(filters, first, last)
     rows = db.session.execute(query).all()
     changes = changes_for(query.with_only_columns(Meeting.id).scalar_subquery()) if rows else {}
+    return rows, changes
+
+
+def _selected(filters: Filters, zone: ZoneInfo, row, changes, start: datetime, end: datetime):
     by_time = filters.day is not None or filters.part in DAY_PARTS
-    found = []
-    for row in rows:
-        for occurrence in recurrence.occurrences(
-            row.id, recurrence.Rule.of(row), changes.get(row.id, {}), start, end, under_way=True
-        ):
-            if by_time and not _keep(occurrence.start.astimezone(zone), filters):
-                continue
-            found.append((occurrence.start.timestamp(), row.name, row.id, occurrence))
+    for occurrence in recurrence.occurrences(
+        row.id, recurrence.Rule.of(row), changes.get(row.id, {}), start, end, under_way=True
+    ):
+        if not by_time or _keep(occurrence.start.astimezone(zone), filters):
+            yield occurrence
+
+
+def _soonest_first(found: list) -> list[recurrence.Occurrence]:
     found.sort(key=itemgetter(0, 1, 2))
     return [item[3] for item in found]
+
+
+def upcoming(filters: Filters, zone: ZoneInfo, now: datetime) -> list[recurrence.Occurrence]:
+    """Every occurrence the filters select, soonest first (those going on now before the rest),
+    cancelled ones kept and marked."""
+    start, end = window(filters, zone, now)
+    rows, changes = _schedules(filters, zone, start, end)
+    return _soonest_first(
+        [
+            (occurrence.start.timestamp(), row.name, row.id, occurrence)
+            for row in rows
+            for occurrence in _selected(filters, zone, row, changes, start, end)
+        ]
+    )
+
+
+def later(
+    filters: Filters, zone: ZoneInfo, now: datetime, listed: set[int]
+) -> list[recurrence.Occurrence]:
+    """For the two-week list: the next date of each matching meeting that does not meet in
+    those two weeks (a monthly meeting three weeks away), soonest first. Only dates that go
+    ahead count; the search stops a year out."""
+    if filters.when:
+        return []
+    _start, end = window(filters, zone, now)
+    horizon = now + timedelta(days=recurrence.HORIZON_DAYS)
+    rows, changes = _schedules(filters, zone, end, horizon)
+    found = []
+    for row in rows:
+        if row.id in listed:
+            continue
+        going_ahead = (
+            o
+            for o in _selected(filters, zone, row, changes, end, horizon)
+            if o.status != "cancelled"
+        )
+        occurrence = next(going_ahead, None)
+        if occurrence is not None:
+            found.append((occurrence.start.timestamp(), row.name, row.id, occurrence))
+    return _soonest_first(found)
 
 
 def listings(occurrences: list[recurrence.Occurrence], zone: ZoneInfo) -> list[Listing]:

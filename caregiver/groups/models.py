@@ -227,6 +227,11 @@ class GroupNotice(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(300), default="")
+    # A single date's change ("cancelled", "moved", "restored"), told in each reader's zone:
+    # the date's usual start and, for a move, its new one.
+    change: Mapped[str] = mapped_column(String(20), default="")
+    was_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    now_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 

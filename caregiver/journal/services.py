@@ -402,6 +402,23 @@ def day_summaries(user_id: int, first: date, last: date) -> dict[date, tuple[int
     return {d: (count, float(mood) if mood is not None else None) for d, count, mood in rows}
 
 
+def mood_days(user_id: int, first: date, last: date) -> dict[date, tuple[int, float]]:
+    """For each day from first to last with a mood recorded: (how many entries have one, their
+    average mood)."""
+    rows = db.session.execute(
+        select(JournalEntry.entry_date, func.count(JournalEntry.mood), func.avg(JournalEntry.mood))
+        .where(
+            JournalEntry.user_id == user_id,
+            JournalEntry.deleted_at.is_(None),
+            JournalEntry.mood.is_not(None),
+            JournalEntry.entry_date >= first,
+            JournalEntry.entry_date <= last,
+        )
+        .group_by(JournalEntry.entry_date)
+    ).all()
+    return {d: (count, float(mood)) for d, count, mood in rows}
+
+
 def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, float | None]]:
     """For each day of a month with entries: (how many, average mood or None)."""
     first = date(year, month, 1)

@@ -28,17 +28,28 @@ UNSUBSCRIBE_PURPOSE = "unsubscribe"
 UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # a link in an old mail still works for over a year
 
 
-def unsubscribe_token(user_id: int, kind: str) -> str:
-    """A signed token that turns off one kind of mail for one person, without logging in."""
-    return security.make_token(UNSUBSCRIBE_PURPOSE, {"u": user_id, "k": kind})
+GROUP_MAIL = "group"  # a group's notes and change alerts, stopped one group at a time
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """The person and kind a token names; TokenError when it is not one of ours."""
+def unsubscribe_token(user_id: int, kind: str, group_id: int = 0) -> str:
+    """A signed token that turns off one kind of mail (or one group's mail) for one person,
+    without logging in."""
+    payload = {"u": user_id, "k": kind}
+    if kind == GROUP_MAIL:
+        payload["g"] = group_id
+    return security.make_token(UNSUBSCRIBE_PURPOSE, payload)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str, int]:
+    """The person, kind and group (0 for a reminder) a token names; TokenError when it is not
+    one of ours."""
     payload = security.read_token(UNSUBSCRIBE_PURPOSE, token, UNSUBSCRIBE_MAX_AGE)
-    if not isinstance(payload.get("u"), int) or payload.get("k") not in REMINDER_KINDS:
+    kind, group_id = payload.get("k"), payload.get("g", 0)
+    if not isinstance(payload.get("u"), int) or not (
+        kind in REMINDER_KINDS or (kind == GROUP_MAIL and isinstance(group_id, int) and group_id)
+    ):
         raise security.TokenError("invalid")
-    return payload["u"], payload["k"]
+    return payload["u"], kind, group_id
 
 
 def unsubscribe_link(token: str) -> str:
@@ -100,7 +111,7 @@ class Batch:
         if person.id in self.bouncing:
             raise Skip("address bouncing")
         if row.kind in alerts.NOTICE_KINDS:
-            return self.notices.render(row, person, self.now)
+            return self._notice(row, person)
         if (person.id, row.kind, row.object_id) not in self.wanted:
             raise Skip("turned off")
         if schedule.is_stale(row.due_at, self.now, ZoneInfo(person.timezone)):
@@ -111,6 +122,16 @@ class Batch:
         token = unsubscribe_token(person.id, row.kind)
         link = unsubscribe_link(token)  # built once for the headers and both parts
         message = renderer(person, row, link, self.now)
+        message.headers.update(unsubscribe_headers(token, link))
+        return message
+
+    def _notice(self, row, person) -> mail.Message:
+        group_id = self.notices.stoppable_group(row, person.id)
+        if group_id is None:
+            return self.notices.render(row, person, self.now)
+        token = unsubscribe_token(person.id, GROUP_MAIL, group_id)
+        link = unsubscribe_link(token)
+        message = self.notices.render(row, person, self.now, unsubscribe=link)
         message.headers.update(unsubscribe_headers(token, link))
         return message
 

@@ -7,6 +7,8 @@ the moment of sending, never from the plan. Pure functions, so any hour can be t
 
 from datetime import datetime
 
+from caregiver.text import ngettext
+
 # Local hours each part of the day starts at. From 22:00 to 05:00 none fits well ("night"
 # reads oddly in a subject, "morning" at 02:54 is wrong), so the subject names none.
 PARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, ""))
@@ -26,7 +28,7 @@ def how_soon(start: datetime, now: datetime) -> str:
     "later today", "tomorrow", "on Friday"); both times in the person's zone."""
     minutes = round((start - now).total_seconds() / 60)
     if minutes < 45:
-        return f"in {max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+        return ngettext("in %(num)d minute", "in %(num)d minutes", max(minutes, 1))
     if minutes < 90:
         return "in about an hour"
     days = (start.date() - now.date()).days

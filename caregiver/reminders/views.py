@@ -4,13 +4,16 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 
 from caregiver.extensions import csrf
+from caregiver.groups import attendance
 from caregiver.reminders import choices, services
 from caregiver.reminders.forms import ReminderSettingsForm
-from caregiver.reminders.messages import read_unsubscribe_token
+from caregiver.reminders.messages import GROUP_MAIL, read_unsubscribe_token
 from caregiver.reminders.models import REMINDER_KINDS
 from caregiver.security import TokenError
 
 bp = Blueprint("reminders", __name__)
+# Discreet: the page opens from a link alone, on a device others may share.
+GROUP_MAIL_LABEL = "Email from a group you follow (its notes and schedule changes)"
 
 
 @bp.route("/account/reminders", methods=["GET", "POST"])
@@ -40,13 +43,18 @@ def settings():
 @csrf.exempt
 def unsubscribe(token):
     try:
-        user_id, kind = read_unsubscribe_token(token)
+        user_id, kind, group_id = read_unsubscribe_token(token)
     except TokenError as error:
         return _unsubscribe_page(400, state="invalid", reason=error.reason)
+    label = GROUP_MAIL_LABEL if kind == GROUP_MAIL else REMINDER_KINDS[kind]
     if request.method == "POST":
-        services.turn_off(user_id, kind)  # a second press finds nothing to remove: still done
-        return _unsubscribe_page(200, state="done", kind=REMINDER_KINDS[kind])
-    return _unsubscribe_page(200, state="confirm", kind=REMINDER_KINDS[kind])
+        # A second press finds nothing left to turn off: still done.
+        if kind == GROUP_MAIL:
+            attendance.stop_mail(user_id, group_id)
+        else:
+            services.turn_off(user_id, kind)
+        return _unsubscribe_page(200, state="done", kind=label, group_mail=kind == GROUP_MAIL)
+    return _unsubscribe_page(200, state="confirm", kind=label, group_mail=kind == GROUP_MAIL)
 
 
 def _unsubscribe_page(status: int, **context):

@@ -309,3 +309,30 @@ def test_facilitator_cancels_and_moves_a_date_from_a_phone(page, live_server, ch
     expect(page.get_by_text("will not take place")).to_be_visible()
     expect(page.get_by_text(re.compile("instead"))).to_be_visible()
     check(page, "meeting-changes-dark")
+
+
+def test_a_monthly_meeting_weeks_away_is_listed_under_later_on_a_small_phone(
+    browser, browser_context_args, live_server, check
+):
+    from group_helpers import make_group, make_meeting
+
+    target = clock.today_in("America/Chicago") + timedelta(days=25)
+    with live_server.app_context():
+        runner = auth_services.create_user(
+            "lee@example.org", "Lee", PASSWORD, ZONE, role="facilitator", verified=True
+        )
+        make_meeting(
+            make_group(runner, name="Lakeside Families"), name="Monthly family evening",
+            repeat="monthly", weekdays=(), month_week=(target.day - 1) // 7 + 1,
+            month_weekday=target.weekday(), timezone="America/Chicago",
+            first_day=target - timedelta(days=60),
+        )  # fmt: skip
+    phone = small_phone(browser, browser_context_args, timezone_id="America/Chicago")
+    phone.goto(live_server.config["BASE_URL"] + "/meetings/?tz=America/Chicago")
+    later = phone.locator(".later-meetings")
+    expect(later.get_by_role("heading", name="Later")).to_be_visible()
+    card = later.locator(".meeting-card")
+    expect(card).to_contain_text("Monthly family evening")
+    expect(card.locator(".meeting-date")).to_have_text(f"{target:%A, %B %-d}")
+    check(phone, "meetings-later-320")
+    phone.context.close()

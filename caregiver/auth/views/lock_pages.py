@@ -12,6 +12,7 @@ from caregiver.errors import FieldError, wants_json
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import note_proof, recent_proof_required, safe_next
+from caregiver.text import ngettext
 
 UNLOCKING = "passkey_unlocking"  # its own place in the session, like the other ceremonies
 LOCKED_JSON = "This app is locked on this device. Open it again with your PIN."
@@ -72,8 +73,13 @@ def unlock_app():
             return redirect(back or url_for("main.dashboard"))
         left = app_lock.tries_left(row)
         form.pin.errors.append(
-            f"That isn't the PIN. You have {left} more tr{'ies' if left != 1 else 'y'} "
-            "before we log you out on this device."
+            ngettext(
+                "That isn't the PIN. You have %(num)d more try before we log you out on this "
+                "device.",
+                "That isn't the PIN. You have %(num)d more tries before we log you out on this "
+                "device.",
+                left,
+            )
         )
     return _unlock_page(form, back, 400 if form.errors else 200)
 
@@ -131,9 +137,13 @@ def app_lock_settings():
             show_field_error(form, error)
         else:
             flash(
-                f"The app lock is on. After {row.lock_minutes} minute"
-                f"{'s' if row.lock_minutes != 1 else ''} without use, this device asks for "
-                "your PIN.",
+                ngettext(
+                    "The app lock is on. After %(num)d minute without use, this device asks "
+                    "for your PIN.",
+                    "The app lock is on. After %(num)d minutes without use, this device asks "
+                    "for your PIN.",
+                    row.lock_minutes,
+                ),
                 "success",
             )
             return redirect(url_for("auth.account"))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from caregiver.auth import security_log, services
 from caregiver.auth.views.blueprint import bp
 from caregiver.forms import ActionForm
+from caregiver.text import ngettext
 
 
 @bp.route("/account/security")
@@ -37,5 +38,10 @@ def end_session(session_id):
 def end_other_sessions():
     if ActionForm().validate_on_submit():
         count = services.end_other_sessions(current_user)
-        flash(f"Logged out of {count} other device{'s' if count != 1 else ''}.", "success")
+        flash(
+            ngettext(
+                "Logged out of %(num)d other device.", "Logged out of %(num)d other devices.", count
+            ),
+            "success",
+        )
     return redirect(url_for("auth.security"))

@@ -13,6 +13,7 @@ from caregiver.careplan.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import get_own_or_404
+from caregiver.text import ngettext
 
 
 def _page(document_form=None, status=200):
@@ -76,7 +77,7 @@ def add_suggested_documents():
     if not ActionForm().validate_on_submit():
         abort(400)
     added = services.add_suggested_documents(current_user)
-    flash(f"{added} document{'s' if added != 1 else ''} added.", "success")
+    flash(ngettext("%(num)d document added.", "%(num)d documents added.", added), "success")
     return redirect(url_for("careplan.insurance", _anchor="documents"))
 
 

@@ -16,6 +16,7 @@ from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
 from caregiver.routing import row_id
+from caregiver.text import ngettext
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12
@@ -84,9 +85,7 @@ def edit_meeting(meeting_id):
             show_field_error(form, error)
         else:
             told = _announce_series_change(meeting, changed)
-            flash(
-                "Meeting saved." + (f" {told} people will get an email." if told else ""), "success"
-            )
+            flash("Meeting saved." + (f" {_told(told)}" if told else ""), "success")
             return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
 
@@ -176,10 +175,7 @@ def cancel_date(meeting_id):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            what = f"cancelled on {change.on_day:%A, %B %-d}."
-            told = alerts.meeting_changed(
-                meeting, what, {change.on_day}, change.on_day, change.note
-            )
+            told = alerts.date_changed(meeting, "cancelled", change.on_day, change.note)
             flash(f"Cancelled on {change.on_day:%A, %B %-d}. {_told(told)}", "success")
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, form, MoveForm(formdata=None), status=400)
@@ -199,13 +195,8 @@ def move_date(meeting_id):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            what = (
-                f"the {change.on_day:%A, %B %-d} meeting moves to "
-                f"{change.new_day:%A, %B %-d} at {change.new_start:%-I:%M %p} "
-                f"({meeting.timezone.replace('_', ' ')} time)."
-            )
-            told = alerts.meeting_changed(
-                meeting, what, {change.on_day}, change.on_day, change.note
+            told = alerts.date_changed(
+                meeting, "moved", change.on_day, change.note, change.new_day, change.new_start
             )
             flash(f"Moved. {_told(told)}", "success")
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
@@ -215,7 +206,7 @@ def move_date(meeting_id):
 def _told(count: int) -> str:
     if not count:
         return "Nobody follows it yet, so no one was emailed."
-    return f"{count} {'person' if count == 1 else 'people'} will get an email."
+    return ngettext("%(num)d person will get an email.", "%(num)d people will get an email.", count)
 
 
 @bp.post("/groups/meetings/<int:meeting_id>/restore/<on_day>")
@@ -227,7 +218,6 @@ def restore_date(meeting_id, on_day):
     except ValueError:
         abort(404)
     if ActionForm().validate() and date_changes.restore_occurrence(meeting, day):
-        what = f"the {day:%A, %B %-d} meeting is back on at its usual time."
-        told = alerts.meeting_changed(meeting, what, {day}, day)
+        told = alerts.date_changed(meeting, "restored", day)
         flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")
     return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))

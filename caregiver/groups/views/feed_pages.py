@@ -13,6 +13,7 @@ from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
 from caregiver.groups.views.blueprint import bp
 from caregiver.mail import absolute_url
+from caregiver.text import ngettext
 
 # Readers (apps, other sites) see a changed meeting within minutes without asking every second.
 FEED_MAX_AGE = 300
@@ -63,8 +64,10 @@ def import_meetings(slug):
         else:
             if form.confirmed and plan.ready:
                 created = feed_import.run_import(group, plan)
+                count = len(created)
                 flash(
-                    f"Imported {len(created)} meeting{'s' if len(created) != 1 else ''}.", "success"
+                    ngettext("Imported %(num)d meeting.", "Imported %(num)d meetings.", count),
+                    "success",
                 )
                 return redirect(_after_import_url(group))
     status = 400 if form.errors else 200

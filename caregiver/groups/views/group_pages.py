@@ -13,6 +13,7 @@ from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
 from caregiver.groups.views.blueprint import bp
 from caregiver.security import facilitator_required
+from caregiver.text import ngettext
 
 # A group's followers hear from its facilitators at most this often: mail is not a chat.
 MESSAGE_LIMIT = "3 per day"
@@ -199,7 +200,14 @@ def message(slug):
     form = MessageForm()
     if form.validate_on_submit():
         sent = alerts.message_followers(group, current_user, form.body.data)
-        flash(f"Your note is on its way to {sent} follower{'s' if sent != 1 else ''}.", "success")
+        flash(
+            ngettext(
+                "Your note is on its way to %(num)d follower.",
+                "Your note is on its way to %(num)d followers.",
+                sent,
+            ),
+            "success",
+        )
         return redirect(url_for("groups.manage_group", slug=group.slug))
     recipients = len(alerts.group_recipients(group.id))
     return render_template(

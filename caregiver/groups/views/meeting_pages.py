@@ -58,6 +58,8 @@ def find_meetings():
     filters = form.filters() if not form.q.errors else finder.Filters()
     found = finder.upcoming(filters, zone, now)
     shown, page, pages = finder.page_of(found, request.args.get("page", 1, type=int))
+    # Worked out on every page, so a page costs the same statements; shown after the last.
+    later = finder.later(filters, zone, now, {occurrence.meeting_id for occurrence in found})
     meeting_ids = {occurrence.meeting_id for occurrence in shown}
     mine = (
         attendance.my_attendance(current_user.id, meeting_ids)
@@ -69,6 +71,7 @@ def find_meetings():
         form=form,
         filters=filters,
         listings=finder.listings(shown, zone),
+        later=finder.listings(later, zone) if page == pages else [],
         now=now,
         total=len(found),
         page=page,
