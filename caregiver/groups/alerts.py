@@ -13,7 +13,7 @@ from sqlalchemy import select
 from caregiver import mail, outbox
 from caregiver.auth.models import User
 from caregiver.extensions import db
-from caregiver.groups import recurrence
+from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_NOTICE
@@ -116,7 +116,7 @@ def date_changed(
     reader gets the times in their own zone."""
     zone = ZoneInfo(meeting.timezone)
     was_at = recurrence.occurrence_on(meeting.id, recurrence.Rule.of(meeting), on_day).start
-    now_at = recurrence.local_moment(new_day, new_start, zone) if new_day and new_start else None
+    now_at = wall_clock.local_moment(new_day, new_start, zone) if new_day and new_start else None
     notice = GroupNotice(
         kind="meeting_changed", group_id=meeting.group_id, meeting_id=meeting.id,
         change=change, was_at=was_at, now_at=now_at, body=note,
