@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from markupsafe import Markup
+
 
 def clean_text(text: str) -> str:
     """Keep what was typed, minus control characters other than line breaks and tabs."""
@@ -21,3 +23,10 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """
     variables.setdefault("num", num)
     return (singular if num == 1 else plural) % variables
+
+
+def template_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    """ngettext for templates: the message is ours and stays as written (an apostrophe is not
+    turned into an entity); only the values put into it are escaped, as Jinja's i18n does."""
+    variables.setdefault("num", num)
+    return Markup(singular if num == 1 else plural) % variables  # noqa: S704 - our own words
