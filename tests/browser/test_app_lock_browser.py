@@ -7,6 +7,7 @@ them from the page's "Lock now" post, as it would on a phone left on the table.
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from test_security_browser import (
     check_narrow,
@@ -15,6 +16,8 @@ from test_security_browser import (
     on_localhost,
     phone_with_fingerprint,
 )
+
+pytestmark = pytest.mark.one_instant  # what these pages do holds at any date; browsers are slow
 
 PIN = "4826"
 WORDS = "The spare key is back in the drawer"

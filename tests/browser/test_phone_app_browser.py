@@ -21,6 +21,8 @@ from caregiver.auth.models import LoginSession
 from caregiver.extensions import db
 from caregiver.journal import services as journal_services
 
+pytestmark = pytest.mark.one_instant  # what these pages do holds at any date; browsers are slow
+
 EMAIL = "sam@example.org"
 ZONE = "America/Los_Angeles"
 SECRET = "Marmalade-Lighthouse-2291"
