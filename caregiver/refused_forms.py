@@ -39,7 +39,6 @@ class WouldChange(Exception):
     """A view tried to save something while its request's token was refused."""
 
 
-@event.listens_for(Session, "before_commit")
 def _no_commit_once_refused(_session) -> None:
     if token_refused():
         raise WouldChange
@@ -117,3 +116,6 @@ def _put_session_back(before: dict, message: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, form_again)
+    # Listening is process-wide: the first app wires it, later apps (tests) find it there.
+    if not event.contains(Session, "before_commit", _no_commit_once_refused):
+        event.listen(Session, "before_commit", _no_commit_once_refused)
