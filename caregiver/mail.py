@@ -134,7 +134,7 @@ def render_message(name: str, to: str, *, discreet: bool = False, **context) -> 
     ``discreet``: the person asked for mail that names no topic (subjects, sender, greeting), so
     the templates speak of "Notes" instead of the app's name (``app_name``).
     """
-    context.update(discreet=discreet, app_name="Notes" if discreet else APP_NAME)
+    context.update(discreet=discreet, app_name=app_name(discreet))
     env = current_app.jinja_env
     text_template = env.get_template(f"email/{name}.txt")
     html_template = env.get_template(f"email/{name}.html")
@@ -147,11 +147,17 @@ def render_message(name: str, to: str, *, discreet: bool = False, **context) -> 
         subject=subject,
         text=text,
         html=html_template.render(subject=subject, **context),
-        sender_name="Notes" if discreet else None,
+        sender_name=app_name(discreet) if discreet else None,
     )
 
 
 APP_NAME = "Caregiver"
+NEUTRAL_NAME = "Notes"  # discreet mode's name for the app, wherever it shows
+
+
+def app_name(discreet: bool) -> str:
+    """The app's name as a person sees it: its own, or the neutral one in discreet mode."""
+    return NEUTRAL_NAME if discreet else APP_NAME
 
 
 def prepare(message: Message) -> "Prepared":

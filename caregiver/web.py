@@ -145,6 +145,7 @@ def init_templates(app: Flask) -> None:
 
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
+    app.jinja_env.globals["app_name_for"] = mail.app_name
     app.jinja_env.globals["ngettext"] = template_ngettext
 
 

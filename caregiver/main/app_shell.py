@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
+from caregiver import mail
 from caregiver.main.services import DEFAULT_CRISIS_FILE
 
 # Fetched and kept when the worker installs; everything else under /static/ is kept on first use.
@@ -22,14 +23,13 @@ SHELL_FILES = (
 )
 
 # Discreet mode shows the app as a plain notes app: on the home screen, in the task switcher.
-NAMES = {False: ("Caregiver", "Caregiver"), True: ("Notes", "Notes")}
 ICONS = {False: "app", True: "notes"}
 BACKGROUND = {False: "#2f5d62", True: "#f2c14e"}
 
 
 def manifest(discreet: bool) -> dict:
     """The web app manifest, in plain or discreet dress."""
-    name, short_name = NAMES[discreet]
+    name = short_name = mail.app_name(discreet)
     icon = ICONS[discreet]
     icons = [
         {
