@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from caregiver import auth, guidance, mail, reminders
@@ -181,14 +181,38 @@ def init_static_versions(app: Flask) -> None:
             if version:
                 values["v"] = version
 
+    built: dict[tuple[str, str], str] = {}
+
+    def static_url(filename: str) -> str:
+        """``url_for("static", ...)`` for the pages' own files, built once per file: a page
+        names the icon sprite many times."""
+        key = (request.script_root, filename)
+        if app.debug or key not in built:
+            built[key] = url_for("static", filename=filename)
+        return built[key]
+
+    app.jinja_env.globals["static_url"] = static_url
+
 
 def static_digest(app: Flask, filename: str) -> str | None:
-    """A short digest of a static file's content, or None when there is no such file."""
+    """A short digest of a static file's content, or None when there is no such file.
+
+    In development an edited file gets a new digest at once; otherwise files do not change
+    while the app runs, so each is read once."""
     path = Path(app.static_folder) / filename
+    if not app.debug:
+        return _digest_once(str(path))
     if not path.is_file():
         return None
     stat = path.stat()
     return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _digest_once(path: str) -> str | None:
+    if not Path(path).is_file():
+        return None
+    return _digest(path, 0, 0)
 
 
 @lru_cache(maxsize=64)
