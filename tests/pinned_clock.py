@@ -166,10 +166,11 @@ def pytest_generate_tests(metafunc):
     if "pinned_clock" not in metafunc.fixturenames:
         return
     every, hard = instants(_run_start())
-    if metafunc.definition.get_closest_marker("time_dependent"):
-        every = every + hard
-    elif metafunc.definition.get_closest_marker("one_instant"):
+    # A test's own one_instant mark wins over its module's time_dependent one.
+    if metafunc.definition.get_closest_marker("one_instant"):
         every = every[:1]
+    elif metafunc.definition.get_closest_marker("time_dependent"):
+        every = every + hard
     chosen = _chosen(metafunc.config, every)
     metafunc.parametrize(
         "pinned_clock", chosen, ids=[i.name for i in chosen], indirect=True, scope="function"

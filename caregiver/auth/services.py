@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from caregiver import clock, crypto, events, security
@@ -227,14 +227,17 @@ def start_session(user: User, remember: bool, device: str, network: str = "") ->
     return row
 
 
+# Every signed-in request starts here: one statement for the session and its person, built once.
+_SESSION_BY_TOKEN = (
+    select(LoginSession)
+    .options(joinedload(LoginSession.user, innerjoin=True))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_session(token: str) -> LoginSession | None:
     """The live sign-in session a cookie's token names (its person as ``row.user``), if any."""
-    # One statement for the session and its person: every signed-in request starts here.
-    row = db.session.scalar(
-        select(LoginSession)
-        .options(joinedload(LoginSession.user, innerjoin=True))
-        .where(LoginSession.token_hash == security.hash_token(token))
-    )
+    row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": security.hash_token(token)})
     now = clock.now()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None

@@ -287,6 +287,7 @@ def test_progress_and_weekly_check_in_pages(page, live_server, check):
     check(page, "progress")
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_goal_pages_in_dark_mode(page, live_server, check):
     base = live_server.config["BASE_URL"]
     page.emulate_media(color_scheme="dark")

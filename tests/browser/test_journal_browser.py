@@ -148,6 +148,7 @@ def test_write_read_search_delete_restore_on_a_phone(page, live_server, check):
     expect(page.locator("article.entry-card")).to_contain_text("zucchini soup")
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_a_draft_survives_a_crash_and_is_cleared_after_saving(page, live_server, check):
     base = live_server.config["BASE_URL"]
     log_in_as_new_person(page, live_server)
@@ -236,6 +237,7 @@ def test_an_expired_session_keeps_the_entry_and_saves_it_after_logging_in_again(
     check(page, "resume-saved")
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_with_the_cookies_cleared_the_words_stay_on_the_page_to_log_in_and_save(
     page, live_server, check
 ):
@@ -261,6 +263,7 @@ def test_with_the_cookies_cleared_the_words_stay_on_the_page_to_log_in_and_save(
     expect(page.get_by_role("list", name="Tags").get_by_role("link")).to_have_text(["kept"])
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_journal_pages_in_dark_mode(page, live_server, check):
     base = live_server.config["BASE_URL"]
     log_in_as_new_person(page, live_server)

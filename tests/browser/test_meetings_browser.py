@@ -239,6 +239,7 @@ def test_without_javascript_the_finder_shows_the_default_zone_and_takes_a_typed_
     phone.context.close()
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_the_meeting_form_fits_a_320_px_phone_and_takes_a_typed_zone(
     browser, browser_context_args, live_server, check
 ):

@@ -78,6 +78,7 @@ def test_a_check_in_and_a_new_entry_are_celebrated_softly(page, live_server, che
     expect(flash.locator(".celebration")).to_be_hidden()
 
 
+@pytest.mark.one_instant  # looks and keys, not dates: the same at any instant
 def test_the_mood_faces_are_distinct_radios_a_keyboard_can_use(page, live_server, check):
     base = live_server.config["BASE_URL"]
     page.set_viewport_size(NARROW)
