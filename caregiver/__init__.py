@@ -48,6 +48,8 @@ def _check_encryption_keys(app: Flask) -> None:
     if missing:
         raise ConfigError(
             "CAREGIVER_ENCRYPTION_KEYS lacks the master key(s) with id "
-            f"{', '.join(sorted(missing))}, which protect stored private text. Add the old key "
-            "back (after the newest), then run `flask --app caregiver keys rotate`."
+            f"{', '.join(sorted(missing))}, which protect stored private text. Every worker "
+            "needs every key that still wraps data keys: add it to this list (after the newest, "
+            "unless it is the newest), as in 'Rotating the encryption keys' in "
+            "docs/deployment.md."
         )

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from caregiver import crypto
+from caregiver import crypto, outbox
 from caregiver.auth import services as auth_services
 from caregiver.auth.models import ROLES, User
 from caregiver.errors import FieldError
@@ -16,7 +16,7 @@ from caregiver.extensions import db
 from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
 from caregiver.journal import services as journal_services
-from caregiver.reminders import jobs
+from caregiver.reminders import jobs, planner
 from caregiver.text import ngettext
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
@@ -150,14 +150,32 @@ def purge_deleted():
 def reminders_run_once():
     """Plan what is due now and deliver what is ready, once; print the counts."""
     result = jobs.run_once()
-    planned, sent = result.planning, result.delivery
-    click.echo(
-        f"Planned {planned.planned} (already planned {planned.already}, stale {planned.stale}). "
-        f"Sent {sent.sent}, to retry {sent.retried}, failed {sent.failed}, skipped {sent.skipped}."
+    click.echo(f"{_planned_words(result.planning)} {_sent_words(result.delivery)}")
+    _say_skip_reasons(result.delivery)
+    _say_where_links_point()
+
+
+def _planned_words(planned: planner.Planning) -> str:
+    return f"Planned {planned.planned} (already planned {planned.already}, stale {planned.stale})."
+
+
+def _sent_words(done: outbox.Delivery) -> str:
+    return (
+        f"Sent {done.sent}, to retry {done.retried}, failed {done.failed}, skipped {done.skipped}."
     )
+
+
+def _say_skip_reasons(sent: outbox.Delivery) -> None:
     for reason, count in sorted(sent.skip_reasons.items()):
         click.echo(f"  skipped ({reason}): {count}")
-    _say_where_links_point()
+
+
+def _report_scheduler_run(done: planner.Planning | outbox.Delivery) -> None:
+    if isinstance(done, planner.Planning):
+        click.echo(_planned_words(done))
+    else:
+        click.echo(_sent_words(done))
+        _say_skip_reasons(done)
 
 
 def _say_where_links_point() -> None:
@@ -168,8 +186,9 @@ def _say_where_links_point() -> None:
 
 @click.command("scheduler")
 def scheduler():
-    """Run the reminder scheduler in this process (plan every minute, deliver every 30 s)."""
-    runner = jobs.build_scheduler(current_app._get_current_object())
+    """Run the reminder scheduler in this process (plan every minute, deliver every 30 s);
+    print the counts of its first runs and of every later run that did something."""
+    runner = jobs.build_scheduler(current_app._get_current_object(), _report_scheduler_run)
     click.echo("Scheduler running: plan every minute, deliver every 30 s. Ctrl+C stops it.")
     _say_where_links_point()
     try:

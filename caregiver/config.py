@@ -7,6 +7,7 @@ with no set-up. In production (``CAREGIVER_ENV=production``) a missing secret st
 import os
 import secrets
 import socket
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,15 +21,22 @@ class ConfigError(RuntimeError):
 
 def _instance_secret(instance_path: Path, name: str, make) -> str:
     path = instance_path / name
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    value = make()
-    # Created with owner-only permissions: the file is a key.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Written whole under a name of this process's own, then linked into place: a process
+        # started at the same moment (the web server and the scheduler) finds no file or the
+        # whole one, never half of it, and the first link wins for every process.
+        draft = instance_path / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        # Created with owner-only permissions: the file is a key.
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make() + "\n")
+            with suppress(FileExistsError):  # another process wrote it first: use theirs
+                os.link(draft, path)
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def _database_url(env: dict, instance_path: Path) -> str:

@@ -2,7 +2,9 @@
 
 from datetime import UTC
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -28,3 +30,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def dialect_insert(session: Session, table: Table):
+    """An INSERT for ``table`` in the session's own dialect, which has ``on_conflict_do_nothing``
+    and ``on_conflict_do_update``: one statement that two processes can run at once."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from helpers import KEY_A, KEY_B
 
@@ -81,3 +83,37 @@ def test_keys_are_listed_newest_first(tmp_path):
     keys = load_config(str(tmp_path), env={"CAREGIVER_ENCRYPTION_KEYS": f" {KEY_B}, {KEY_A} "})
     first, second = keys["ENCRYPTION_KEYS"]
     assert first.id != second.id and len(first.id) == 12
+
+
+def start_together(folder, count: int) -> tuple[list, list]:
+    """``count`` start-ups reading their config from ``folder`` at the same moment: their
+    configs, and whatever any of them raised."""
+    together = threading.Barrier(count)
+    configs, errors = [], []
+
+    def start():
+        together.wait(timeout=30)
+        try:
+            configs.append(load_config(str(folder), env={}))
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return configs, errors
+
+
+def test_processes_started_together_generate_one_secret_and_read_it_whole(tmp_path):
+    # The web server and the scheduler start at the same moment on a fresh instance folder:
+    # all of them must end up with the same secret and key, none with a half-written file.
+    for round_ in range(20):
+        folder = tmp_path / f"instance{round_}"
+        configs, errors = start_together(folder, 6)
+        assert not errors, errors
+        assert len(configs) == 6
+        assert len({config["SECRET_KEY"] for config in configs}) == 1
+        assert len({config["ENCRYPTION_KEYS"][0].id for config in configs}) == 1
+        assert sorted(path.name for path in folder.iterdir()) == ["encryption_keys", "secret_key"]

@@ -1,10 +1,12 @@
-"""Real processes: two schedulers at once send each reminder once, and a sender killed in the
-middle of a batch loses nothing and repeats at most the one message it had in flight."""
+"""Real processes: two schedulers at once send each reminder once (two started at the same
+moment included), and a sender killed in the middle of a batch loses nothing and repeats at
+most the one message it had in flight."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +20,8 @@ from pinned_clock import pinned_env
 from bench.reminders import add_due_reminders
 from caregiver.extensions import db
 from caregiver.outbox.models import SENT, OutboxMessage
+from caregiver.reminders import jobs
+from caregiver.reminders.models import SchedulerHeartbeat
 
 pytestmark = pytest.mark.ticking_clock
 
@@ -60,6 +64,80 @@ def test_two_schedulers_at_once_send_500_reminders_exactly_once(
     assert len({message["Message-ID"] for _r, message in mailbox.messages}) == 500
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.status == SENT)) == 500
+
+
+ERRORS = ("UniqueViolation", "IntegrityError", "Traceback", "Error", "raised an exception")
+
+
+def first_runs_done(log_path: Path) -> bool:
+    """The scheduler has printed the counts of its first planning and its first delivery."""
+    lines = log_path.read_text().splitlines()
+    return any(line.startswith("Planned ") for line in lines) and any(
+        line.startswith("Sent ") for line in lines
+    )
+
+
+def test_two_schedulers_started_together_both_tick_cleanly_and_send_once(
+    app, database_url, mailbox, smtp_server, tmp_path
+):
+    controller, _inbox = smtp_server
+    [email] = add_due_reminders(1, "together-")
+    env = process_env(database_url, controller.port)
+    logs = [tmp_path / f"scheduler{n}.log" for n in range(2)]
+    started = [start(["scheduler"], env, log) for log in logs]  # one right after the other
+    try:
+        deadline = time.monotonic() + 120
+        while not all(first_runs_done(log) for log in logs):
+            for (process, _log), log in zip(started, logs, strict=True):
+                assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, [log.read_text() for log in logs]
+            time.sleep(0.05)
+    finally:
+        for process, log in started:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+    for log in logs:
+        output = log.read_text()
+        assert not [word for word in ERRORS if word in output], output
+    assert [rcpts for rcpts, _message in mailbox.messages] == [[email]]
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(OutboxMessage.status)).all() == [SENT]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SchedulerHeartbeat)) == 1
+
+
+def test_two_first_heartbeats_at_once_both_succeed(app):
+    # Two schedulers' first beats, each on its own connection, both before any row exists:
+    # each stops just before writing until the other is there too.
+    both_writing = threading.Barrier(2, timeout=30)
+
+    def wait_for_the_other(_connection, _cursor, statement, *_rest):
+        if statement.lstrip().upper().startswith("INSERT") and "scheduler_heartbeats" in statement:
+            both_writing.wait()
+
+    errors = []
+
+    def first_beat():
+        with app.app_context():
+            try:
+                jobs.beat()
+            except Exception as error:  # noqa: BLE001 - the test reports it
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    sa.event.listen(db.engine, "before_cursor_execute", wait_for_the_other)
+    try:
+        schedulers = [threading.Thread(target=first_beat) for _ in range(2)]
+        for scheduler in schedulers:
+            scheduler.start()
+        for scheduler in schedulers:
+            scheduler.join(timeout=60)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", wait_for_the_other)
+    assert not errors, errors
+    assert jobs.scheduler_state()[0] == "ok"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SchedulerHeartbeat)) == 1
 
 
 class SlowInbox(Inbox):

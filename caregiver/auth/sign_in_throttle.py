@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caregiver import clock, security
 from caregiver.auth import security_log
 from caregiver.auth.models import SignInThrottle, User
 from caregiver.extensions import db
+from caregiver.models import dialect_insert
 
 FREE_TRIES = 5  # wrong passwords before any wait: people mistype
 LOCK_AT = 10  # then sign-in pauses for LOCK_FOR, and the owner is mailed a way back in
@@ -61,7 +61,7 @@ def failed(email: str, user: User | None, now: datetime | None = None) -> bool:
     mails the owner a way back in)."""
     now = now or clock.now()
     table = SignInThrottle.__table__
-    insert = (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
+    insert = dialect_insert(db.session, table)
     stale = table.c.last_failure_at < now - FORGET_AFTER
     # One statement, so two workers counting at once both count.
     counted = insert.values(address_digest=digest(email), failures=1, last_failure_at=now)

@@ -29,6 +29,7 @@ from flask import after_this_request, current_app, g, has_request_context
 
 from caregiver import clock, events, mail, smtp_child
 from caregiver.extensions import db
+from caregiver.models import dialect_insert
 from caregiver.outbox.models import (
     FAILED,
     PENDING,
@@ -157,7 +158,8 @@ def add(rows: list[dict]) -> int:
     if not rows:
         return 0
     table = OutboxMessage.__table__
-    insert = _dialect_insert()(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    insert = dialect_insert(db.session, table)
+    insert = insert.on_conflict_do_nothing(index_elements=["idempotency_key"])
     insert = insert.execution_options(preserve_rowcount=True)  # the sum over all the rows
     return db.session.connection().execute(insert, rows).rowcount
 
@@ -165,14 +167,6 @@ def add(rows: list[dict]) -> int:
 def enqueue(kind: str, user_id: int, **values) -> bool:
     """Add one message unless its key is already there; True when this call added it."""
     return add([message_row(kind, user_id, **values)]) == 1
-
-
-def _dialect_insert():
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
 
 
 def deliver_soon(key: str) -> None:

@@ -5,8 +5,10 @@ worker. Every job is safe to run twice and in two processes at once, so running 
 scheduler, or restarting one mid-batch, sends nothing twice (see outbox.py for the one bound).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import count
 
 from flask import Flask
 from sqlalchemy import delete
@@ -16,6 +18,7 @@ from caregiver.auth import security_log, sign_in_throttle
 from caregiver.extensions import db
 from caregiver.groups.models import GroupNotice
 from caregiver.journal import services as journal_services
+from caregiver.models import dialect_insert
 from caregiver.outbox.models import SENT, SKIPPED, OutboxMessage
 from caregiver.reminders import planner
 from caregiver.reminders.models import SchedulerHeartbeat
@@ -50,12 +53,17 @@ def run_once(now: datetime | None = None) -> RunOnce:
 
 
 def beat(now: datetime | None = None, name: str = HEARTBEAT) -> None:
-    """Record that the scheduler is alive."""
-    row = db.session.get(SchedulerHeartbeat, name)
-    if row is None:
-        db.session.add(SchedulerHeartbeat(name=name, beat_at=now or clock.now()))
-    else:
-        row.beat_at = now or clock.now()
+    """Record that the scheduler is alive.
+
+    One upsert, not a read then an insert: two schedulers started together both find no row,
+    and the second insert would fail on the first one's key.
+    """
+    table = SchedulerHeartbeat.__table__
+    upsert = dialect_insert(db.session, table).values(name=name, beat_at=now or clock.now())
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c.name], set_={"beat_at": upsert.excluded.beat_at}
+    )
+    db.session.execute(upsert)
     db.session.commit()
 
 
@@ -94,21 +102,37 @@ def cleanup(now: datetime | None = None) -> dict[str, int]:
     }
 
 
-def _job(app: Flask, work):
+def _job(app: Flask, work, report: Callable | None = None):
+    """``work`` in an app context, then a heartbeat; ``report`` hears what the first run did,
+    and what each later run did when it did anything."""
+    runs = count()
+
     def run():
         with app.app_context():
             try:
-                work()
+                done = work()
                 beat()
             finally:
                 db.session.remove()
+        first = next(runs) == 0
+        if report is not None and (first or _did_anything(done)):
+            report(done)
 
     run.__name__ = work.__name__
     return run
 
 
-def build_scheduler(app: Flask):
-    """A BlockingScheduler in UTC with the three jobs; the caller starts it."""
+def _did_anything(done) -> bool:
+    if isinstance(done, planner.Planning):
+        return bool(done.planned or done.already or done.stale)
+    return bool(done.handled)
+
+
+def build_scheduler(app: Flask, report: Callable | None = None):
+    """A BlockingScheduler in UTC with the three jobs; the caller starts it. ``report`` hears
+    the counts (a ``planner.Planning`` or an ``outbox.Delivery``) of the first planning and
+    delivery runs, which show the scheduler is working, and of every later one that did
+    something."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = BlockingScheduler(
@@ -118,10 +142,10 @@ def build_scheduler(app: Flask):
     # Plan and deliver at once on start, to catch up after downtime, then on their intervals.
     start = clock.now()
     scheduler.add_job(
-        _job(app, planner.plan), "interval", minutes=1, id="plan", next_run_time=start
+        _job(app, planner.plan, report), "interval", minutes=1, id="plan", next_run_time=start
     )
     scheduler.add_job(
-        _job(app, deliver_all),
+        _job(app, deliver_all, report),
         "interval",
         seconds=30,
         id="deliver",
