@@ -15,7 +15,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,7 +46,9 @@ from caregiver.models import UTCDateTime
 FORMAT = 1
 HEADER_BYTES = 5
 NONCE_BYTES = 12
+TAG_BYTES = 16
 KEY_BYTES = 32
+CIPHERTEXT_AT = HEADER_BYTES + NONCE_BYTES
 UNREADABLE_NOTICE = "This entry cannot be read with the current keys."
 
 
@@ -216,17 +218,62 @@ def _seal_with(aead: AESGCM, version: int, place: tuple, text: str) -> bytes:
 
 def unseal(owner_id: int, table: str, column: str, row_id: int, blob: bytes | None) -> str:
     """Decrypt a value sealed for this exact place, or raise Unreadable."""
-    if not blob or len(blob) < HEADER_BYTES + NONCE_BYTES + 16 or blob[0] != FORMAT:
+    if not blob or len(blob) < CIPHERTEXT_AT + TAG_BYTES or blob[0] != FORMAT:
         raise Unreadable("not a sealed value")
-    header, nonce = blob[:HEADER_BYTES], blob[HEADER_BYTES : HEADER_BYTES + NONCE_BYTES]
+    header, nonce = blob[:HEADER_BYTES], blob[HEADER_BYTES:CIPHERTEXT_AT]
     aead = _aead(owner_id, int.from_bytes(header[1:], "big"))
     try:
         plain = aead.decrypt(
-            nonce, blob[HEADER_BYTES + NONCE_BYTES :], _aad(header, table, column, row_id, owner_id)
+            nonce, blob[CIPHERTEXT_AT:], _aad(header, table, column, row_id, owner_id)
         )
     except InvalidTag as error:
         raise Unreadable("the value was changed or moved") from error
     return plain.decode("utf-8")
+
+
+def unseal_many(
+    owner_id: int, table: str, column: str, sealed: Iterable[tuple[int, bytes | None]]
+) -> list[str | None]:
+    """Decrypt many values of one column sealed for one owner, given as (row id, value); None
+    stands for each one that cannot be opened (as ``unseal`` would raise Unreadable).
+
+    For scanning a whole journal: the per-value work is the decryption itself, as each data key
+    version's AES-GCM object is looked up once and the associated data is the header and row id
+    around parts built once.
+    """
+    place, owner = f"|{table}|{column}|".encode(), f"|{owner_id}".encode()
+    ciphers: dict[bytes, AESGCM | None] = {}
+    opened: list[str | None] = []
+    keep = opened.append
+    for row_id, blob in sealed:
+        header = blob[:HEADER_BYTES] if blob else b""
+        try:
+            aead = ciphers[header]
+        except KeyError:
+            aead = ciphers[header] = _aead_for_header(owner_id, header)
+        if aead is None or len(blob) < CIPHERTEXT_AT + TAG_BYTES:
+            keep(None)
+            continue
+        try:
+            plain = aead.decrypt(
+                blob[HEADER_BYTES:CIPHERTEXT_AT],
+                blob[CIPHERTEXT_AT:],
+                b"".join((header, place, str(row_id).encode(), owner)),
+            )
+        except InvalidTag:
+            keep(None)
+            continue
+        keep(plain.decode("utf-8"))
+    return opened
+
+
+def _aead_for_header(owner_id: int, header: bytes) -> AESGCM | None:
+    if len(header) != HEADER_BYTES or header[0] != FORMAT:
+        return None
+    try:
+        return _aead(owner_id, int.from_bytes(header[1:], "big"))
+    except Unreadable:
+        return None
 
 
 def seal_field(row, column: str, text: str) -> bytes:

@@ -13,12 +13,18 @@ from sqlalchemy import (
     Table,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver import clock
 from caregiver.extensions import db
 from caregiver.models import UTCDateTime
+
+# Entries not in "recently deleted": the list, its count, the search scan and the dashboard read
+# only these, so their indexes leave deleted rows out and cover these reads alone.
+LIVE = "deleted_at IS NULL"
+ANSWERED = "deleted_at IS NULL AND prompt_key IS NOT NULL"
 
 entry_tags = Table(
     "journal_entry_tags",
@@ -32,8 +38,27 @@ entry_tags = Table(
 class JournalEntry(db.Model):
     __tablename__ = "journal_entries"
     __table_args__ = (
-        # Serves the owner's list newest first (keyset on written_at, id) and the date filters.
-        Index("ix_journal_entries_owner_written", "user_id", "written_at", "id"),
+        # Serves the owner's list newest first (keyset on written_at, id), the search scan in
+        # that order, and counting live entries. deleted_at (always NULL here) is a column too,
+        # so SQLite knows the index alone answers those reads.
+        Index(
+            "ix_journal_entries_live_owner_written",
+            "user_id",
+            "written_at",
+            "id",
+            "deleted_at",
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
+        # The latest answered prompt (not offered again) without walking unanswered entries.
+        Index(
+            "ix_journal_entries_answered_owner_written",
+            "user_id",
+            "written_at",
+            "id",
+            sqlite_where=text(ANSWERED),
+            postgresql_where=text(ANSWERED),
+        ),
         Index("ix_journal_entries_owner_date", "user_id", "entry_date"),
         Index("ix_journal_entries_deleted_at", "deleted_at"),
     )

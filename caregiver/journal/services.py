@@ -271,16 +271,23 @@ def open_entry(row: JournalEntry, tags: list[tuple[int, str]] | None = None) -> 
     try:
         title = crypto.unseal_field(row, "title_sealed") if row.title_sealed else ""
         body = crypto.unseal_field(row, "body_sealed")
-        unreadable = False
     except crypto.Unreadable:
-        title, body, unreadable = "", crypto.UNREADABLE_NOTICE, True
+        return opened_entry(row, None, None, tags)
+    return opened_entry(row, title, body, tags)
+
+
+def opened_entry(
+    row: JournalEntry, title: str | None, body: str | None, tags: list[tuple[int, str]]
+) -> Entry:
+    """An entry whose text was already decrypted (None where it could not be)."""
+    unreadable = title is None or body is None
     return Entry(
         id=row.id,
         entry_date=row.entry_date,
         entry_time=row.entry_time,
         mood=row.mood,
-        title=title,
-        body=body,
+        title="" if unreadable else title,
+        body=crypto.UNREADABLE_NOTICE if unreadable else body,
         tags=tags,
         prompt=prompts.get(row.prompt_key),
         unreadable=unreadable,
@@ -427,9 +434,18 @@ def month_days(user_id: int, year: int, month: int) -> dict[int, tuple[int, floa
 
 
 def count_entries(user_id: int) -> int:
-    """How many entries the person has (not counting deleted ones)."""
+    """How many entries the person has (not counting deleted ones), read from the index of
+    live entries alone."""
     return db.session.scalar(
         select(func.count())
         .select_from(JournalEntry)
         .where(JournalEntry.user_id == user_id, JournalEntry.deleted_at.is_(None))
+    )
+
+
+def has_entries(user_id: int) -> bool:
+    """Whether the person has any entry (not counting deleted ones); one index probe, however
+    long the journal."""
+    return db.session.scalar(
+        select(exists().where(JournalEntry.user_id == user_id, JournalEntry.deleted_at.is_(None)))
     )

@@ -122,7 +122,7 @@ def index():
         filters=filters,
         filter_form=filter_form,
         paged=paged,
-        total=services.count_entries(current_user.id),
+        has_entries=services.has_entries(current_user.id),
     )
 
 
