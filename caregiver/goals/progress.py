@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from caregiver import charts, clock
 from caregiver.errors import FieldError
@@ -51,7 +51,8 @@ def goal_progress(user_id: int, today: date, archived: bool | None = False) -> l
         select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         .join(Goal, Goal.id == GoalCheckin.goal_id)
         .where(Goal.user_id == user_id)
-        .where(or_(Goal.tally_day.is_(None), GoalCheckin.day > Goal.tally_day))
+        # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
+        .where(GoalCheckin.day > func.coalesce(Goal.tally_day, date.min))
     )
     if archived is not None:
         query = query.where(

@@ -125,19 +125,27 @@ class _Walk:
         start = (tally.score, tally.ring, tally.run, tally.best) if tally else (0.0, 0, 0, 0)
         self.score, self.ring, self.run, self.best = start
 
-    def day(self, index: int, status: str | None) -> None:
-        done = status == DONE
-        closed = index < self.open_index
-        self.ring = ((self.ring << 1) | done) & RING_MASK
-        if status != SKIP and (status is not None or closed):
-            recent = (self.ring & ((1 << self.window) - 1)).bit_count()
-            asked = self.needed * min(index + 1, self.window) / self.window
-            self.score = self.score * self.keep + min(1.0, recent / asked) * (1 - self.keep)
-        if self.daily and done:
-            self.run += 1
-            self.best = max(self.best, self.run)
-        elif self.daily and status is None and closed:
-            self.run = 0
+    def days(self, start: int, statuses: list[str | None]) -> None:
+        """Walk on over consecutive days, the first of them at index ``start``.
+
+        The state stays in local names while the days are walked: pages walk thousands of days.
+        """
+        score, ring, run, best = self.score, self.ring, self.run, self.best
+        keep, window, needed, daily = self.keep, self.window, self.needed, self.daily
+        mask = (1 << window) - 1
+        for index, status in enumerate(statuses, start):
+            done = status == DONE
+            closed = index < self.open_index
+            ring = ((ring << 1) | done) & RING_MASK
+            if status != SKIP and (status is not None or closed):
+                asked = needed * min(index + 1, window) / window
+                score = score * keep + min(1.0, (ring & mask).bit_count() / asked) * (1 - keep)
+            if daily and done:
+                run += 1
+                best = max(best, run)
+            elif daily and status is None and closed:
+                run = 0
+        self.score, self.ring, self.run, self.best = score, ring, run, best
 
     def week(self, week: WeekResult, last: bool) -> None:
         if self.daily:
@@ -169,19 +177,14 @@ def _walk(
     shown: deque[WeekResult] = deque(maxlen=WEEKS_SHOWN)
     kept = None
     start = (tally.day - first).days + 1 if tally else -first.weekday()
+    line = {day.toordinal() - first.toordinal(): status for day, status in checkins.items()}
     while start < length:
-        done = skipped = 0
-        days = range(max(start, 0), min(start + 7, length))
-        for index in days:
-            status = checkins.get(first + timedelta(days=index))
-            walk.day(index, status)
-            done += status == DONE
-            skipped += status == SKIP
+        statuses = [line.get(index) for index in range(max(start, 0), min(start + 7, length))]
+        walk.days(max(start, 0), statuses)
         # The rest of an active goal's last week is still to come, so it asks for all of it.
-        open_days = (len(days) if archived else start + 7 - max(start, 0)) - skipped
-        week = WeekResult(
-            first + timedelta(days=start), done, week_target(schedule.per_week, open_days)
-        )
+        open_days = len(statuses) if archived else start + 7 - max(start, 0)
+        target = week_target(schedule.per_week, open_days - statuses.count(SKIP))
+        week = WeekResult(first + timedelta(days=start), statuses.count(DONE), target)
         walk.week(week, last=start + 7 >= length)
         shown.append(week)
         if keep_at == first + timedelta(days=start + 6):
