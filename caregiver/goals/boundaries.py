@@ -97,6 +97,7 @@ def check_in_boundary(
         record_checkin(BoundaryCheckin, boundary, day, outcome, note)
     else:
         raise FieldError("outcome", "Choose held, tested or crossed.")
+    db.session.commit()
 
 
 def open_boundary(row: Boundary) -> BoundaryItem:

@@ -9,6 +9,7 @@ from typing import ClassVar
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Double,
     ForeignKey,
     Index,
     LargeBinary,
@@ -96,6 +97,17 @@ class Goal(_Owned, db.Model):
     start_day: Mapped[date] = mapped_column(Date)
     archived_day: Mapped[date | None] = mapped_column(Date)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where the statistics walk stood at the end of tally_day (see tallies.Tally), so pages walk
+    # only the days after it; no tally_day: walk from the first day. history_version counts the
+    # changes that threw a tally away: a tally is stored only over the version it was read with,
+    # so one worked out from check-ins read before such a change never lands after it.
+    history_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    tally_day: Mapped[date | None] = mapped_column(Date)
+    tally_first: Mapped[date | None] = mapped_column(Date)
+    tally_score: Mapped[float | None] = mapped_column(Double)
+    tally_ring: Mapped[int | None] = mapped_column(SmallInteger)
+    tally_run: Mapped[int | None]
+    tally_best: Mapped[int | None]
 
 
 class GoalCheckin(_Checkin, db.Model):

@@ -1,28 +1,29 @@
 """What /progress and the today list show: goal statistics, weekly ratings, and the pictures."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 
 from caregiver import charts, clock
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.goals import boundaries, rules
-from caregiver.goals.models import WELLBEING_AREAS, Goal, WellbeingCheckin
-from caregiver.goals.services import GoalItem, goal_checkins, goals_of, open_goal
+from caregiver.goals import boundaries, rules, tallies
+from caregiver.goals.models import WELLBEING_AREAS, Goal, GoalCheckin, WellbeingCheckin
+from caregiver.goals.services import GoalItem, open_goal, owned
 from caregiver.journal import services as journal
 
-WEEKS_SHOWN = 12
+WEEKS_SHOWN = rules.WEEKS_SHOWN
 MOOD_TICKS = {1: "Very low", 3: "Okay", 5: "Very good"}
 OUTCOME_SERIES = list(boundaries.OUTCOME_LABELS.items())
+TALLY_FIELDS = [field.name for field in fields(tallies.Tally)]  # Goal's columns are tally_<name>
 
 
 @dataclass
 class GoalProgress:
     goal: GoalItem
-    stats: rules.GoalStats
-    checkins: dict[date, str]
+    stats: rules.GoalStats  # its weeks are the ones shown
+    checkins: dict[date, str]  # those after the goal's tally: always the weeks shown
 
     @property
     def recent_weeks(self) -> list[rules.WeekResult]:
@@ -38,26 +39,103 @@ class AreaTrend:
 
 
 def goal_progress(user_id: int, today: date, archived: bool | None = False) -> list[GoalProgress]:
-    """Every active (or archived; ``None``: all) goal with its statistics, in two queries."""
-    goals = goals_of(user_id, archived)
-    checkins = goal_checkins(user_id) if goals else {}
-    return [_with_stats(goal, checkins.get(goal.id, {}), today) for goal in goals]
+    """Every active (or archived; ``None``: all) goal with its statistics, in two queries.
+
+    Only the check-ins after each goal's tally are read, so the work is the same for any length
+    of history (see ``tallies``); a tally that is missing or moves on is written once.
+    """
+    rows = db.session.scalars(owned(Goal, user_id, archived)).all()
+    if not rows:
+        return []
+    query = (
+        select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
+        .join(Goal, Goal.id == GoalCheckin.goal_id)
+        .where(Goal.user_id == user_id)
+        # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
+        .where(GoalCheckin.day > func.coalesce(Goal.tally_day, date.min))
+    )
+    if archived is not None:
+        query = query.where(
+            Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None)
+        )
+    return _with_stats(rows, _by_goal(db.session.execute(query)), today)
 
 
 def one_goal_progress(row: Goal, today: date) -> GoalProgress:
     """One goal with its statistics."""
-    found = goal_checkins(row.user_id, [row.id]).get(row.id, {})
-    return _with_stats(open_goal(row), found, today)
+    query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
+    query = query.where(GoalCheckin.goal_id == row.id)
+    if row.tally_day is not None:
+        query = query.where(GoalCheckin.day > row.tally_day)
+    return _with_stats([row], _by_goal(db.session.execute(query)), today)[0]
 
 
-def _with_stats(goal: GoalItem, found: dict[date, str], today: date) -> GoalProgress:
-    return GoalProgress(goal, rules.goal_stats(goal.schedule, found, today), found)
+def _by_goal(found) -> dict[int, dict[date, str]]:
+    by_goal: dict[int, dict[date, str]] = {}
+    for goal_id, day, status in found:
+        by_goal.setdefault(goal_id, {})[day] = status
+    return by_goal
+
+
+def _stored_tally(row: Goal) -> tallies.Tally | None:
+    if row.tally_day is None:
+        return None
+    return tallies.Tally(**{name: getattr(row, f"tally_{name}") for name in TALLY_FIELDS})
+
+
+def _with_stats(rows: list[Goal], found: dict, today: date) -> list[GoalProgress]:
+    """Statistics from each goal's tally, reading all of a goal's history only when its tally
+    does not fit (a clock that went back); then the tallies that changed are stored."""
+    goals = {row.id: open_goal(row) for row in rows}
+    stored = {row.id: _stored_tally(row) for row in rows}
+    unfit = [
+        goal_id
+        for goal_id, tally in stored.items()
+        if tally and not tallies.fits(tally, goals[goal_id].schedule, found.get(goal_id, {}), today)
+    ]
+    if unfit:
+        query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
+        found |= _by_goal(db.session.execute(query.where(GoalCheckin.goal_id.in_(unfit))))
+        stored |= dict.fromkeys(unfit)
+    items, moved = [], []
+    for row in rows:
+        goal, checkins = goals[row.id], found.get(row.id, {})
+        stats, kept = tallies.continued_stats(goal.schedule, stored[row.id], checkins, today)
+        items.append(GoalProgress(goal, stats, checkins))
+        if kept != stored[row.id]:
+            moved.append(_tally_values(row, kept))
+    if moved:
+        _store_tallies(moved)
+    return items
+
+
+def _tally_values(row: Goal, tally: tallies.Tally | None) -> dict:
+    values = asdict(tally) if tally else dict.fromkeys(TALLY_FIELDS)
+    return {"goal": row.id, "version": row.history_version} | {
+        f"new_{name}": value for name, value in values.items()
+    }
+
+
+def _store_tallies(moved: list[dict]) -> None:
+    """Store tallies over the version they were read with only (see Goal.history_version)."""
+    table = Goal.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("goal"), table.c.history_version == bindparam("version"))
+        .values({f"tally_{name}": bindparam(f"new_{name}") for name in TALLY_FIELDS})
+    )
+    db.session.execute(statement, moved)
+    db.session.commit()
 
 
 def heatmap(goals: list[GoalProgress], today: date) -> charts.Chart:
     """The 12-week calendar of goal check-ins."""
     first = rules.week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
-    plan = rules.day_plan([(item.goal.schedule, item.checkins) for item in goals], first, today)
+    # Check-ins before the weeks shown are not loaded; the first day stands in for them.
+    counted = [
+        (replace(item.goal.schedule, start=item.stats.first), item.checkins) for item in goals
+    ]
+    plan = rules.day_plan(counted, first, today)
     return charts.heatmap("goal-calendar", "Self-care check-ins, last 12 weeks", plan, today)
 
 

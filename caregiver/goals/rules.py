@@ -15,6 +15,7 @@ DONE = "done"
 SKIP = "skip"
 DAILY = 7
 OUTCOMES = ("held", "tested", "crossed")
+WEEKS_SHOWN = 12  # the weeks of results pages show, this week included
 
 
 def day_for(instant: datetime, timezone: str) -> date:
@@ -67,6 +68,7 @@ class GoalStats:
     strength: int  # 0 to 100
     weeks: list[WeekResult] = field(default_factory=list)
     days: int = 0  # how many days the goal has been counted, today included
+    first: date | None = None  # the first day that counts (a check-in can move it before start)
 
     @property
     def this_week(self) -> WeekResult | None:
@@ -184,7 +186,7 @@ def goal_stats(schedule: Schedule, checkins: dict[date, str], today: date) -> Go
         current, best = _week_streaks(weeks)
         unit = "week"
     strength = round(100 * _strength(schedule.per_week, line, open_index))
-    return GoalStats(current, best, unit, strength, weeks, open_index + 1)
+    return GoalStats(current, best, unit, strength, weeks, open_index + 1, first)
 
 
 def day_plan(

@@ -6,13 +6,13 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from caregiver import clock, crypto, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.goals import rules
+from caregiver.goals import rules, tallies
 from caregiver.goals.models import Goal, GoalCheckin
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text, ngettext
@@ -63,7 +63,7 @@ def check_note(note: str) -> str:
 
 
 def record_checkin(model, item, day: date, value: str, note: str):
-    """Insert or update the one check-in an item has for a day; returns it.
+    """Insert or update the one check-in an item has for a day, for the caller to commit.
 
     Two taps racing each other both end as the same single row: the loser of the insert updates.
     """
@@ -81,15 +81,13 @@ def record_checkin(model, item, day: date, value: str, note: str):
     setattr(row, model.value_column, value)
     row.updated_at = clock.now()
     seal_optional(row, "note_sealed", note)
-    db.session.commit()
     return row
 
 
 def clear_checkin(model, item, day: date) -> None:
-    """Remove an item's check-in for a day, if it has one."""
+    """Remove an item's check-in for a day, if it has one, for the caller to commit."""
     item_id = getattr(model, model.item_column)
     db.session.execute(delete(model).where(item_id == item.id, model.day == day))
-    db.session.commit()
 
 
 def _opened(row) -> tuple[str, str]:
@@ -177,7 +175,10 @@ def create_goal(user, data: GoalData) -> Goal:
 
 def update_goal(goal: Goal, data: GoalData) -> None:
     """Change a goal's name, cadence or reminder."""
-    save_sealed(goal, partial(_fill_goal, data=check_goal(data)))
+    data = check_goal(data)
+    if data.per_week != goal.per_week:
+        forget_tally(goal)
+    save_sealed(goal, partial(_fill_goal, data=data))
     events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
 
@@ -197,6 +198,7 @@ def archive_goal(goal: Goal, day: date) -> None:
     """Put a goal away: it leaves the today list and its progress stops on ``day``."""
     goal.archived_at = clock.now()
     goal.archived_day = max(day, goal.start_day)
+    forget_tally(goal)
     db.session.commit()
     events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
@@ -205,6 +207,7 @@ def restore_goal(goal: Goal) -> None:
     """Bring an archived goal back to the today list."""
     goal.archived_at = None
     goal.archived_day = None
+    forget_tally(goal)
     db.session.commit()
     events.goal_changed.send(goal.user_id, goal_id=goal.id)
 
@@ -227,6 +230,21 @@ def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: d
         clear_checkin(GoalCheckin, goal, day)
     else:
         record_checkin(GoalCheckin, goal, day, status, note)
+    # In the same transaction as the check-in: see Goal.history_version.
+    reaches = true() if day < tallies.settled_before(today) else Goal.tally_day >= day
+    db.session.execute(
+        update(Goal)
+        .where(Goal.id == goal.id, reaches)
+        .values(history_version=Goal.history_version + 1, tally_day=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def forget_tally(goal: Goal) -> None:
+    """Throw away a goal's stored tally when what it counted changes; the next walk starts over."""
+    goal.tally_day = None
+    goal.history_version = Goal.history_version + 1
 
 
 def open_goal(row: Goal) -> GoalItem:
@@ -278,16 +296,3 @@ def done_between(user_id: int, first: date, last: date) -> int:
             GoalCheckin.status == rules.DONE,
         )
     )
-
-
-def goal_checkins(user_id: int, goal_ids: list[int] | None = None) -> dict[int, dict[date, str]]:
-    """Every check-in status of a person's goals (or of some of them), by goal and day."""
-    query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status).where(
-        GoalCheckin.user_id == user_id
-    )
-    if goal_ids is not None:
-        query = query.where(GoalCheckin.goal_id.in_(goal_ids))
-    found: dict[int, dict[date, str]] = {}
-    for goal_id, day, status in db.session.execute(query):
-        found.setdefault(goal_id, {})[day] = status
-    return found

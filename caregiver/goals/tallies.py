@@ -1,0 +1,196 @@
+"""Goal statistics carried on from a stored base, so they cost the same for any length of history.
+
+``rules.goal_stats`` walks every day a goal has had. A goal here keeps a ``Tally``: where that walk
+stood at the end of a base day, a Sunday before the weeks the pages show. Statistics as of today
+go on from it over the days after it only, a few months at most. The base day moves on (at most
+every ``BASE_LAG``) while those days are walked anyway, so moving it reads nothing more. A change
+on or before the base day throws the tally away, and the next walk starts from the goal's first
+day again (see ``services.forget_tally``).
+
+Pure functions, no database; the tests hold them to ``rules.goal_stats`` for random histories.
+"""
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import sqrt
+
+from caregiver.goals.rules import (
+    DAILY,
+    DONE,
+    SKIP,
+    WEEKS_SHOWN,
+    GoalStats,
+    Schedule,
+    WeekResult,
+    week_start,
+    week_target,
+)
+
+BASE_LAG = timedelta(weeks=5)  # how far a base day may fall behind before it moves on
+RING_DAYS = 14  # the longest strength window: older done days no longer count
+RING_MASK = (1 << RING_DAYS) - 1
+SUNDAY = 6
+
+
+@dataclass(frozen=True)
+class Tally:
+    day: date  # the base day, a Sunday: every day up to it is over
+    first: date  # the goal's first counted day
+    score: float  # strength, 0 to 1, before rounding
+    ring: int  # which of the RING_DAYS days ending on the base day were done; bit 0 is that day
+    run: int  # current streak: days for a daily goal, weeks for the others
+    best: int
+
+
+def base_day(first: date, anchor: date) -> date | None:
+    """Where a tally should stand: the Sunday before the weeks shown, if the goal is that old.
+
+    ``anchor`` is the earlier of today and the goal's last day, so every day up to the base day
+    is over and none of the weeks shown is in the tally.
+    """
+    day = week_start(anchor) - timedelta(weeks=WEEKS_SHOWN - 1, days=1)
+    return day if day >= first else None
+
+
+def settled_before(today: date) -> date:
+    """Check-ins before this day may be in a tally someone is writing right now.
+
+    A week later than any base day as of today, so a request whose clock or timezone differs a
+    little from this one's cannot store a tally that misses a change made here.
+    """
+    return week_start(today) - timedelta(weeks=WEEKS_SHOWN - 2)
+
+
+def _span(schedule: Schedule, first: date, checkins: dict[date, str], today: date):
+    """The last day that counts, and the anchor: as in ``rules._span``."""
+    last = max([today, *checkins])
+    if schedule.end is not None:
+        last = min(last, max(schedule.end, first))
+    return last, min(today, last)
+
+
+def fits(tally: Tally, schedule: Schedule, checkins: dict[date, str], today: date) -> bool:
+    """Whether statistics can go on from ``tally`` with ``checkins`` (those after its base day).
+
+    A tally from a later clock (tests travel in time, people in timezones) or from before the
+    goal's start moved does not.
+    """
+    _last, anchor = _span(schedule, tally.first, checkins, today)
+    wanted = base_day(tally.first, anchor)
+    return (
+        tally.day.weekday() == SUNDAY
+        and tally.first <= schedule.start
+        and wanted is not None
+        and tally.first <= tally.day <= wanted
+    )
+
+
+def continued_stats(
+    schedule: Schedule, tally: Tally | None, checkins: dict[date, str], today: date
+) -> tuple[GoalStats, Tally | None]:
+    """Statistics as of today, equal to ``rules.goal_stats`` with the weeks the pages show; and
+    the tally to keep from now on (the same one, a newer one, or None for a goal too young).
+
+    ``checkins`` holds every check-in after the tally's base day (without a tally, all of them);
+    the tally must fit (see ``fits``).
+    """
+    if tally is not None and not fits(tally, schedule, checkins, today):
+        raise ValueError("the tally does not fit these check-ins")
+    first = tally.first if tally else min([schedule.start, *checkins])
+    _last, anchor = _span(schedule, first, checkins, today)
+    wanted = base_day(first, anchor)
+    if wanted is None or (tally is not None and tally.day >= wanted - BASE_LAG):
+        stats, _ = _walk(schedule, tally, checkins, today, None)
+        return stats, tally if wanted is not None else None
+    return _walk(schedule, tally, checkins, today, wanted)
+
+
+def tally_at(schedule: Schedule, checkins: dict[date, str], today: date, day: date) -> Tally:
+    """The tally as of base day ``day``, from every check-in (a Sunday up to ``base_day``)."""
+    kept = _walk(schedule, None, checkins, today, day)[1]
+    if kept is None:
+        raise ValueError("not a base day of this goal")
+    return kept
+
+
+class _Walk:
+    """The walk of ``rules.goal_stats``, a day at a time: strength, and the streak of its unit."""
+
+    def __init__(self, per_week: int, open_index: int, tally: Tally | None):
+        self.daily = per_week >= DAILY
+        self.window, self.needed = (1, 1) if self.daily else (RING_DAYS, 2 * per_week)
+        self.keep = 0.5 ** (sqrt(per_week / DAILY) / 13)
+        self.open_index = open_index
+        start = (tally.score, tally.ring, tally.run, tally.best) if tally else (0.0, 0, 0, 0)
+        self.score, self.ring, self.run, self.best = start
+
+    def days(self, start: int, statuses: list[str | None]) -> None:
+        """Walk on over consecutive days, the first of them at index ``start``.
+
+        The state stays in local names while the days are walked: pages walk thousands of days.
+        """
+        score, ring, run, best = self.score, self.ring, self.run, self.best
+        keep, window, needed, daily = self.keep, self.window, self.needed, self.daily
+        mask = (1 << window) - 1
+        for index, status in enumerate(statuses, start):
+            done = status == DONE
+            closed = index < self.open_index
+            ring = ((ring << 1) | done) & RING_MASK
+            if status != SKIP and (status is not None or closed):
+                asked = needed * min(index + 1, window) / window
+                score = score * keep + min(1.0, (ring & mask).bit_count() / asked) * (1 - keep)
+            if daily and done:
+                run += 1
+                best = max(best, run)
+            elif daily and status is None and closed:
+                run = 0
+        self.score, self.ring, self.run, self.best = score, ring, run, best
+
+    def week(self, week: WeekResult, last: bool) -> None:
+        if self.daily:
+            return
+        if week.met:
+            self.run += 1
+            self.best = max(self.best, self.run)
+        elif week.target > 0 and not last:
+            self.run = 0
+
+
+def _walk(
+    schedule: Schedule,
+    tally: Tally | None,
+    checkins: dict[date, str],
+    today: date,
+    keep_at: date | None,
+) -> tuple[GoalStats, Tally | None]:
+    """Walk the weeks after the tally (or all of them), keeping a tally at the end of ``keep_at``.
+
+    Days are indexed from the goal's first day as in ``rules``, weeks by their Monday's index.
+    """
+    first = tally.first if tally else min([schedule.start, *checkins])
+    last, anchor = _span(schedule, first, checkins, today)
+    open_index = (anchor - first).days
+    length = max(0, (last - first).days + 1)
+    archived = schedule.end is not None
+    walk = _Walk(schedule.per_week, open_index, tally)
+    shown: deque[WeekResult] = deque(maxlen=WEEKS_SHOWN)
+    kept = None
+    start = (tally.day - first).days + 1 if tally else -first.weekday()
+    line = {day.toordinal() - first.toordinal(): status for day, status in checkins.items()}
+    while start < length:
+        statuses = [line.get(index) for index in range(max(start, 0), min(start + 7, length))]
+        walk.days(max(start, 0), statuses)
+        # The rest of an active goal's last week is still to come, so it asks for all of it.
+        open_days = len(statuses) if archived else start + 7 - max(start, 0)
+        target = week_target(schedule.per_week, open_days - statuses.count(SKIP))
+        week = WeekResult(first + timedelta(days=start), statuses.count(DONE), target)
+        walk.week(week, last=start + 7 >= length)
+        shown.append(week)
+        if keep_at == first + timedelta(days=start + 6):
+            kept = Tally(keep_at, first, walk.score, walk.ring, walk.run, walk.best)
+        start += 7
+    unit = "day" if walk.daily else "week"
+    strength = round(100 * walk.score)
+    stats = GoalStats(walk.run, walk.best, unit, strength, list(shown), open_index + 1, first)
+    return stats, kept
