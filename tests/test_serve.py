@@ -66,6 +66,7 @@ def test_unmatched_paths_keep_words_and_lose_numbers_and_tokens():
 
 
 @pytest.mark.ticking_clock
+@pytest.mark.one_instant
 def test_the_access_log_holds_routes_but_no_search_words_or_tokens(tmp_path):
     port = free_port()
     env = {
