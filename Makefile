@@ -9,7 +9,7 @@ LIGHTHOUSE := bench/lighthouse
 # The app builds its links from the address it serves (see BASE_URL in README.md).
 export HOST PORT
 
-.PHONY: run reminders test bench screenshots lint format install clean
+.PHONY: run serve reminders test bench screenshots lint format install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ run: $(VENV)/.installed
 	@PORT=$(PORT) $(FLASK) scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: migrate, then gunicorn (gunicorn.conf.py: workers, timeouts, a private access log)
+# with the reminder scheduler beside it. Every secret comes from the environment; see
+# docs/deployment.md. Schedulers on several hosts are safe: nothing is sent twice.
+serve: $(VENV)/.installed
+	CAREGIVER_ENV=production $(FLASK) db upgrade
+	@CAREGIVER_ENV=production $(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	CAREGIVER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # Plan and send the reminders due now, with links on the same HOST and PORT as `make run`.
 reminders: $(VENV)/.installed

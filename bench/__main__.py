@@ -1,9 +1,12 @@
 """Run the benchmarks: ``python -m bench`` (``make bench``); exits 1 when a budget is missed.
 
 Always runs on a SQLite file in a temporary directory; also on PostgreSQL when
-``BENCH_DATABASE_URL`` is set, in a fresh schema that is dropped afterwards. Then Lighthouse
+``BENCH_DATABASE_URL`` is set, in a fresh schema that is dropped afterwards. The load
+scoreboard (bench/load.py) serves the app under gunicorn on the same database. Then Lighthouse
 scores the main pages of the app with demo data (bench/lighthouse_scores.py), when it and
 Chromium are installed; without them the bench says so and the rest still counts.
+
+``python -m bench load`` runs the load scoreboard alone.
 """
 
 import os
@@ -26,6 +29,7 @@ from bench import (
     format_table,
     journal,
     lighthouse_scores,
+    load,
     meetings,
     progress,
     reminders,
@@ -70,22 +74,24 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run_on(database: str, url_for_dir) -> list[Row]:
-    """Run every benchmark on a database whose URL ``url_for_dir(tmp)`` gives."""
+IN_PROCESS = (journal, progress, meetings, reminders, account_timing, zip_bomb)
+
+
+def run_on(database: str, url_for_dir, only_load: bool) -> tuple[list[Row], list[load.Line]]:
+    """Run the benchmarks on a database whose URL ``url_for_dir(tmp)`` gives: the in-process
+    ones (unless ``only_load``), then the load scoreboard."""
     with (
         tempfile.TemporaryDirectory(prefix="caregiver-bench-") as tmp,
         url_for_dir(Path(tmp)) as url,
     ):
         app = make_app(url, Path(tmp) / "instance")
         try:
-            return (
-                journal.run(app, database)
-                + progress.run(app, database)
-                + meetings.run(app, database)
-                + reminders.run(app, database)
-                + account_timing.run(app, database)
-                + zip_bomb.run(app, database)
+            rows = (
+                []
+                if only_load
+                else [row for bench in IN_PROCESS for row in bench.run(app, database)]
             )
+            return rows, load.run(app, database)
         finally:
             # Close pooled connections so the temporary file or schema can go.
             with app.app_context():
@@ -114,26 +120,38 @@ def _sqlite_file(tmp: Path) -> Iterator[str]:
     yield f"sqlite:///{tmp / 'bench.sqlite3'}"
 
 
-def main() -> int:
-    """Run every database, print the table and the verdict; return the exit status."""
+def main(arguments: list[str]) -> int:
+    """Run every database, print the tables and the verdict; return the exit status."""
+    only_load = arguments == ["load"]
     start = time.perf_counter()
-    rows = run_on("sqlite", _sqlite_file)
+    rows, lines = run_on("sqlite", _sqlite_file, only_load)
     base_url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     if base_url:
-        rows += run_on("postgresql", lambda _tmp: postgres_schema(base_url))
-    pages = score_pages()
-    print()
-    print(format_table(rows))
+        more_rows, more_lines = run_on(
+            "postgresql", lambda _tmp: postgres_schema(base_url), only_load
+        )
+        rows, lines = rows + more_rows, lines + more_lines
+    pages = [] if only_load else score_pages()
+    if rows:
+        print()
+        print(format_table(rows))
+    if lines:
+        print()
+        print(load.format_table(lines))
     if pages:
         print()
         print(lighthouse_scores.format_scores(pages))
     print()
     print(f"bench: finished in {time.perf_counter() - start:.0f} s")
-    failed = [
-        f"{row.scenario} ({row.database}): {row.verdict}, budget {row.budget}"
-        for row in rows
-        if row.failed
-    ] + [f"Lighthouse {page.page}: {page.verdict}" for page in pages if page.failed]
+    failed = (
+        [
+            f"{row.scenario} ({row.database}): {row.verdict}, budget {row.budget}"
+            for row in rows
+            if row.failed
+        ]
+        + load.misses(lines)
+        + [f"Lighthouse {page.page}: {page.verdict}" for page in pages if page.failed]
+    )
     if not failed:
         print("bench: all budgets met")
         return 0
@@ -144,4 +162,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -148,7 +148,7 @@ def make_entry(rng: random.Random, today: date) -> tuple[EntryData, bool]:
     return data, with_marker
 
 
-def _add_entries(user: User, count: int, rng: random.Random) -> int:
+def add_entries(user: User, count: int, rng: random.Random) -> int:
     """Add ``count`` entries for ``user`` straight through the service; return how many marked."""
     today = clock.today_in(user.timezone)
     marked = 0
@@ -174,7 +174,7 @@ def build(app: Flask, database: str) -> Journals:
                 email, f"Bench {label}", PASSWORD, TIMEZONE, verified=True
             )
             ids[label], emails[label] = user.id, email
-            marked[label] = _add_entries(user, count, rng)
+            marked[label] = add_entries(user, count, rng)
     if not marked["search"]:
         raise RuntimeError("no entry got the marker word; the rare-word search would be empty")
     return Journals(app, database, ids, emails, marked)

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caregiver import cli, crypto, errors, extensions, refused_forms, routing, web
+from caregiver import access_log, cli, crypto, errors, extensions, refused_forms, routing, web
 from caregiver.config import ConfigError, load_config
 
 
@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     refused_forms.init_app(app)
     cli.init_app(app)
+    access_log.init_app(app)
     if app.config["CAREGIVER_ENV"] == "production":
         _check_encryption_keys(app)
     return app
