@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from caregiver import crisis
 from caregiver.crypto import MasterKeyError, generate_master_key, parse_master_keys
 
 
@@ -168,6 +169,19 @@ def _quick_exit_url(env: dict) -> str:
     return raw
 
 
+def _crisis_country(env: dict) -> str:
+    """The country whose crisis help a visitor sees until they choose their own."""
+    raw = env.get("CRISIS_COUNTRY", "").strip()
+    code = raw.lower() or "us"
+    codes = crisis.bundled_codes()
+    if code not in codes:
+        raise ConfigError(
+            f"CRISIS_COUNTRY must be the code of a country with crisis help in "
+            f"caregiver/data/crisis/ ({', '.join(codes)}), not {raw!r}."
+        )
+    return code
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -197,6 +211,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "DEFAULT_TIMEZONE": env.get("DEFAULT_TIMEZONE", "America/New_York"),
         "CRISIS_RESOURCES_FILE": env.get("CRISIS_RESOURCES_FILE") or None,
+        "CRISIS_COUNTRY": _crisis_country(env),
         "TRUSTED_PROXY_COUNT": _whole_number(env, "TRUSTED_PROXY_COUNT"),
         # A person writing a long journal entry must never hit this; an upload of a file would.
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from caregiver import auth, guidance, mail, reminders
+from caregiver import auth, guidance, mail, main, reminders
 from caregiver.admin import views as admin_views
 from caregiver.auth import device_lock
 from caregiver.auth import views as auth_views
@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     auth.init_app(app)
+    main.init_app(app)
     guidance.init_app(app)
     reminders.init_app(app)
     # The home page's cards, top to bottom: each feature's card maker, person -> dict | None.

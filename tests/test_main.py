@@ -9,6 +9,7 @@ import pytest
 from helpers import PASSWORD, csrf_token, log_in, make_test_app
 from werkzeug.exceptions import InternalServerError
 
+from caregiver import crisis
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 from caregiver.main import services
@@ -56,20 +57,19 @@ def test_every_page_has_a_description_for_search_results(client, login):
 
 def test_crisis_resources_can_be_replaced_by_a_deployment(app, tmp_path, client):
     replacement = tmp_path / "crisis.toml"
-    replacement.write_text(
-        'country = "Ireland"\nlines = []\noverdose_signs = []\noverdose_steps = ["Call 112."]\n'
-        '[emergency]\nname = "Emergency"\nnumber = "112"\ntel = "112"\nwhen = "Danger now."\n'
-    )
+    bundled = (crisis.CRISIS_DIR / "ie.toml").read_text(encoding="utf-8")
+    replacement.write_text(bundled.replace('code = "ie"', 'code = "us"'), encoding="utf-8")
     app.config["CRISIS_RESOURCES_FILE"] = str(replacement)
     html = client.get("/help").get_data(as_text=True)
-    assert 'href="tel:112"' in html and "Ireland" in html
+    assert 'href="tel:112"' in html and "Ireland" in html and 'href="tel:911"' not in html
 
 
-def test_crisis_file_without_required_parts_is_refused(tmp_path):
+def test_crisis_file_without_required_parts_is_refused(app, tmp_path):
     broken = tmp_path / "crisis.toml"
-    broken.write_text('country = "X"\n')
-    with pytest.raises(ValueError, match="emergency"):
-        services.crisis_resources(str(broken))
+    broken.write_text('code = "xx"\n')
+    app.config["CRISIS_RESOURCES_FILE"] = str(broken)
+    with pytest.raises(crisis.CrisisDataError, match=r"crisis\.toml: emergency: is missing"):
+        services.crisis_resources("xx")
 
 
 def test_healthz_ok(client):

@@ -97,7 +97,7 @@ def test_the_offline_page_has_every_crisis_number_as_a_tel_link_and_no_topic_in_
     response = client.get("/offline")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    resources = main_services.crisis_resources(None)
+    resources = main_services.crisis_resources(main_services.deployment_country())
     for line in [resources["emergency"], *resources["lines"]]:
         assert f'href="tel:{line["tel"]}"' in page
     assert title_of(response) == "Notes"

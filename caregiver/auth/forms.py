@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -118,6 +119,15 @@ class DiscreetForm(FlaskForm):
         description=(
             'Tabs, the home-screen icon and email subjects say "Notes" and never name the topic.'
         ),
+    )
+
+
+class CountryForm(FlaskForm):
+    """Whose crisis numbers to show; the choices are set by the view from the data files."""
+
+    country = SelectField(
+        "Country for crisis help",
+        description="Help now, the help page and the footer show this country's numbers.",
     )
 
 

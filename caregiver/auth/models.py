@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Neutral titles, app name and mail subjects (see auth/discreet.py).
     discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Whose crisis help /help shows; None follows the deployment's country (CRISIS_COUNTRY).
+    country: Mapped[str | None] = mapped_column(String(2))
 
     sessions: Mapped[list["LoginSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
-from caregiver import clock, crypto, events, security
+from caregiver import clock, crisis, crypto, events, security
 from caregiver.auth import account_mail, security_log, sign_in_throttle
 from caregiver.auth.models import LoginSession, User
 from caregiver.errors import FieldError
@@ -385,6 +385,15 @@ def update_profile(user: User, display_name: str, timezone: str) -> None:
     db.session.commit()
     if moved:
         events.timezone_changed.send(user)
+
+
+def choose_country(user: User, country: str | None) -> None:
+    """Show this person the crisis help of ``country`` (a code with crisis help), or of the
+    deployment's country when None."""
+    if country is not None and country not in crisis.for_app(current_app.config):
+        raise FieldError("country", "Choose one of the countries in the list.")
+    user.country = country
+    db.session.commit()
 
 
 def delete_account(user: User, password: str) -> None:

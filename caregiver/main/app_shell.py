@@ -10,8 +10,7 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from caregiver import mail
-from caregiver.main.services import DEFAULT_CRISIS_FILE
+from caregiver import crisis, mail
 
 # Fetched and kept when the worker installs; everything else under /static/ is kept on first use.
 SHELL_FILES = (
@@ -70,7 +69,7 @@ def shell_version() -> str:
         for path in [static / name for name in SHELL_FILES] + [
             templates / "main" / "offline.html",
             templates / "main" / "sw.js",
-            Path(current_app.config.get("CRISIS_RESOURCES_FILE") or DEFAULT_CRISIS_FILE),
+            crisis.deployment_file(current_app.config),
         ]:
             digest.update(path.read_bytes())
         version = current_app.extensions["shell_version"] = digest.hexdigest()[:16]

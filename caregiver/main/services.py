@@ -1,18 +1,14 @@
 """Health of the service, crisis resources, and the cards on the dashboard."""
 
-import tomllib
 from collections.abc import Callable
-from functools import lru_cache
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from caregiver import crisis
 from caregiver.extensions import db
 from caregiver.reminders import jobs
-
-DEFAULT_CRISIS_FILE = Path(__file__).resolve().parent.parent / "data" / "crisis.toml"
 
 
 def health() -> dict[str, str]:
@@ -27,15 +23,28 @@ def health() -> dict[str, str]:
         return {"database": "error", "scheduler": "unknown"}
 
 
-@lru_cache(maxsize=4)
-def crisis_resources(path: str | None = None) -> dict:
-    """The helplines and overdose steps, from one data file a deployment can replace."""
-    with open(path or DEFAULT_CRISIS_FILE, "rb") as handle:
-        data = tomllib.load(handle)
-    for key in ("emergency", "lines", "overdose_steps"):
-        if key not in data:
-            raise ValueError(f"crisis resources file lacks '{key}'")
-    return data
+def crisis_resources(country: str, language: str = "en") -> dict:
+    """The helplines and overdose steps of one country (by code), texts in ``language``;
+    KeyError for a country this deployment does not offer."""
+    return crisis.resources(crisis.for_app(current_app.config)[country], language)
+
+
+def crisis_countries(language: str = "en") -> list[tuple[str, str]]:
+    """(code, name) of every country with crisis help, by name."""
+    return crisis.country_names(current_app.config, language)
+
+
+def deployment_country() -> str:
+    """The country shown to visitors and to people who have not chosen one."""
+    return crisis.deployment_country(current_app.config)
+
+
+def country_for(user) -> str:
+    """The person's own choice of country for crisis help, else the deployment's."""
+    chosen = user.country if user.is_authenticated else None
+    if chosen and chosen in crisis.for_app(current_app.config):
+        return chosen
+    return deployment_country()
 
 
 def cards_for(user) -> list[dict]:

@@ -1,6 +1,6 @@
 """Landing page, dashboard, the "More" page, crisis help, health check."""
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from caregiver.auth.discreet import is_discreet
@@ -37,8 +37,21 @@ def welcome():
 
 @bp.route("/help")
 def crisis_help():
-    resources = services.crisis_resources(current_app.config.get("CRISIS_RESOURCES_FILE"))
-    return render_template("main/help.html", resources=resources)
+    return _help_page(services.country_for(current_user))
+
+
+@bp.route("/help/<code>")
+def crisis_help_for(code):
+    if code not in dict(services.crisis_countries()):
+        abort(404)
+    return _help_page(code)
+
+
+def _help_page(code: str):
+    others = [(other, name) for other, name in services.crisis_countries() if other != code]
+    return render_template(
+        "main/help.html", resources=services.crisis_resources(code), other_countries=others
+    )
 
 
 @bp.route("/privacy")
@@ -59,8 +72,14 @@ def healthz():
 def offline():
     # Kept on the phone by the service worker and shown to whoever holds it, so it is always in
     # discreet dress: it cannot know whether this person chose discretion.
-    resources = services.crisis_resources(current_app.config.get("CRISIS_RESOURCES_FILE"))
-    return render_template("main/offline.html", resources=resources, discreet=True)
+    # Nor whose country it is: it shows the deployment's.
+    country = services.deployment_country()
+    return render_template(
+        "main/offline.html",
+        resources=services.crisis_resources(country),
+        crisis_country=country,
+        discreet=True,
+    )
 
 
 @bp.route("/manifest.webmanifest")

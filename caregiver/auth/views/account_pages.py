@@ -1,8 +1,9 @@
 """The account page: profile, email, password, facilitator request, deleting the account."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
+from caregiver import crisis
 from caregiver.auth import discreet, facilitator_requests, forms, services
 from caregiver.auth.sign_in import sign_in
 from caregiver.auth.views.blueprint import bp
@@ -10,10 +11,19 @@ from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 
 
+def _country_form(**kwargs) -> forms.CountryForm:
+    form = forms.CountryForm(**kwargs)
+    config = current_app.config
+    own = dict(crisis.country_names(config))[crisis.deployment_country(config)]
+    form.country.choices = [("", f"This site's country ({own})"), *crisis.country_names(config)]
+    return form
+
+
 def _page(status=200, **forms_in_error):
     user = current_user
     page_forms = {
         "profile_form": forms.ProfileForm(obj=user, formdata=None),
+        "country_form": _country_form(formdata=None, data={"country": user.country or ""}),
         "discreet_form": forms.DiscreetForm(obj=user, formdata=None),
         "email_form": forms.EmailChangeForm(formdata=None),
         "password_form": forms.PasswordChangeForm(formdata=None),
@@ -42,6 +52,21 @@ def profile():
     services.update_profile(current_user, form.display_name.data, form.timezone.data)
     flash("Your details are saved.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/country", methods=["POST"])
+@login_required
+def country():
+    form = _country_form()
+    if form.validate_on_submit():
+        try:
+            services.choose_country(current_user, form.country.data or None)
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash("Your country for crisis help is saved.", "success")
+            return redirect(url_for("auth.account"))
+    return _page(400, country_form=form)
 
 
 @bp.route("/account/discreet", methods=["POST"])
