@@ -194,6 +194,7 @@ def _public_pages(ids) -> list[tuple[str, str]]:
     return [
         ("landing", "/"),
         ("help", "/help"),
+        ("help-another-country", "/help/gb"),
         ("privacy", "/privacy"),
         ("offline", "/offline"),
         ("login", "/auth/login"),
