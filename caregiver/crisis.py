@@ -122,6 +122,13 @@ def resources(country: dict, language: str = "en") -> dict:
     return page
 
 
+@lru_cache(maxsize=64)
+def page(deployment_file: str | None, code: str, language: str = "en") -> dict:
+    """``resources`` of one offered country, worked out once: every page's footer reads it.
+    KeyError for a country this deployment does not offer. Callers must not change it."""
+    return resources(catalog(deployment_file)[code], language)
+
+
 def for_app(config) -> dict[str, dict]:
     """Every country this deployment offers, by code (see ``catalog``)."""
     return catalog(config.get("CRISIS_RESOURCES_FILE"))

@@ -26,7 +26,7 @@ def health() -> dict[str, str]:
 def crisis_resources(country: str, language: str = "en") -> dict:
     """The helplines and overdose steps of one country (by code), texts in ``language``;
     KeyError for a country this deployment does not offer."""
-    return crisis.resources(crisis.for_app(current_app.config)[country], language)
+    return crisis.page(current_app.config.get("CRISIS_RESOURCES_FILE"), country, language)
 
 
 def crisis_countries(language: str = "en") -> list[tuple[str, str]]:
