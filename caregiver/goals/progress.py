@@ -10,7 +10,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, tallies
 from caregiver.goals.models import WELLBEING_AREAS, Goal, GoalCheckin, WellbeingCheckin
-from caregiver.goals.services import GoalItem, open_goal, owned
+from caregiver.goals.services import GoalItem, kept, open_goal, owned
 from caregiver.journal import services as journal
 
 WEEKS_SHOWN = rules.WEEKS_SHOWN
@@ -50,14 +50,10 @@ def goal_progress(user_id: int, today: date, archived: bool | None = False) -> l
     query = (
         select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         .join(Goal, Goal.id == GoalCheckin.goal_id)
-        .where(Goal.user_id == user_id)
+        .where(Goal.user_id == user_id, *kept(Goal, archived))
         # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
         .where(GoalCheckin.day > func.coalesce(Goal.tally_day, date.min))
     )
-    if archived is not None:
-        query = query.where(
-            Goal.archived_at.is_not(None) if archived else Goal.archived_at.is_(None)
-        )
     return _with_stats(rows, _by_goal(db.session.execute(query)), today)
 
 

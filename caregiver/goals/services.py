@@ -259,12 +259,16 @@ def open_goal(row: Goal) -> GoalItem:
     )
 
 
+def kept(model, archived: bool | None) -> list:
+    """The criteria for active, archived or (None) all goals or boundaries."""
+    if archived is None:
+        return []
+    return [model.archived_at.is_not(None) if archived else model.archived_at.is_(None)]
+
+
 def owned(model, user_id: int, archived: bool | None):
     """A query of a person's goals or boundaries: active, archived or (None) all, oldest first."""
-    query = select(model).where(model.user_id == user_id).order_by(model.id)
-    if archived is None:
-        return query
-    return query.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))
+    return select(model).where(model.user_id == user_id, *kept(model, archived)).order_by(model.id)
 
 
 def goals_of(user_id: int, archived: bool | None = False) -> list[GoalItem]:
