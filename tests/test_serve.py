@@ -1,24 +1,21 @@
 """Production serving: gunicorn with gunicorn.conf.py keeps private words and tokens out of its
 access log, and `make serve` migrates, then runs the web workers and the scheduler."""
 
-import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+import served
 from helpers import KEY_A, free_port
 from pinned_clock import pinned_env
 
 from caregiver.access_log import masked_path
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MARKER = "quillwortsecret"
 TOKEN = "IjQyIg.Zx9Qkw.c2VjcmV0LXRva2VuLW1hcmtlcg"
@@ -38,25 +35,6 @@ def fetch(url: str, headers: dict | None = None) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def wait_until_up(url: str, process: subprocess.Popen, output: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"exited with {process.returncode}:\n{output.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - local server
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in time:\n{output.read_text()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def test_unmatched_paths_keep_words_and_lose_numbers_and_tokens():
@@ -81,32 +59,25 @@ def test_the_access_log_holds_routes_but_no_search_words_or_tokens(tmp_path):
     }
     subprocess.run(  # noqa: S603 - fixed command
         [BIN / "flask", "--app", "caregiver", "db", "upgrade"],
-        cwd=ROOT,
+        cwd=served.ROOT,
         env=env,
         check=True,
         capture_output=True,
     )
     access = tmp_path / "access.log"
     output = tmp_path / "gunicorn.out"
-    with output.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 - fixed command
-            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", access, "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    command = [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", access, "wsgi:app"]
+    process = served.start(command, env, output)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/healthz", process, output)
+        served.answer(base + "/healthz", process, output)
         referer = {"Referer": f"{base}/journal/search?q={MARKER}"}
         assert fetch(f"{base}/journal/search?q={MARKER}", referer) == 302  # to the log-in page
         assert fetch(f"{base}/auth/reset/{TOKEN}") == 400  # a link that is no good
         assert fetch(f"{base}/calendar/{TOKEN}.ics") == 404
         assert fetch(f"{base}/nowhere/{TOKEN}?q={MARKER}") == 404
     finally:
-        stop(process)
+        served.stop(process)
     log = access.read_text()
     assert MARKER not in log and TOKEN not in log
     assert "?" not in log
@@ -135,26 +106,10 @@ def test_make_serve_migrates_and_runs_the_web_workers_and_the_scheduler(tmp_path
         "TRUSTED_HOSTS": "127.0.0.1",
     }
     output = tmp_path / "make-serve.out"
-    with output.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 - fixed command
-            ["make", "--no-print-directory", "serve"],  # noqa: S607
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}/healthz"
+    process = served.start(["make", "--no-print-directory", "serve"], env, output)
     try:
-        wait_until_up(url, process, output, seconds=120)
-        deadline = time.monotonic() + 60
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local server
-            health = json.load(response)
-        while health["scheduler"] != "ok" and time.monotonic() < deadline:
-            time.sleep(0.2)
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
-                health = json.load(response)
+        health = served.health_once_scheduled(f"http://127.0.0.1:{port}", process, output)
         assert health == {"status": "ok", "database": "ok", "scheduler": "ok"}
     finally:
-        stop(process)
+        served.stop(process)
     assert '"GET /healthz HTTP/1.1" 200' in output.read_text()
