@@ -18,34 +18,46 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 COMMON_PASSWORD_COUNT = 3000
 
-# argon2id with 46 MiB, one pass, one lane: the OWASP baseline for interactive log-in.
-password_hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)
+# argon2id with 46 MiB, one pass, one lane: the OWASP baseline for interactive log-in. The
+# memory is a setting (PASSWORD_HASH_MEMORY_KIB) only so that the test suite, which signs
+# thousands of people in, can hash with less; every deployment uses this.
+PASSWORD_HASH_MEMORY_KIB = 47104
+
+
+@lru_cache(maxsize=4)
+def _hasher(memory_kib: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=1, memory_cost=memory_kib, parallelism=1)
+
+
+def _password_hasher() -> PasswordHasher:
+    return _hasher(current_app.config.get("PASSWORD_HASH_MEMORY_KIB", PASSWORD_HASH_MEMORY_KIB))
 
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2id."""
-    return password_hasher.hash(password)
+    return _password_hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; with no hash, still spend the same time so timing reveals nothing."""
+    hasher = _password_hasher()
     try:
         if password_hash is None:
-            password_hasher.verify(_dummy_hash(), password + "\x00")
+            hasher.verify(_dummy_hash(hasher), password + "\x00")
             return False
-        return password_hasher.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """Whether a stored hash was made with weaker parameters than today's."""
-    return password_hasher.check_needs_rehash(password_hash)
+    """Whether a stored hash was made with other parameters than today's."""
+    return _password_hasher().check_needs_rehash(password_hash)
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return password_hasher.hash("caregiver-timing-equaliser")
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("caregiver-timing-equaliser")
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ from email import message_from_bytes, policy
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import jinja2
+import jinja2.bccache
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from playwright.sync_api import expect
@@ -20,6 +22,7 @@ from caregiver import clock, create_app
 from caregiver.extensions import db
 
 PASSWORD = "correct horse battery staple"
+TEST_PASSWORD_HASH_MEMORY_KIB = 1024
 PEOPLE_ZONE = "America/Chicago"  # where make_user's people live
 # Fixed master keys for tests only (32 bytes each, URL-safe base64).
 KEY_A = base64.urlsafe_b64encode(b"A" * 32).decode()
@@ -173,12 +176,39 @@ def make_test_app(database_url, tmp_path, smtp_port, **overrides):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SERVER_NAME": None,
+        # Thousands of people sign in during a run: hash with 1 MiB instead of 46, the same
+        # argon2id otherwise (test_auth checks the deployed parameters).
+        "PASSWORD_HASH_MEMORY_KIB": TEST_PASSWORD_HASH_MEMORY_KIB,
     }
     config["ENV_VARS"].update(overrides.pop("ENV_VARS", {}))
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per test process instead of once per test's app.
+
+    Every test builds its own app, whose Jinja environment would parse and compile each template
+    it renders again. Jinja stores a template's code with a checksum of its source, so a template
+    that changes during a run is compiled afresh.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def csrf_token(client, page="/auth/login") -> str:

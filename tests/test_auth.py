@@ -3,8 +3,18 @@
 import re
 from html import unescape
 
-from helpers import CSRF_RE, PASSWORD, link_in, log_in, submit, text_of
+from argon2 import PasswordHasher
+from helpers import (
+    CSRF_RE,
+    PASSWORD,
+    TEST_PASSWORD_HASH_MEMORY_KIB,
+    link_in,
+    log_in,
+    submit,
+    text_of,
+)
 
+from caregiver import security
 from caregiver.auth.models import LoginSession, User
 from caregiver.extensions import db
 
@@ -39,7 +49,7 @@ def test_register_verify_and_land_on_welcome(client, mailbox):
     user = db.session.scalar(db.select(User).where(User.email == "new.person@example.org"))
     assert user is not None and not user.is_verified
     assert user.timezone == "America/Denver"
-    assert user.password_hash.startswith("$argon2id$") and "m=47104" in user.password_hash
+    assert user.password_hash.startswith(f"$argon2id$v=19$m={TEST_PASSWORD_HASH_MEMORY_KIB},")
 
     message = mailbox.last_to("new.person@example.org")
     assert "Confirm your email" in message["Subject"]
@@ -184,14 +194,21 @@ def test_offsite_next_is_ignored(app, make_user):
 
 
 def test_rehash_on_login_when_parameters_change(client, make_user):
-    from argon2 import PasswordHasher
-
     user = make_user()
     user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     db.session.commit()
     log_in(client, user)
     db.session.refresh(user)
-    assert "m=47104" in user.password_hash
+    assert f"m={TEST_PASSWORD_HASH_MEMORY_KIB}," in user.password_hash
+
+
+def test_a_deployment_hashes_with_the_owasp_baseline(app):
+    """Tests hash with less memory to save time; an app left to its defaults uses 46 MiB."""
+    del app.config["PASSWORD_HASH_MEMORY_KIB"]
+    stored = security.hash_password(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=47104,t=1,p=1$")
+    assert security.verify_password(stored, PASSWORD)
+    assert not security.needs_rehash(stored)
 
 
 def test_replayed_cookie_after_logout_is_refused(app, make_user):
