@@ -28,7 +28,6 @@ from caregiver.guidance.views import article_pages
 from caregiver.journal import views as journal_views
 from caregiver.main import views as main_views
 from caregiver.reminders import views as reminders_views
-from caregiver.text import template_ngettext
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -147,7 +146,6 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
     app.jinja_env.globals["app_name_for"] = mail.app_name
-    app.jinja_env.globals["ngettext"] = template_ngettext
 
 
 def _logout_form() -> ActionForm:

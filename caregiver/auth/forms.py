@@ -1,5 +1,6 @@
 """Account forms. They check the input alone; rules needing the database live in services."""
 
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,7 +18,6 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from caregiver.auth import app_lock
 from caregiver.forms import TimezoneField
 from caregiver.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from caregiver.text import ngettext
 
 EMAIL_ATTRS = {"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}
 NEW_PASSWORD_ATTRS = {"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH}
@@ -131,6 +131,15 @@ class CountryForm(FlaskForm):
     )
 
 
+class LanguageForm(FlaskForm):
+    """The language of pages and mail; the choices are set by the view."""
+
+    language = SelectField(
+        "Language",
+        description="Pages, emails and reminders use this language.",
+    )
+
+
 class EmailChangeForm(FlaskForm):
     email = email_field("New email address")
     password = current_password_field()
@@ -210,7 +219,7 @@ class AppLockForm(FlaskForm):
     minutes = RadioField(
         "Lock after",
         choices=[
-            SelectChoice(m, ngettext("%(num)d minute", "%(num)d minutes", m))
+            SelectChoice(m, lazy_ngettext("%(num)d minute", "%(num)d minutes", m))
             for m in app_lock.MINUTES
         ],
         coerce=int,

@@ -1,14 +1,15 @@
 """The account page: profile, email, password, facilitator request, deleting the account."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from caregiver import crisis
+from caregiver import crisis, i18n
 from caregiver.auth import discreet, facilitator_requests, forms, services
 from caregiver.auth.sign_in import sign_in
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.security import safe_next
 
 
 def _country_form(**kwargs) -> forms.CountryForm:
@@ -19,11 +20,18 @@ def _country_form(**kwargs) -> forms.CountryForm:
     return form
 
 
+def _language_form(**kwargs) -> forms.LanguageForm:
+    form = forms.LanguageForm(**kwargs)
+    form.language.choices = [("", "Your browser's language"), *i18n.LANGUAGE_NAMES.items()]
+    return form
+
+
 def _page(status=200, **forms_in_error):
     user = current_user
     page_forms = {
         "profile_form": forms.ProfileForm(obj=user, formdata=None),
         "country_form": _country_form(formdata=None, data={"country": user.country or ""}),
+        "language_form": _language_form(formdata=None, data={"language": user.language or ""}),
         "discreet_form": forms.DiscreetForm(obj=user, formdata=None),
         "email_form": forms.EmailChangeForm(formdata=None),
         "password_form": forms.PasswordChangeForm(formdata=None),
@@ -67,6 +75,33 @@ def country():
             flash("Your country for crisis help is saved.", "success")
             return redirect(url_for("auth.account"))
     return _page(400, country_form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def language():
+    form = _language_form()
+    if form.validate_on_submit():
+        try:
+            services.choose_language(current_user, form.language.data or None)
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash("Your language is saved.", "success")
+            return redirect(url_for("auth.account"))
+    return _page(400, language_form=form)
+
+
+# Visitors follow a link (no session needed); signed-in people post with their CSRF token, as
+# the choice is then saved on the account. Either way the page they were on comes back.
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def choose_language(code):
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    if request.method == "POST" and current_user.is_authenticated:
+        services.choose_language(current_user, code)
+    back = safe_next(request.args.get("next")) or url_for("main.index")
+    return i18n.remember_on_device(redirect(back), code)
 
 
 @bp.route("/account/discreet", methods=["POST"])

@@ -2,6 +2,7 @@
 every private page answers with while this device is locked (/auth/locked)."""
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_url, logout_user
 
 from caregiver.auth import app_lock, device_lock, forms, passkeys
@@ -12,7 +13,6 @@ from caregiver.errors import FieldError, wants_json
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import note_proof, recent_proof_required, safe_next
-from caregiver.text import ngettext
 
 UNLOCKING = "passkey_unlocking"  # its own place in the session, like the other ceremonies
 LOCKED_JSON = "This app is locked on this device. Open it again with your PIN."
