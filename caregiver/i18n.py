@@ -6,8 +6,10 @@ browser's languages.
 """
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, gettext, ngettext, refresh
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 from caregiver.extensions import babel
 
@@ -17,6 +19,26 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 COOKIE = "caregiver_lang"
 COOKIE_LASTS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+class LazyText(LazyString):
+    """Words translated when shown, for strings made at import time (form labels, menus).
+
+    Escaped like any other text where a template shows them: Flask-Babel's own lazy string
+    passes itself off as markup, so an apostrophe in a label would come out unescaped."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """``gettext`` put off until the text is shown, in the language of that moment."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """``ngettext`` put off until the text is shown, in the language of that moment."""
+    return LazyText(ngettext, singular, plural, num, **variables)
 
 
 def select_locale() -> str:

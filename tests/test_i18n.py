@@ -2,7 +2,13 @@
 
 import re
 from html import unescape
+from pathlib import Path
 
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from helpers import csrf_token, submit
 
 from caregiver.extensions import db
@@ -102,3 +108,72 @@ def test_mail_speaks_the_language_on_the_account_whatever_the_browser(client, ma
     submit(client, "/auth/reset", {"email": other.email}, headers={"Accept-Language": "es"})
     message = mailbox.last_to(other.email)
     assert '<html lang="en">' in message.get_body(preferencelist=("html",)).get_content()
+
+
+# Spanish --------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "caregiver" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalog():
+    """The .mo file the app reads, built as `make` builds it when the .po file is newer."""
+    compiled = CATALOG.with_suffix(".mo")
+    if not compiled.exists() or compiled.stat().st_mtime < CATALOG.stat().st_mtime:
+        with CATALOG.open("rb") as source:
+            catalog = read_po(source)
+        with compiled.open("wb") as target:
+            write_mo(target, catalog)
+
+
+def test_a_spanish_visitor_reads_the_login_page_in_spanish(client):
+    page = client.get("/auth/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    for words in ("Entrar", "¿Olvidó su contraseña?", "Correo electrónico", "Contraseña"):
+        assert words in page
+    for english in ("Forgot your password?", "Email address", "Skip to main content"):
+        assert english not in page
+    # The footer's sentence keeps its tappable number inside the Spanish words.
+    assert 'En una emergencia, llame al <a href="tel:911">911</a>.' in page
+
+
+def test_a_spanish_speaker_gets_spanish_menus_labels_and_messages(client, login):
+    person = login()
+    person.language = "es"
+    db.session.commit()
+    page = client.get("/more").get_data(as_text=True)
+    assert "Diario" in page and "Metas" in page and "Su cuenta" in page
+    response = submit(client, "/account/language", {"language": "es"}, page="/account")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Su idioma está guardado." in page
+    assert "País para la ayuda en una crisis" in page
+    response = submit(client, "/account/language", {"language": "fr"}, page="/account")
+    assert "Choose one of the languages in the list." not in response.get_data(as_text=True)
+
+
+def extracted_messages() -> set:
+    """Every message the code and templates ask to translate, as `make translations` finds them."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT, method_map, options_map, keywords=KEYWORDS
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
+    with CATALOG.open("rb") as source:
+        catalog = read_po(source)
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        translated[key] = all(strings) and not message.fuzzy
+    missing = sorted(m for m in extracted_messages() if not translated.get(m))
+    assert not missing, f"untranslated or fuzzy in {CATALOG.name}: {missing}"
+    assert not list(catalog.check()), "a translation's placeholders differ from its English"
