@@ -6,10 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app caregiver
 LIGHTHOUSE := bench/lighthouse
+TRANSLATIONS := caregiver/translations
+# The catalogs are kept as .po files; the compiled .mo files the app reads are built here, after
+# install and again whenever a .po file changes.
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
 # The app builds its links from the address it serves (see BASE_URL in README.md).
 export HOST PORT
 
-.PHONY: run serve reminders test bench screenshots lint format install clean
+.PHONY: run serve reminders test bench screenshots lint format install translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +27,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(COMPILED)
 
-run: $(VENV)/.installed
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --domain messages --input-file $< --output-file $@
+
+# After changing words in the code or templates: collect them, then bring each language's catalog
+# up to date (new words arrive untranslated, changed ones marked fuzzy, for a person to write).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "lazy_gettext _l lazy_ngettext:1,2" \
+		--add-location file --sort-by-file --project Caregiver \
+		--output-file $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
+		--domain messages --ignore-obsolete
+
+run: $(VENV)/.installed $(COMPILED)
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
 	@echo ""
@@ -39,17 +56,17 @@ run: $(VENV)/.installed
 # Production: migrate, then gunicorn (gunicorn.conf.py: workers, timeouts, a private access log)
 # with the reminder scheduler beside it. Every secret comes from the environment; see
 # docs/deployment.md. Schedulers on several hosts are safe: nothing is sent twice.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(COMPILED)
 	CAREGIVER_ENV=production $(FLASK) db upgrade
 	@CAREGIVER_ENV=production $(FLASK) scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	CAREGIVER_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # Plan and send the reminders due now, with links on the same HOST and PORT as `make run`.
-reminders: $(VENV)/.installed
+reminders: $(VENV)/.installed $(COMPILED)
 	$(FLASK) reminders run-once
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(COMPILED)
 	$(BIN)/python -m pytest --numprocesses=auto
 
 # Lighthouse at the version its lock file pins, installed once; without npm the bench says it
@@ -61,11 +78,11 @@ $(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package-lock.json
 		echo "make bench: npm not found (apt-get install npm); Lighthouse will be skipped"; \
 	fi
 
-bench: $(VENV)/.installed-test $(LIGHTHOUSE)/node_modules/.installed
+bench: $(VENV)/.installed-test $(COMPILED) $(LIGHTHOUSE)/node_modules/.installed
 	$(BIN)/python -m bench
 
 # The README's pictures: the main screens on a phone, light and dark, into docs/screenshots/.
-screenshots: $(VENV)/.installed-test
+screenshots: $(VENV)/.installed-test $(COMPILED)
 	CAREGIVER_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q --instants=now \
 		tests/browser/test_screenshots.py
 
@@ -79,3 +96,4 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts *.egg-info $(LIGHTHOUSE)/node_modules
+	rm -f $(COMPILED) $(TRANSLATIONS)/messages.pot

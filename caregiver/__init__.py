@@ -3,7 +3,17 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caregiver import access_log, cli, crypto, errors, extensions, refused_forms, routing, web
+from caregiver import (
+    access_log,
+    cli,
+    crypto,
+    errors,
+    extensions,
+    i18n,
+    refused_forms,
+    routing,
+    web,
+)
 from caregiver.config import ConfigError, load_config
 
 
@@ -26,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.compress.init_app(app)
+    i18n.init_app(app)
     routing.init_app(app)
     web.init_login(app)
     web.register_blueprints(app)

@@ -11,9 +11,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import ngettext
 from markupsafe import Markup
-
-from caregiver.text import ngettext
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360

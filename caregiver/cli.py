@@ -6,6 +6,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from caregiver import crypto, outbox
@@ -17,7 +18,6 @@ from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
 from caregiver.journal import services as journal_services
 from caregiver.reminders import jobs, planner
-from caregiver.text import ngettext
 
 user_cli = AppGroup("user", help="Manage people's accounts.")
 keys_cli = AppGroup("keys", help="Encryption keys for private text.")

@@ -19,8 +19,10 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale
 
 from caregiver import clock, smtp_child
+from caregiver.i18n import DEFAULT_LANGUAGE
 
 # The parts' headers; their bodies are quoted-printable, which writes every "=" as "=3D", so
 # a boundary that starts with "=_" can never occur inside one.
@@ -128,25 +130,32 @@ class _Links:
         return path
 
 
-def render_message(name: str, to: str, *, discreet: bool = False, **context) -> Message:
+def render_message(
+    name: str, to: str, *, discreet: bool = False, language: str | None = None, **context
+) -> Message:
     """Render ``email/<name>.txt`` and ``.html``; the subject is the txt template's block.
 
     ``discreet``: the person asked for mail that names no topic (subjects, sender, greeting), so
     the templates speak of "Notes" instead of the app's name (``app_name``).
+    ``language``: the person's chosen language; mail is rendered outside their requests, so it
+    cannot follow their browser and is in English when they chose none.
     """
-    context.update(discreet=discreet, app_name=app_name(discreet))
+    language = language or DEFAULT_LANGUAGE
+    context.update(discreet=discreet, app_name=app_name(discreet), current_locale=language)
     env = current_app.jinja_env
-    text_template = env.get_template(f"email/{name}.txt")
-    html_template = env.get_template(f"email/{name}.html")
-    # One context serves the subject block and the whole text (as Template.render would).
-    ctx = text_template.new_context(dict(context))
-    subject = "".join(text_template.blocks["subject"](ctx)).strip()
-    text = "".join(text_template.root_render_func(ctx)).strip() + "\n"
+    with force_locale(language):
+        text_template = env.get_template(f"email/{name}.txt")
+        html_template = env.get_template(f"email/{name}.html")
+        # One context serves the subject block and the whole text (as Template.render would).
+        ctx = text_template.new_context(dict(context))
+        subject = "".join(text_template.blocks["subject"](ctx)).strip()
+        text = "".join(text_template.root_render_func(ctx)).strip() + "\n"
+        html = html_template.render(subject=subject, **context)
     return Message(
         to=to,
         subject=subject,
         text=text,
-        html=html_template.render(subject=subject, **context),
+        html=html,
         sender_name=app_name(discreet) if discreet else None,
     )
 

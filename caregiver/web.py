@@ -25,10 +25,10 @@ from caregiver.groups import views as groups_views
 from caregiver.groups.views import meeting_pages
 from caregiver.guidance import views as guidance_views
 from caregiver.guidance.views import article_pages
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import views as journal_views
 from caregiver.main import views as main_views
 from caregiver.reminders import views as reminders_views
-from caregiver.text import template_ngettext
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 STATIC_MAX_AGE = 365 * 24 * 3600
@@ -46,11 +46,11 @@ class NavItem(NamedTuple):
 # The bottom bar: five tabs at most, so each keeps one short word and fits a 320 px phone. An
 # entry shows only once its endpoint exists; "More" leads to every other section.
 NAV_ITEMS = [
-    NavItem("main.dashboard", "Home", "home"),
-    NavItem("journal.index", "Journal", "journal", ("journal",)),
-    NavItem("goals.today", "Goals", "goals", ("goals",)),
-    NavItem("groups.find_meetings", "Meetings", "meetings", ("groups",)),
-    NavItem("main.more", "More", "more", ("guidance", "careplan", "reminders", "admin")),
+    NavItem("main.dashboard", _l("Home"), "home"),
+    NavItem("journal.index", _l("Journal"), "journal", ("journal",)),
+    NavItem("goals.today", _l("Goals"), "goals", ("goals",)),
+    NavItem("groups.find_meetings", _l("Meetings"), "meetings", ("groups",)),
+    NavItem("main.more", _l("More"), "more", ("guidance", "careplan", "reminders", "admin")),
 ]
 
 
@@ -66,17 +66,25 @@ class MoreItem(NamedTuple):
 
 # The "More" page, top to bottom: the sections without a tab of their own, then the account.
 MORE_ITEMS = [
-    MoreItem("guidance.index", "Guidance", "guidance", "Short reads, and help planning a talk"),
-    MoreItem("careplan.index", "Care plan", "careplan", "Treatment, programs, insurance"),
     MoreItem(
-        "groups.manage", "Groups I run", "meetings", "Your groups and meetings", "facilitator"
+        "guidance.index", _l("Guidance"), "guidance", _l("Short reads, and help planning a talk")
     ),
-    MoreItem("admin.index", "Admin", "shield", "Requests and the outbox", "admin"),
-    MoreItem("auth.account", "Your account", "user", "Name, email, password, timezone"),
-    MoreItem("reminders.settings", "Reminders", "bell", "Which emails you get, and when"),
-    MoreItem("auth.security", "Sign-in and security", "shield", "Devices and recent sign-ins"),
-    MoreItem("main.crisis_help", "Help now", "phone", "Crisis lines and overdose steps"),
-    MoreItem("main.privacy", "Privacy", "heart", "What we keep, and who can see it"),
+    MoreItem("careplan.index", _l("Care plan"), "careplan", _l("Treatment, programs, insurance")),
+    MoreItem(
+        "groups.manage",
+        _l("Groups I run"),
+        "meetings",
+        _l("Your groups and meetings"),
+        "facilitator",
+    ),
+    MoreItem("admin.index", _l("Admin"), "shield", _l("Requests and the outbox"), "admin"),
+    MoreItem("auth.account", _l("Your account"), "user", _l("Name, email, password, timezone")),
+    MoreItem("reminders.settings", _l("Reminders"), "bell", _l("Which emails you get, and when")),
+    MoreItem(
+        "auth.security", _l("Sign-in and security"), "shield", _l("Devices and recent sign-ins")
+    ),
+    MoreItem("main.crisis_help", _l("Help now"), "phone", _l("Crisis lines and overdose steps")),
+    MoreItem("main.privacy", _l("Privacy"), "heart", _l("What we keep, and who can see it")),
 ]
 
 CONTENT_SECURITY_POLICY = (
@@ -88,7 +96,7 @@ CONTENT_SECURITY_POLICY = (
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = _l("Please log in to see that page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(device_lock.load_user)
     login_manager.unauthorized_handler(lock_pages.unauthorized)
@@ -147,7 +155,6 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
     app.jinja_env.globals["app_name_for"] = mail.app_name
-    app.jinja_env.globals["ngettext"] = template_ngettext
 
 
 def _logout_form() -> ActionForm:

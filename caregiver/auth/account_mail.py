@@ -119,7 +119,9 @@ def _confirmation(template: str, user: User, email: str) -> mail.Message:
         "verify", {"uid": user.id, "email": email, "fp": verify_state(user, email)}
     )
     link = mail.absolute_url("auth.verify_email", token=token)
-    return mail.render_message(template, email, discreet=user.discreet, user=user, link=link)
+    return mail.render_message(
+        template, email, discreet=user.discreet, language=user.language, user=user, link=link
+    )
 
 
 def _verify_email(user: User, row) -> mail.Message:
@@ -138,7 +140,12 @@ def _reset_password(user: User, row) -> mail.Message:
     token = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
     link = mail.absolute_url("auth.reset_password", token=token)
     return mail.render_message(
-        "reset_password", user.email, discreet=user.discreet, user=user, link=link
+        "reset_password",
+        user.email,
+        discreet=user.discreet,
+        language=user.language,
+        user=user,
+        link=link,
     )
 
 
@@ -151,6 +158,7 @@ def _sign_in_locked(user: User, row) -> mail.Message:
         "sign_in_locked",
         user.email,
         discreet=user.discreet,
+        language=user.language,
         user=user,
         tries=sign_in_throttle.LOCK_AT,
         unlock_link=mail.absolute_url("auth.unlock", token=unlock),
@@ -170,6 +178,7 @@ def _logged(template: str):
             template,
             user.email,
             discreet=user.discreet,
+            language=user.language,
             user=user,
             what=security_log.LABELS.get(event.kind, event.kind),
             device=event.device,
@@ -188,13 +197,20 @@ def _email_changed(user: User, row) -> mail.Message:
     )
     link = mail.absolute_url("auth.undo_email_change", token=token)
     return mail.render_message(
-        "email_changed", row.to_address, discreet=user.discreet, user=user, undo_link=link
+        "email_changed",
+        row.to_address,
+        discreet=user.discreet,
+        language=user.language,
+        user=user,
+        undo_link=link,
     )
 
 
 def _notice(template: str):
     def render_notice(user: User, row) -> mail.Message:
-        return mail.render_message(template, user.email, discreet=user.discreet, user=user)
+        return mail.render_message(
+            template, user.email, discreet=user.discreet, language=user.language, user=user
+        )
 
     return render_notice
 

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     discreet: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Whose crisis help /help shows; None follows the deployment's country (CRISIS_COUNTRY).
     country: Mapped[str | None] = mapped_column(String(2))
+    # The language of pages, mail and reminders; None follows the browser (see i18n.py).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     sessions: Mapped[list["LoginSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

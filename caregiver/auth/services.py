@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
-from caregiver import clock, crisis, crypto, events, security
+from caregiver import clock, crisis, crypto, events, i18n, security
 from caregiver.auth import account_mail, security_log, sign_in_throttle
 from caregiver.auth.models import LoginSession, User
 from caregiver.errors import FieldError
@@ -393,6 +393,15 @@ def choose_country(user: User, country: str | None) -> None:
     if country is not None and country not in crisis.for_app(current_app.config):
         raise FieldError("country", "Choose one of the countries in the list.")
     user.country = country
+    db.session.commit()
+
+
+def choose_language(user: User, language: str | None) -> None:
+    """Speak ``language`` (a supported code) to this person on every page and in every
+    message, or follow their browser when None."""
+    if language is not None and language not in i18n.LANGUAGES:
+        raise FieldError("language", "Choose one of the languages in the list.")
+    user.language = language
     db.session.commit()
 
 

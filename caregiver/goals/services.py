@@ -6,6 +6,7 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +16,7 @@ from caregiver.extensions import db
 from caregiver.goals import rules, tallies
 from caregiver.goals.models import Goal, GoalCheckin
 from caregiver.sealed import open_text, save_sealed, seal_optional
-from caregiver.text import clean_line, clean_text, ngettext
+from caregiver.text import clean_line, clean_text
 
 TITLE_MAX = 200
 NOTE_MAX = 2000

@@ -189,6 +189,7 @@ class NoticeBatch:
             notice.kind,
             person.email,
             discreet=person.discreet,
+            language=person.language,
             person=person,
             unsubscribe=unsubscribe,
             following=wants is True,

@@ -85,6 +85,7 @@ class Batch:
                     User.timezone,
                     User.email_verified_at,
                     User.discreet,
+                    User.language,
                 ).where(User.id.in_(user_ids))
             )
         }
@@ -146,6 +147,7 @@ def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         "reminder_journal",
         person.email,
         discreet=person.discreet,
+        language=person.language,
         person=person,
         part_of_day=time_words.part_of_day(_local(person, now)),
         chosen_time=local.strftime("%-I:%M %p"),
@@ -162,6 +164,7 @@ def _goal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         "reminder_goal",
         person.email,
         discreet=person.discreet,
+        language=person.language,
         person=person,
         chosen_time=local.strftime("%-I:%M %p"),
         unsubscribe=unsubscribe,
@@ -183,6 +186,7 @@ def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         "reminder_weekly",
         person.email,
         discreet=person.discreet,
+        language=person.language,
         person=person,
         entries=sum(count for count, _mood in days.values()),
         writing_days=len(days),
@@ -211,6 +215,7 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         "reminder_meeting",
         person.email,
         discreet=person.discreet,
+        language=person.language,
         person=person,
         weekday=local.strftime("%A"),
         when=local.strftime("%A, %b %-d at %-I:%M %p"),

@@ -1,21 +1,32 @@
 """The account page: profile, email, password, facilitator request, deleting the account."""
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
-from caregiver import crisis
+from caregiver import crisis, i18n
 from caregiver.auth import discreet, facilitator_requests, forms, services
 from caregiver.auth.sign_in import sign_in
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.security import safe_next
 
 
 def _country_form(**kwargs) -> forms.CountryForm:
     form = forms.CountryForm(**kwargs)
     config = current_app.config
     own = dict(crisis.country_names(config))[crisis.deployment_country(config)]
-    form.country.choices = [("", f"This site's country ({own})"), *crisis.country_names(config)]
+    form.country.choices = [
+        ("", gettext("This site's country (%(name)s)", name=own)),
+        *crisis.country_names(config),
+    ]
+    return form
+
+
+def _language_form(**kwargs) -> forms.LanguageForm:
+    form = forms.LanguageForm(**kwargs)
+    form.language.choices = [("", gettext("Your browser's language")), *i18n.LANGUAGE_NAMES.items()]
     return form
 
 
@@ -24,6 +35,7 @@ def _page(status=200, **forms_in_error):
     page_forms = {
         "profile_form": forms.ProfileForm(obj=user, formdata=None),
         "country_form": _country_form(formdata=None, data={"country": user.country or ""}),
+        "language_form": _language_form(formdata=None, data={"language": user.language or ""}),
         "discreet_form": forms.DiscreetForm(obj=user, formdata=None),
         "email_form": forms.EmailChangeForm(formdata=None),
         "password_form": forms.PasswordChangeForm(formdata=None),
@@ -50,7 +62,7 @@ def profile():
     if not form.validate_on_submit():
         return _page(400, profile_form=form)
     services.update_profile(current_user, form.display_name.data, form.timezone.data)
-    flash("Your details are saved.", "success")
+    flash(gettext("Your details are saved."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -64,9 +76,36 @@ def country():
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Your country for crisis help is saved.", "success")
+            flash(gettext("Your country for crisis help is saved."), "success")
             return redirect(url_for("auth.account"))
     return _page(400, country_form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def language():
+    form = _language_form()
+    if form.validate_on_submit():
+        try:
+            services.choose_language(current_user, form.language.data or None)
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash(gettext("Your language is saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _page(400, language_form=form)
+
+
+# Visitors follow a link (no session needed); signed-in people post with their CSRF token, as
+# the choice is then saved on the account. Either way the page they were on comes back.
+@bp.route("/language/<code>", methods=["GET", "POST"])
+def choose_language(code):
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    if request.method == "POST" and current_user.is_authenticated:
+        services.choose_language(current_user, code)
+    back = safe_next(request.args.get("next")) or url_for("main.index")
+    return i18n.remember_on_device(redirect(back), code)
 
 
 @bp.route("/account/discreet", methods=["POST"])
@@ -76,7 +115,9 @@ def discreet_mode():
     if not form.validate_on_submit():
         return _page(400, discreet_form=form)
     discreet.choose(current_user, form.discreet.data)
-    said = "Discreet mode is on." if form.discreet.data else "Discreet mode is off."
+    said = (
+        gettext("Discreet mode is on.") if form.discreet.data else gettext("Discreet mode is off.")
+    )
     flash(said, "success")
     return discreet.remember_on_device(redirect(url_for("auth.account")), form.discreet.data)
 
@@ -93,7 +134,13 @@ def change_email():
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
+            flash(
+                gettext(
+                    "We sent a link to %(email)s. Your address changes when you open it.",
+                    email=new_email,
+                ),
+                "info",
+            )
             return redirect(url_for("auth.account"))
     return _page(400, email_form=form)
 
@@ -110,7 +157,10 @@ def change_password():
             show_field_error(form, error)
         else:
             sign_in(user)
-            flash("Your password is changed. Every other device has been logged out.", "success")
+            flash(
+                gettext("Your password is changed. Every other device has been logged out."),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return _page(400, password_form=form)
 
@@ -125,7 +175,7 @@ def request_facilitator():
         except facilitator_requests.RequestError as error:
             flash(str(error), "info")
         else:
-            flash("Thank you. An admin will read your request and email you.", "success")
+            flash(gettext("Thank you. An admin will read your request and email you."), "success")
         return redirect(url_for("auth.account"))
     return render_template(
         "auth/request_facilitator.html",
@@ -146,6 +196,6 @@ def delete_account():  # the form asks for the password: that is the fresh proof
         else:
             logout_user()
             session.clear()
-            flash("Your account and everything in it have been deleted.", "success")
+            flash(gettext("Your account and everything in it have been deleted."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/delete_account.html", form=form), 400 if form.errors else 200

@@ -2,6 +2,7 @@
 every private page answers with while this device is locked (/auth/locked)."""
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required, login_url, logout_user
 
 from caregiver.auth import app_lock, device_lock, forms, passkeys
@@ -12,7 +13,6 @@ from caregiver.errors import FieldError, wants_json
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import note_proof, recent_proof_required, safe_next
-from caregiver.text import ngettext
 
 UNLOCKING = "passkey_unlocking"  # its own place in the session, like the other ceremonies
 LOCKED_JSON = "This app is locked on this device. Open it again with your PIN."
@@ -27,7 +27,7 @@ def unauthorized():
     """Flask-Login's answer to a page that needs a log-in: the unlock page when this device is
     locked (a JSON error for JSON clients), else the log-in page, as Flask-Login would."""
     if device_lock.locked_session() is None:
-        flash(login_manager.login_message, login_manager.login_message_category)
+        flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
     if wants_json():
         return {"error": "Locked", "message": LOCKED_JSON, "status": 401}, 401
@@ -158,7 +158,7 @@ def app_lock_settings():
 def turn_off_app_lock():
     if ActionForm().validate_on_submit():
         app_lock.turn_off(current_user.current_session)
-        flash("The app lock is off on this device.", "success")
+        flash(gettext("The app lock is off on this device."), "success")
     return redirect(url_for("auth.account"))
 
 

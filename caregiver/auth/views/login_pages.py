@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
 from caregiver.auth import app_lock, forms, services
@@ -111,7 +112,7 @@ def _end_this_session() -> None:
 @bp.route("/auth/logout", methods=["POST"])
 def logout():
     _end_this_session()
-    flash("You have logged out.", "success")
+    flash(gettext("You have logged out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -155,7 +156,10 @@ def reset_password(token):
             return _link_problem("reset", error.reason)
         else:
             target = sign_in_or_ask_for_code(user, url_for("main.dashboard"))
-            flash("Your password is changed. Every other device has been logged out.", "success")
+            flash(
+                gettext("Your password is changed. Every other device has been logged out."),
+                "success",
+            )
             return redirect(target)
     return render_template("auth/reset_password.html", form=form)
 
@@ -164,7 +168,7 @@ def reset_password(token):
 @limiter.limit(AUTH_LIMIT, methods=["POST"])
 def unlock(token):
     def unlocked():
-        flash("Sign-in is unlocked. You can log in now.", "success")
+        flash(gettext("Sign-in is unlocked. You can log in now."), "success")
         return redirect(url_for("auth.login"))
 
     return _button_link("unlock", partial(services.unlock, token), unlocked)

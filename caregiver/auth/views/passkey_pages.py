@@ -6,6 +6,7 @@ ordinary form, so every outcome is a redirect with a message, as with the passwo
 """
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.auth import forms, passkeys, security_log
@@ -78,7 +79,7 @@ def add_passkey():
     except passkeys.PasskeyError as error:
         form.form_errors.append(str(error))
     else:
-        flash("Passkey added. Next time, choose “Log in with a passkey”.", "success")
+        flash(gettext("Passkey added. Next time, choose “Log in with a passkey”."), "success")
         return redirect(url_for("auth.passkeys_page"))
     return _list_page(form, 400)
 
@@ -90,7 +91,7 @@ def remove_passkey(passkey_id):
     form = ActionForm()
     if form.validate_on_submit():
         passkeys.remove(row)
-        flash("Passkey removed. It can't be used to log in here any more.", "success")
+        flash(gettext("Passkey removed. It can't be used to log in here any more."), "success")
         return redirect(url_for("auth.passkeys_page"))
     return render_template("auth/remove_passkey.html", name=passkeys.name_of(row), form=form)
 
@@ -108,7 +109,7 @@ def passkey_login():
     state = session.pop(LOGGING_IN, None)
     back = url_for("auth.login", next=safe_next(request.args.get("next")))
     if not form.validate_on_submit() or not form.credential.data:
-        flash("That didn't work. Please try again, or log in with your password.", "error")
+        flash(gettext("That didn't work. Please try again, or log in with your password."), "error")
         return redirect(back)
     try:
         user = passkeys.authenticate(form.credential.data, state, this_relying_party())

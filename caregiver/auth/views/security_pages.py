@@ -2,12 +2,12 @@
 the log of what happened to it."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver.auth import security_log, services
 from caregiver.auth.views.blueprint import bp
 from caregiver.forms import ActionForm
-from caregiver.text import ngettext
 
 
 @bp.route("/account/security")
@@ -29,7 +29,7 @@ def end_session(session_id):
         abort(400)
     if not services.end_one_session(current_user, session_id):
         abort(404)
-    flash("That device is signed out.", "success")
+    flash(gettext("That device is signed out."), "success")
     return redirect(url_for("auth.security"))
 
 

@@ -2,6 +2,7 @@
 (/account/two-step), and the code asked for after the password (/auth/login/code)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
@@ -73,7 +74,7 @@ def two_step_setup():
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Two-step sign-in is on.", "success")
+            flash(gettext("Two-step sign-in is on."), "success")
             return redirect(url_for("auth.recovery_codes"))
     page = render_template("auth/two_step_setup.html", setup=setup, form=form)
     return page, 400 if form.errors else 200
@@ -88,7 +89,7 @@ def recovery_codes():
         return redirect(url_for("auth.two_step_settings"))
     if form.validate_on_submit():
         session.pop(NEW_CODES, None)
-        flash("Thank you. Keep your recovery codes somewhere safe.", "success")
+        flash(gettext("Thank you. Keep your recovery codes somewhere safe."), "success")
         return redirect(url_for("auth.two_step_settings"))
     return render_template("auth/recovery_codes.html", codes=codes, form=form)
 
@@ -128,10 +129,15 @@ def _with_password(kind: str, action, then: str):
             return redirect(url_for("auth.two_step_settings"))
         else:
             if codes is None:
-                flash("Two-step sign-in is off. Your password alone logs you in.", "success")
+                flash(
+                    gettext("Two-step sign-in is off. Your password alone logs you in."), "success"
+                )
             else:
                 session[NEW_CODES] = codes
-                flash("Here are your new recovery codes. The old ones no longer work.", "success")
+                flash(
+                    gettext("Here are your new recovery codes. The old ones no longer work."),
+                    "success",
+                )
             return redirect(url_for(then))
     page = render_template("auth/two_step_password.html", kind=kind, form=form)
     return page, 400 if form.errors else 200
@@ -143,7 +149,9 @@ def _with_password(kind: str, action, then: str):
 def login_code():
     pending = half_signed_in.current()
     if pending is None:
-        flash("Please log in again. For your safety, the code step lasts 5 minutes.", "info")
+        flash(
+            gettext("Please log in again. For your safety, the code step lasts 5 minutes."), "info"
+        )
         return redirect(url_for("auth.login"))
     app_form, recovery_form = forms.AppCodeForm(), forms.RecoveryCodeForm()
     form, field = (

@@ -4,6 +4,7 @@ from functools import partial
 from operator import attrgetter
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, services
@@ -13,7 +14,6 @@ from caregiver.careplan.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.security import get_own_or_404
-from caregiver.text import ngettext
 
 
 def _page(document_form=None, status=200):

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -16,7 +17,6 @@ from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
 from caregiver.routing import row_id
-from caregiver.text import ngettext
 
 PREVIEW_COUNT = 5
 DATES_SHOWN = 12

@@ -3,6 +3,7 @@
 import json
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -13,7 +14,6 @@ from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
 from caregiver.groups.views.blueprint import bp
 from caregiver.mail import absolute_url
-from caregiver.text import ngettext
 
 # Readers (apps, other sites) see a changed meeting within minutes without asking every second.
 FEED_MAX_AGE = 300

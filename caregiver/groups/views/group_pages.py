@@ -1,6 +1,7 @@
 """Support groups: the public list and pages, following, and the facilitators' group tools."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -13,7 +14,6 @@ from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
 from caregiver.groups.views.blueprint import bp
 from caregiver.security import facilitator_required
-from caregiver.text import ngettext
 
 # A group's followers hear from its facilitators at most this often: mail is not a chat.
 MESSAGE_LIMIT = "3 per day"

@@ -1,0 +1,108 @@
+"""Which language a page or a message speaks, and the switch that changes it.
+
+Signed-in people keep their choice on the account, so their mail and reminders speak it too;
+visitors carry it in a cookie set by the footer's switch; everyone else gets the best of their
+browser's languages.
+"""
+
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale, gettext, ngettext, refresh
+from flask_babel.speaklater import LazyString
+from flask_login import current_user
+from markupsafe import escape
+
+from caregiver.extensions import babel
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+# Each in its own language: someone who cannot read the page must still find theirs.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+COOKIE = "caregiver_lang"
+COOKIE_LASTS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+class LazyText(LazyString):
+    """Words translated when shown, for strings made at import time (form labels, menus).
+
+    Escaped like any other text where a template shows them: Flask-Babel's own lazy string
+    passes itself off as markup, so an apostrophe in a label would come out unescaped."""
+
+    def __html__(self):
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """``gettext`` put off until the text is shown, in the language of that moment."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """``ngettext`` put off until the text is shown, in the language of that moment."""
+    return LazyText(ngettext, singular, plural, num, **variables)
+
+
+def select_locale() -> str:
+    """The language of this request: the account's, the switch's cookie, then the browser's."""
+    # Mail rendered by the scheduler has an app context but no request; its language is forced.
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The language the current page or message is written in, as a code (``en``, ``es``)."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def return_path() -> str | None:
+    """Where the language switch brings a person back to: this page, unless it answered a form
+    (whose address may not take a GET); then the switch's own default."""
+    if request.method != "GET":
+        return None
+    return request.full_path.rstrip("?")
+
+
+def remember_on_device(response, language: str):
+    """Keep a visitor's choice for the pages they see while logged out."""
+    response.set_cookie(
+        COOKIE,
+        language,
+        max_age=COOKIE_LASTS,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_locale)
+
+    @app.before_request
+    def choose_again():
+        # Flask-Babel keeps the language it chose on the app context, which a request can share
+        # with the code around it (a test, a command); each request chooses for itself.
+        refresh()
+
+    @app.context_processor
+    def language():
+        return {
+            "current_locale": current_language(),
+            "language_names": LANGUAGE_NAMES,
+            "language_return_path": return_path,
+        }
+
+    @app.after_request
+    def vary_by_language(response):
+        # The same address answers in another language for another browser or cookie, so a
+        # shared cache must not hand one person's page to the next.
+        if request.endpoint != "static":
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
+        return response
