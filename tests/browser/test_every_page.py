@@ -93,6 +93,7 @@ NOT_PAGES = {
     "main.service_worker": "the service worker's script",
     "auth.still_here": "an empty answer the page's script sends while someone is active",
     "auth.unlock_app": "only on a device whose app lock has closed; redirects otherwise",
+    "auth.choose_language": "the footer's switch: sets the language and goes back to the page",
 }
 # Pages reached by pressing a button first (they keep state in the session), in order.
 TWO_STEP_PAGES = ("auth.two_step_setup", "auth.recovery_codes")
