@@ -6,7 +6,7 @@ browser's languages.
 """
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, gettext, ngettext, refresh
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
@@ -83,12 +83,6 @@ def remember_on_device(response, language: str):
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_locale)
-
-    @app.before_request
-    def choose_again():
-        # Flask-Babel keeps the language it chose on the app context, which a request can share
-        # with the code around it (a test, a command); each request chooses for itself.
-        refresh()
 
     @app.context_processor
     def language():
