@@ -114,14 +114,24 @@ def render(row, now: datetime) -> mail.Message:
     return _RENDERERS[row.kind](user, row)
 
 
+def _to_person(template: str, user: User, to: str | None = None, **context) -> mail.Message:
+    """Account mail for ``user``, in their language and discretion, to ``to`` or their address."""
+    return mail.render_message(
+        template,
+        to or user.email,
+        discreet=user.discreet,
+        language=user.language,
+        user=user,
+        **context,
+    )
+
+
 def _confirmation(template: str, user: User, email: str) -> mail.Message:
     token = security.make_token(
         "verify", {"uid": user.id, "email": email, "fp": verify_state(user, email)}
     )
     link = mail.absolute_url("auth.verify_email", token=token)
-    return mail.render_message(
-        template, email, discreet=user.discreet, language=user.language, user=user, link=link
-    )
+    return _to_person(template, user, email, link=link)
 
 
 def _verify_email(user: User, row) -> mail.Message:
@@ -139,14 +149,7 @@ def _confirm_new_email(user: User, row) -> mail.Message:
 def _reset_password(user: User, row) -> mail.Message:
     token = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
     link = mail.absolute_url("auth.reset_password", token=token)
-    return mail.render_message(
-        "reset_password",
-        user.email,
-        discreet=user.discreet,
-        language=user.language,
-        user=user,
-        link=link,
-    )
+    return _to_person("reset_password", user, link=link)
 
 
 def _sign_in_locked(user: User, row) -> mail.Message:
@@ -154,12 +157,9 @@ def _sign_in_locked(user: User, row) -> mail.Message:
         "unlock", {"uid": user.id, "fp": sign_in_throttle.lock_state(user)}
     )
     reset = security.make_token("reset", {"uid": user.id, "fp": reset_state(user)})
-    return mail.render_message(
+    return _to_person(
         "sign_in_locked",
-        user.email,
-        discreet=user.discreet,
-        language=user.language,
-        user=user,
+        user,
         tries=sign_in_throttle.LOCK_AT,
         unlock_link=mail.absolute_url("auth.unlock", token=unlock),
         reset_link=mail.absolute_url("auth.reset_password", token=reset),
@@ -174,12 +174,9 @@ def _logged(template: str):
         if event is None:
             raise Skip("event forgotten")
         when = event.created_at.astimezone(ZoneInfo(user.timezone))
-        return mail.render_message(
+        return _to_person(
             template,
-            user.email,
-            discreet=user.discreet,
-            language=user.language,
-            user=user,
+            user,
             what=security_log.LABELS.get(event.kind, event.kind),
             device=event.device,
             network=event.network,
@@ -196,21 +193,12 @@ def _email_changed(user: User, row) -> mail.Message:
         {"uid": user.id, "old": row.to_address, "fp": undo_email_state(user, row.to_address)},
     )
     link = mail.absolute_url("auth.undo_email_change", token=token)
-    return mail.render_message(
-        "email_changed",
-        row.to_address,
-        discreet=user.discreet,
-        language=user.language,
-        user=user,
-        undo_link=link,
-    )
+    return _to_person("email_changed", user, row.to_address, undo_link=link)
 
 
 def _notice(template: str):
     def render_notice(user: User, row) -> mail.Message:
-        return mail.render_message(
-            template, user.email, discreet=user.discreet, language=user.language, user=user
-        )
+        return _to_person(template, user)
 
     return render_notice
 

@@ -30,6 +30,19 @@ def _language_form(**kwargs) -> forms.LanguageForm:
     return form
 
 
+def _save_choice(form, field: str, choose, saved: str):
+    """Save one of the account's choices whose empty answer means "the default"."""
+    if form.validate_on_submit():
+        try:
+            choose(current_user, form[field].data or None)
+        except FieldError as error:
+            show_field_error(form, error)
+        else:
+            flash(saved, "success")
+            return redirect(url_for("auth.account"))
+    return _page(400, **{f"{field}_form": form})
+
+
 def _page(status=200, **forms_in_error):
     user = current_user
     page_forms = {
@@ -69,31 +82,20 @@ def profile():
 @bp.route("/account/country", methods=["POST"])
 @login_required
 def country():
-    form = _country_form()
-    if form.validate_on_submit():
-        try:
-            services.choose_country(current_user, form.country.data or None)
-        except FieldError as error:
-            show_field_error(form, error)
-        else:
-            flash(gettext("Your country for crisis help is saved."), "success")
-            return redirect(url_for("auth.account"))
-    return _page(400, country_form=form)
+    return _save_choice(
+        _country_form(),
+        "country",
+        services.choose_country,
+        gettext("Your country for crisis help is saved."),
+    )
 
 
 @bp.route("/account/language", methods=["POST"])
 @login_required
 def language():
-    form = _language_form()
-    if form.validate_on_submit():
-        try:
-            services.choose_language(current_user, form.language.data or None)
-        except FieldError as error:
-            show_field_error(form, error)
-        else:
-            flash(gettext("Your language is saved."), "success")
-            return redirect(url_for("auth.account"))
-    return _page(400, language_form=form)
+    return _save_choice(
+        _language_form(), "language", services.choose_language, gettext("Your language is saved.")
+    )
 
 
 # Visitors follow a link (no session needed); signed-in people post with their CSRF token, as
