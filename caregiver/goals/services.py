@@ -7,7 +7,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, true, update
+from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from caregiver import clock, crypto, events
@@ -277,16 +277,24 @@ def goals_of(user_id: int, archived: bool | None = False) -> list[GoalItem]:
     return [open_goal(row) for row in db.session.scalars(owned(Goal, user_id, archived))]
 
 
+# The dashboard asks on every visit: one statement, built once. The unique (goal, day) check-in
+# makes the outer join count each goal once.
+_DONE_TODAY = (
+    select(func.count(Goal.id), func.count(GoalCheckin.goal_id))
+    .select_from(Goal)
+    .outerjoin(
+        GoalCheckin,
+        (GoalCheckin.goal_id == Goal.id)
+        & (GoalCheckin.day == bindparam("day"))
+        & (GoalCheckin.status == rules.DONE),
+    )
+    .where(Goal.user_id == bindparam("user_id"), Goal.archived_at.is_(None))
+)
+
+
 def done_today(user_id: int, day: date) -> tuple[int, int]:
     """How many of a person's active goals are done on a day, and how many there are."""
-    active = (Goal.user_id == user_id, Goal.archived_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(Goal).where(*active))
-    done = db.session.scalar(
-        select(func.count())
-        .select_from(GoalCheckin)
-        .join(Goal, Goal.id == GoalCheckin.goal_id)
-        .where(*active, GoalCheckin.day == day, GoalCheckin.status == rules.DONE)
-    )
+    total, done = db.session.execute(_DONE_TODAY, {"user_id": user_id, "day": day}).one()
     return done, total
 
 

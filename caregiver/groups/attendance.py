@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from caregiver import events
@@ -200,16 +200,23 @@ def attendees(meeting_ids, first: date, last: date) -> dict[tuple[int, date], At
     return found
 
 
+# The dashboard's meetings card asks on every visit: built once.
+_PLANNED = (
+    select(Attendance.on_day, Meeting)
+    .join(Meeting, Meeting.id == Attendance.meeting_id)
+    .where(Attendance.user_id == bindparam("user_id"), Attendance.on_day >= bindparam("since"))
+    .order_by(Attendance.on_day)
+    .limit(bindparam("rows"))
+)
+
+
 def plans_of(
     user_id: int, now: datetime, limit: int = 3
 ) -> list[tuple[Meeting, recurrence.Occurrence]]:
     """The next dates the person said they will attend, soonest first (cancelled ones marked)."""
+    since = (now - timedelta(days=2)).date()
     rows = db.session.execute(
-        select(Attendance.on_day, Meeting)
-        .join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(Attendance.user_id == user_id, Attendance.on_day >= (now - timedelta(days=2)).date())
-        .order_by(Attendance.on_day)
-        .limit(limit * 4)
+        _PLANNED, {"user_id": user_id, "since": since, "rows": limit * 4}
     ).all()
     changes = changes_for([meeting.id for _day, meeting in rows]) if rows else {}
     found = []

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 
 from caregiver.extensions import db
 from caregiver.journal.models import JournalEntry
@@ -84,29 +84,29 @@ def for_day(user_id: int, day: date, skip: int = 0, avoid: frozenset[str] = froz
     return fresh[skip % len(fresh)]
 
 
-def recently_answered(user_id: int, day: date) -> frozenset[str]:
-    """The prompts not to offer again yet: those answered on ``day`` and the latest answered."""
+def _answered_prompts():
+    """Prompt keys of the person's live entries: those of ``day`` and the latest one, as two
+    narrow reads joined rather than one OR that walks all the person's entries."""
+    answered = select(JournalEntry.prompt_key).where(
+        JournalEntry.user_id == bindparam("user_id"),
+        JournalEntry.deleted_at.is_(None),
+        JournalEntry.prompt_key.is_not(None),
+    )
     latest = (
-        select(JournalEntry.id)
-        .where(
-            JournalEntry.user_id == user_id,
-            JournalEntry.deleted_at.is_(None),
-            JournalEntry.prompt_key.is_not(None),
-        )
+        answered.with_only_columns(JournalEntry.id)
         .order_by(JournalEntry.written_at.desc(), JournalEntry.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    answered = select(JournalEntry.prompt_key).where(
-        JournalEntry.user_id == user_id,
-        JournalEntry.deleted_at.is_(None),
-        JournalEntry.prompt_key.is_not(None),
+    return union(
+        answered.where(JournalEntry.entry_date == bindparam("day")),
+        answered.where(JournalEntry.id == latest),
     )
-    # Two narrow reads joined, rather than one OR that walks all the person's entries.
-    keys = db.session.scalars(
-        union(
-            answered.where(JournalEntry.entry_date == day),
-            answered.where(JournalEntry.id == latest),
-        )
-    )
-    return frozenset(keys)
+
+
+_ANSWERED = _answered_prompts()  # the dashboard asks on every visit: built once
+
+
+def recently_answered(user_id: int, day: date) -> frozenset[str]:
+    """The prompts not to offer again yet: those answered on ``day`` and the latest answered."""
+    return frozenset(db.session.scalars(_ANSWERED, {"user_id": user_id, "day": day}))
