@@ -5,6 +5,9 @@ visitors carry it in a cookie set by the footer's switch; everyone else gets the
 browser's languages.
 """
 
+from datetime import date, datetime, time
+
+from babel.dates import format_date, format_datetime, format_time
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
@@ -19,6 +22,29 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 COOKIE = "caregiver_lang"
 COOKIE_LASTS = 400 * 24 * 3600  # the longest a browser keeps a cookie
+
+
+# Every way the app writes a day or a time, as Babel patterns: English keeps the shapes it has
+# always had, Spanish puts the day before the month. Babel supplies the names of months and
+# weekdays and the a.m./p.m. of each language.
+SHAPES = {
+    "time": {"en": "h:mm a", "es": "h:mm a"},
+    "weekday": {"en": "EEEE", "es": "EEEE"},
+    "date": {"en": "MMM d, y", "es": "d MMM y"},
+    "long_date": {"en": "MMMM d, y", "es": "d 'de' MMMM 'de' y"},
+    "month": {"en": "MMMM y", "es": "MMMM 'de' y"},
+    "month_day": {"en": "MMMM d", "es": "d 'de' MMMM"},
+    "short_month_day": {"en": "MMM d", "es": "d MMM"},
+    "day": {"en": "EEEE, MMMM d", "es": "EEEE d 'de' MMMM"},
+    "day_year": {"en": "EEEE, MMMM d, y", "es": "EEEE d 'de' MMMM 'de' y"},
+    "short_day": {"en": "EEE MMM d", "es": "EEE d MMM"},
+    "short_day_year": {"en": "EEE MMM d, y", "es": "EEE d MMM y"},
+    "day_at": {"en": "EEEE, MMMM d 'at' h:mm a", "es": "EEEE d 'de' MMMM, h:mm a"},
+    "short_day_at": {"en": "EEEE, MMM d 'at' h:mm a", "es": "EEEE d MMM, h:mm a"},
+    "short_day_time": {"en": "EEE MMM d, h:mm a", "es": "EEE d MMM, h:mm a"},
+    "date_at": {"en": "MMM d, y 'at' h:mm a", "es": "d MMM y, h:mm a"},
+    "day_year_at": {"en": "EEEE, MMMM d, y 'at' h:mm a", "es": "EEEE d 'de' MMMM 'de' y, h:mm a"},
+}
 
 
 class LazyText(LazyString):
@@ -60,6 +86,18 @@ def current_language() -> str:
     return locale.language if locale else DEFAULT_LANGUAGE
 
 
+def format_when(moment: date | time | datetime, shape: str = "date") -> str:
+    """A day, a time of day or an instant written as ``shape`` (see SHAPES) in the language of
+    the page or message; an aware instant is written in its own timezone."""
+    language = current_language()
+    pattern = SHAPES[shape].get(language, SHAPES[shape][DEFAULT_LANGUAGE])
+    if isinstance(moment, datetime):
+        return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=language)
+    if isinstance(moment, time):
+        return format_time(moment, pattern, locale=language)
+    return format_date(moment, pattern, locale=language)
+
+
 def return_path() -> str | None:
     """Where the language switch brings a person back to: this page, unless it answered a form
     (whose address may not take a GET); then the switch's own default."""
@@ -83,6 +121,8 @@ def remember_on_device(response, language: str):
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_locale)
+
+    app.add_template_filter(format_when, "when")
 
     @app.context_processor
     def language():

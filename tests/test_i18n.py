@@ -2,16 +2,21 @@
 
 import os
 import re
+from datetime import datetime
 from html import unescape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import Flask
+from flask_babel import force_locale
 from helpers import csrf_token, submit
 
+from caregiver import i18n
 from caregiver.extensions import db
 
 LANG_RE = re.compile(r'<html lang="([a-z]+)">')
@@ -186,3 +191,50 @@ def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
     missing = sorted(m for m in extracted_messages() if not translated.get(m))
     assert not missing, f"untranslated or fuzzy in {CATALOG.name}: {missing}"
     assert not list(catalog.check()), "a translation's placeholders differ from its English"
+
+
+STRFTIME_OF_SHAPE = {
+    "time": "%-I:%M %p",
+    "weekday": "%A",
+    "date": "%b %-d, %Y",
+    "long_date": "%B %-d, %Y",
+    "month": "%B %Y",
+    "month_day": "%B %-d",
+    "short_month_day": "%b %-d",
+    "day": "%A, %B %-d",
+    "day_year": "%A, %B %-d, %Y",
+    "short_day": "%a %b %-d",
+    "short_day_year": "%a %b %-d, %Y",
+    "day_at": "%A, %B %-d at %-I:%M %p",
+    "short_day_at": "%A, %b %-d at %-I:%M %p",
+    "short_day_time": "%a %b %-d, %-I:%M %p",
+    "date_at": "%b %-d, %Y at %-I:%M %p",
+    "day_year_at": "%A, %B %-d, %Y at %-I:%M %p",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(i18n.SHAPES))
+def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
+    app = Flask(__name__)  # only the language part: no database to run on
+    i18n.init_app(app)
+    # A morning and an evening, on a day whose number and month name differ in both languages.
+    zone = ZoneInfo("America/Chicago")
+    for moment in (
+        datetime(2027, 3, 2, 9, 5, tzinfo=zone),
+        datetime(2027, 3, 2, 21, 40, tzinfo=zone),
+    ):
+        value = moment.timetz() if shape == "time" else moment
+        if "%-I" not in STRFTIME_OF_SHAPE[shape]:
+            value = moment.date()
+        with app.test_request_context(), force_locale("en"):
+            assert i18n.format_when(value, shape) == value.strftime(STRFTIME_OF_SHAPE[shape])
+        with app.test_request_context(), force_locale("es"):
+            spanish = i18n.format_when(value, shape)
+        english_words = {"Tuesday", "Tue", "March", "Mar", "AM", "PM", "at"}
+        assert not english_words & set(re.findall(r"[A-Za-z]+", spanish)), spanish
+        if "%A" in STRFTIME_OF_SHAPE[shape]:
+            assert "martes" in spanish
+        if "%B" in STRFTIME_OF_SHAPE[shape]:
+            assert "marzo" in spanish
+        if "%p" in STRFTIME_OF_SHAPE[shape]:
+            assert ("a.\u202fm." if moment.hour < 12 else "p.\u202fm.") in spanish
