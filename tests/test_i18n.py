@@ -1,16 +1,12 @@
 """Languages: which one a page speaks, the footer's switch, and the choice kept on the account."""
 
-import os
 import re
 from datetime import datetime
 from html import unescape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import catalogs
 import pytest
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask_babel import force_locale
@@ -118,23 +114,10 @@ def test_mail_speaks_the_language_on_the_account_whatever_the_browser(client, ma
 
 # Spanish --------------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "caregiver" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
-
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalog():
-    """The .mo file the app reads, built as `make` builds it when the .po file is newer."""
-    compiled = CATALOG.with_suffix(".mo")
-    if not compiled.exists() or compiled.stat().st_mtime < CATALOG.stat().st_mtime:
-        with CATALOG.open("rb") as source:
-            catalog = read_po(source)
-        # Written aside, then moved into place: another test process may be reading it.
-        draft = compiled.with_name(f".{compiled.name}.{os.getpid()}")
-        with draft.open("wb") as target:
-            write_mo(target, catalog)
-        os.replace(draft, compiled)
+    catalogs.compile_spanish()
 
 
 def test_a_spanish_visitor_reads_the_login_page_in_spanish(client):
@@ -166,20 +149,8 @@ def test_a_spanish_speaker_gets_spanish_menus_labels_and_messages(client, login)
     assert person.language == "es"
 
 
-def extracted_messages() -> set:
-    """Every message the code and templates ask to translate, as `make translations` finds them."""
-    with (ROOT / "babel.cfg").open() as config:
-        method_map, options_map = parse_mapping_cfg(config)
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=KEYWORDS
-    ):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return found
-
-
 def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
-    with CATALOG.open("rb") as source:
+    with catalogs.CATALOG.open("rb") as source:
         catalog = read_po(source)
     translated = {}
     for message in catalog:
@@ -188,8 +159,9 @@ def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
         key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
         translated[key] = all(strings) and not message.fuzzy
-    missing = sorted(m for m in extracted_messages() if not translated.get(m))
-    assert not missing, f"untranslated or fuzzy in {CATALOG.name}: {missing}"
+    wanted = {m[0] if isinstance(m, tuple) else m for m in catalogs.extracted()}
+    missing = sorted(m for m in wanted if not translated.get(m))
+    assert not missing, f"untranslated or fuzzy in {catalogs.CATALOG.name}: {missing}"
     assert not list(catalog.check()), "a translation's placeholders differ from its English"
 
 
