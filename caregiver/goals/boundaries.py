@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, crypto
@@ -12,12 +13,13 @@ from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Boundary, BoundaryCheckin
 from caregiver.goals.services import check_day, check_note, clear_checkin, owned, record_checkin
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
 
 STATEMENT_MAX = 300
 DETAIL_MAX = 1000
-OUTCOME_LABELS = {"held": "Held", "tested": "Tested", "crossed": "Crossed"}
+OUTCOME_LABELS = {"held": _l("Held"), "tested": _l("Tested"), "crossed": _l("Crossed")}
 
 
 @dataclass
@@ -46,12 +48,17 @@ def check_boundary(data: BoundaryData) -> BoundaryData:
     reason = clean_text(data.reason or "").strip()
     response = clean_text(data.response or "").strip()
     if not statement:
-        raise FieldError("statement", "Write the boundary, like “I will not give cash”.")
+        raise FieldError("statement", gettext("Write the boundary, like “I will not give cash”."))
     if len(statement) > STATEMENT_MAX:
-        raise FieldError("statement", f"Keep the boundary to {STATEMENT_MAX} characters or fewer.")
+        raise FieldError(
+            "statement",
+            gettext("Keep the boundary to %(most)s characters or fewer.", most=STATEMENT_MAX),
+        )
     for name, text in (("reason", reason), ("response", response)):
         if len(text) > DETAIL_MAX:
-            raise FieldError(name, f"Keep this to {DETAIL_MAX:,} characters or fewer.")
+            raise FieldError(
+                name, gettext("Keep this to %(most)s characters or fewer.", most=f"{DETAIL_MAX:,}")
+            )
     return BoundaryData(statement, reason, response)
 
 
@@ -96,7 +103,7 @@ def check_in_boundary(
     elif outcome in rules.OUTCOMES:
         record_checkin(BoundaryCheckin, boundary, day, outcome, note)
     else:
-        raise FieldError("outcome", "Choose held, tested or crossed.")
+        raise FieldError("outcome", gettext("Choose held, tested or crossed."))
     db.session.commit()
 
 

@@ -22,18 +22,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caregiver import clock
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.models import UTCDateTime
 
 # The areas of life the weekly check-in asks about, in the order it asks.
 WELLBEING_AREAS = {
-    "sleep": "Sleep",
-    "health": "Health",
-    "work": "Work or daily tasks",
-    "money": "Money",
-    "family": "Family",
-    "friends": "Friends",
-    "emotional": "Emotional life",
-    "own_time": "Time for myself",
+    "sleep": _l("Sleep"),
+    "health": _l("Health"),
+    "work": _l("Work or daily tasks"),
+    "money": _l("Money"),
+    "family": _l("Family"),
+    "friends": _l("Friends"),
+    "emotional": _l("Emotional life"),
+    "own_time": _l("Time for myself"),
 }
 
 

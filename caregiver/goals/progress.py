@@ -3,6 +3,7 @@
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, func, select, update
 
 from caregiver import charts, clock
@@ -14,8 +15,7 @@ from caregiver.goals.services import GoalItem, kept, open_goal, owned
 from caregiver.journal import services as journal
 
 WEEKS_SHOWN = rules.WEEKS_SHOWN
-MOOD_TICKS = {1: "Very low", 3: "Okay", 5: "Very good"}
-OUTCOME_SERIES = list(boundaries.OUTCOME_LABELS.items())
+MOOD_TICKS = (1, 3, 5)  # the moods named on the chart's scale
 TALLY_FIELDS = [field.name for field in fields(tallies.Tally)]  # Goal's columns are tally_<name>
 
 
@@ -132,7 +132,8 @@ def heatmap(goals: list[GoalProgress], today: date) -> charts.Chart:
         (replace(item.goal.schedule, start=item.stats.first), item.checkins) for item in goals
     ]
     plan = rules.day_plan(counted, first, today)
-    return charts.heatmap("goal-calendar", "Self-care check-ins, last 12 weeks", plan, today)
+    title = gettext("Self-care check-ins, last 12 weeks")
+    return charts.heatmap("goal-calendar", title, plan, today)
 
 
 def boundary_chart(user_id: int, today: date) -> charts.Chart:
@@ -140,8 +141,9 @@ def boundary_chart(user_id: int, today: date) -> charts.Chart:
     first = rules.week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
     found = [(day, outcome) for _id, day, outcome in boundaries.outcomes_since(user_id, first)]
     weeks = rules.outcome_weeks(found, today, WEEKS_SHOWN)
+    series = [(key, str(label)) for key, label in boundaries.OUTCOME_LABELS.items()]
     return charts.stacked_bars(
-        "boundary-weeks", "How your boundaries went, by week", weeks, OUTCOME_SERIES
+        "boundary-weeks", gettext("How your boundaries went, by week"), weeks, series
     )
 
 
@@ -150,15 +152,16 @@ def mood_charts(user_id: int, today: date) -> list[charts.Chart]:
     found = journal.mood_days(user_id, today - timedelta(days=89), today)
     moods = {day: mood for day, (_count, mood) in found.items()}
     entries = {day: count for day, (count, _mood) in found.items()}
+    ticks = {value: str(journal.MOODS[value]) for value in MOOD_TICKS}
     return [
         charts.line(
             f"mood-{days}",
-            f"Mood in your journal, last {days} days",
+            gettext("Mood in your journal, last %(days)s days", days=days),
             rules.daily_series(moods, today - timedelta(days=days - 1), today),
             1,
             5,
-            "Average mood",
-            y_ticks=MOOD_TICKS,
+            gettext("Average mood"),
+            y_ticks=ticks,
             weights=entries,
         )
         for days in (30, 90)
@@ -197,11 +200,13 @@ def latest_wellbeing(user_id: int) -> WellbeingCheckin | None:
 def save_wellbeing(user_id: int, week: date, ratings: dict[str, int | None], today: date) -> None:
     """Save (or replace) one week's ratings; FieldError when none is given or a week is wrong."""
     if week != rules.week_start(week) or week > today:
-        raise FieldError("week", "Choose this week or an earlier one.")
+        raise FieldError("week", gettext("Choose this week or an earlier one."))
     if all(value is None for value in ratings.values()):
-        raise FieldError("ratings", "Rate at least one area, or come back when you have a minute.")
+        raise FieldError(
+            "ratings", gettext("Rate at least one area, or come back when you have a minute.")
+        )
     if any(value is not None and not 1 <= value <= 10 for value in ratings.values()):
-        raise FieldError("ratings", "Each rating goes from 1 to 10.")
+        raise FieldError("ratings", gettext("Each rating goes from 1 to 10."))
     row = db.session.scalar(
         select(WellbeingCheckin).where(
             WellbeingCheckin.user_id == user_id, WellbeingCheckin.week == week
@@ -226,13 +231,13 @@ def wellbeing_chart(weeks: dict[date, WellbeingCheckin], today: date) -> charts.
         points.append((monday, round(sum(given) / len(given), 1) if given else None))
     return charts.line(
         "wellbeing-weeks",
-        "How you rated your own life, by week",
+        gettext("How you rated your own life, by week"),
         points,
         1,
         10,
-        "Average rating (1–10)",
+        gettext("Average rating (1–10)"),
         y_ticks={1: "1", 5: "5", 10: "10"},
-        x_label="Week of",
+        x_label=gettext("Week of"),
     )
 
 
@@ -242,6 +247,6 @@ def area_trends(weeks: dict[date, WellbeingCheckin]) -> list[AreaTrend]:
     latest = ratings_of(ordered[0] if ordered else None)
     previous = ratings_of(ordered[1] if len(ordered) > 1 else None)
     return [
-        AreaTrend(area, label, latest[area], previous[area])
+        AreaTrend(area, str(label), latest[area], previous[area])
         for area, label in WELLBEING_AREAS.items()
     ]

@@ -6,7 +6,7 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,19 +15,42 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules, tallies
 from caregiver.goals.models import Goal, GoalCheckin
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
 
 TITLE_MAX = 200
 NOTE_MAX = 2000
+EXAMPLES_DIR = Path(__file__).parent  # examples.toml, and examples.<language>.toml beside it
+
+
+EXAMPLE_KINDS = ("boundaries", "goals")
+
+
+def examples(language: str | None = None) -> dict:
+    """Starter boundaries and goal suggestions, keyed by their ``key``, in the page's language
+    (or ``language``); an example the translation lacks stays in English."""
+    return _examples(language or current_language())
 
 
 @cache
-def examples() -> dict:
-    """Starter boundaries and goal suggestions, keyed by their ``key``."""
-    with (Path(__file__).parent / "examples.toml").open("rb") as handle:
+def _examples(language: str) -> dict:
+    found = _examples_file("examples.toml")
+    if language != DEFAULT_LANGUAGE:
+        translated = _examples_file(f"examples.{language}.toml")
+        for kind, items in found.items():
+            for key in items:
+                items[key] = {**items[key], **translated.get(kind, {}).get(key, {})}
+    return found
+
+
+def _examples_file(name: str) -> dict:
+    path = EXAMPLES_DIR / name
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
         data = tomllib.load(handle)
-    return {kind: {item["key"]: item for item in data[kind]} for kind in ("boundaries", "goals")}
+    return {kind: {item["key"]: item for item in data.get(kind, [])} for kind in EXAMPLE_KINDS}
 
 
 def today(user) -> date:
@@ -38,7 +61,7 @@ def today(user) -> date:
 def cadence_label(per_week: int) -> str:
     """How often a goal asks to be done, in words."""
     if per_week >= rules.DAILY:
-        return "Every day"
+        return gettext("Every day")
     return ngettext("Once a week", "%(num)d times a week", per_week)
 
 
@@ -48,18 +71,22 @@ def cadence_label(per_week: int) -> str:
 def check_day(day: date | None, today: date, archived: bool, noun: str) -> None:
     """Raise FieldError unless a check-in may be recorded for this item on this day."""
     if archived:
-        raise FieldError("day", f"This {noun} is archived. Restore it to check in.")
+        if noun == "boundary":
+            raise FieldError("day", gettext("This boundary is archived. Restore it to check in."))
+        raise FieldError("day", gettext("This goal is archived. Restore it to check in."))
     if day is None:
-        raise FieldError("day", "Enter a date.")
+        raise FieldError("day", gettext("Enter a date."))
     if day > today:
-        raise FieldError("day", "You can't check in for a day that hasn't come yet.")
+        raise FieldError("day", gettext("You can't check in for a day that hasn't come yet."))
 
 
 def check_note(note: str) -> str:
     """The note cleaned, or FieldError when it is too long."""
     note = clean_text(note or "").strip()
     if len(note) > NOTE_MAX:
-        raise FieldError("note", f"Keep the note to {NOTE_MAX:,} characters or fewer.")
+        raise FieldError(
+            "note", gettext("Keep the note to %(most)s characters or fewer.", most=f"{NOTE_MAX:,}")
+        )
     return note
 
 
@@ -157,11 +184,13 @@ def check_goal(data: GoalData) -> GoalData:
     """The goal with its title cleaned, or FieldError for the first rule it breaks."""
     title = clean_line(data.title)
     if not title:
-        raise FieldError("title", "Give the goal a name, like “walk 20 minutes”.")
+        raise FieldError("title", gettext("Give the goal a name, like “walk 20 minutes”."))
     if len(title) > TITLE_MAX:
-        raise FieldError("title", f"Keep the name to {TITLE_MAX} characters or fewer.")
+        raise FieldError(
+            "title", gettext("Keep the name to %(most)s characters or fewer.", most=TITLE_MAX)
+        )
     if not 1 <= data.per_week <= rules.DAILY:
-        raise FieldError("per_week", "Choose between 1 and 7 times a week.")
+        raise FieldError("per_week", gettext("Choose between 1 and 7 times a week."))
     return GoalData(title, data.per_week, data.reminder_time)
 
 
@@ -226,7 +255,7 @@ def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: d
     check_day(day, today, goal.archived_at is not None, "goal")
     note = check_note(note)
     if status not in GOAL_STATUSES:
-        raise FieldError("status", "Choose “Done” or “Skip day”.")
+        raise FieldError("status", gettext("Choose “Done” or “Skip day”."))
     if status == "clear":
         clear_checkin(GoalCheckin, goal, day)
     else:

@@ -1,5 +1,6 @@
 """Journal forms: they check the input alone (lengths, choices, dates)."""
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -15,9 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from caregiver.forms import DayField
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import services
 
-MOOD_CHOICES = [SelectChoice("", "No mood")] + [
+MOOD_CHOICES = [SelectChoice("", _l("No mood"))] + [
     SelectChoice(str(value), label) for value, label in services.MOODS.items()
 ]
 
@@ -28,32 +30,40 @@ def _optional_int(value):
 
 class EntryForm(FlaskForm):
     title = StringField(
-        "Title (optional)",
-        [Length(max=services.TITLE_MAX, message="Keep the title to 200 characters or fewer.")],
+        _l("Title (optional)"),
+        [
+            Length(
+                max=services.TITLE_MAX,
+                message=_l("Keep the title to %(most)s characters or fewer.", most=200),
+            )
+        ],
         render_kw={"autocomplete": "off", "maxlength": services.TITLE_MAX},
     )
     body = TextAreaField(
-        "What's on your mind?",
+        _l("What's on your mind?"),
         [
-            InputRequired("Write something before saving."),
+            InputRequired(_l("Write something before saving.")),
             Length(
                 max=services.BODY_MAX,
-                message=f"An entry can be up to {services.BODY_MAX:,} characters. "
-                "Your text is still here: shorten it or split it into two entries.",
+                message=_l(
+                    "An entry can be up to %(most)s characters. "
+                    "Your text is still here: shorten it or split it into two entries.",
+                    most=f"{services.BODY_MAX:,}",
+                ),
             ),
         ],
         render_kw={"rows": 10, "autocomplete": "off", "spellcheck": "true"},
     )
     mood = RadioField(
-        "How are you feeling?", choices=MOOD_CHOICES, default="", validate_choice=False
+        _l("How are you feeling?"), choices=MOOD_CHOICES, default="", validate_choice=False
     )
     tags = StringField(
-        "Tags (optional)",
-        description="Separate tags with commas, e.g. money, sleep, good day.",
+        _l("Tags (optional)"),
+        description=_l("Separate tags with commas, e.g. money, sleep, good day."),
         render_kw={"autocomplete": "off", "autocapitalize": "none"},
     )
-    entry_date = DayField("Date", [InputRequired("Enter a date.")])
-    entry_time = TimeField("Time", [InputRequired("Enter a time.")])
+    entry_date = DayField(_l("Date"), [InputRequired(_l("Enter a date."))])
+    entry_time = TimeField(_l("Time"), [InputRequired(_l("Enter a time."))])
     prompt_key = HiddenField()
 
     def __init__(self, *args, today=None, **kwargs):
@@ -62,7 +72,7 @@ class EntryForm(FlaskForm):
 
     def validate_mood(self, field):
         if field.data not in {choice.value for choice in MOOD_CHOICES}:
-            raise ValidationError("Choose a mood from the list.")
+            raise ValidationError(gettext("Choose a mood from the list."))
 
     def validate_tags(self, field):
         problem = services.tag_problem(services.parse_tags(field.data or ""))
@@ -71,7 +81,7 @@ class EntryForm(FlaskForm):
 
     def validate_entry_date(self, field):
         if self.today and field.data and field.data > self.today:
-            raise ValidationError("The date can't be later than today.")
+            raise ValidationError(gettext("The date can't be later than today."))
 
     def fill_from(self, entry: services.Entry) -> None:
         """Start the form with an entry's current content, to edit it."""
@@ -106,16 +116,18 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    tag = SelectField("Tag", validate_choice=False)
+    tag = SelectField(_l("Tag"), validate_choice=False)
     mood = SelectField(
-        "Mood", choices=[SelectChoice("", "Any mood"), *MOOD_CHOICES[1:]], validate_choice=False
+        _l("Mood"),
+        choices=[SelectChoice("", _l("Any mood")), *MOOD_CHOICES[1:]],
+        validate_choice=False,
     )
-    date_from = DateField("From", [Optional()])
-    date_to = DateField("To", [Optional()])
+    date_from = DateField(_l("From"), [Optional()])
+    date_to = DateField(_l("To"), [Optional()])
 
     def __init__(self, formdata, tags: list[tuple[int, str]]):
         super().__init__(formdata)
-        self.tag.choices = [SelectChoice("", "Any tag")] + [
+        self.tag.choices = [SelectChoice("", gettext("Any tag"))] + [
             SelectChoice(str(tag_id), name) for tag_id, name in tags
         ]
 
@@ -135,16 +147,16 @@ def _digits(value) -> int | None:
 
 class SearchForm(FlaskForm):
     q = StringField(
-        "Search your journal",
-        [InputRequired("Type a word to look for."), Length(max=200)],
+        _l("Search your journal"),
+        [InputRequired(_l("Type a word to look for.")), Length(max=200)],
         render_kw={"type": "search", "autocomplete": "off", "enterkeyhint": "search"},
     )
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "Export file",
-        [FileRequired("Choose the .zip or journal.json file you exported.")],
-        description="The .zip you downloaded from Export, or the journal.json inside it.",
+        _l("Export file"),
+        [FileRequired(_l("Choose the .zip or journal.json file you exported."))],
+        description=_l("The .zip you downloaded from Export, or the journal.json inside it."),
         render_kw={"accept": ".zip,.json,application/zip,application/json"},
     )

@@ -1,4 +1,8 @@
-"""Journal prompts: the curated set in prompts.toml and the prompts guidance articles suggest."""
+"""Journal prompts: the curated set in prompts.toml and the prompts guidance articles suggest.
+
+Each prompt is shown in the page's language: prompts.es.toml holds the Spanish of the same keys,
+and a key it lacks is shown in English. Which prompt comes on a day never depends on the language.
+"""
 
 import hashlib
 import random
@@ -11,10 +15,12 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, union
 
 from caregiver.extensions import db
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language
 from caregiver.journal.models import JournalEntry
 
-PROMPTS_FILE = Path(__file__).resolve().parent / "prompts.toml"
-GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "guidance" / "content"
+HERE = Path(__file__).resolve().parent
+PROMPTS_FILE = HERE / "prompts.toml"
+GUIDANCE_DIR = HERE.parent / "guidance" / "content"
 
 
 @dataclass(frozen=True)
@@ -25,10 +31,19 @@ class Prompt:
     theme_name: str
 
 
-@lru_cache(maxsize=1)
-def curated() -> tuple[Prompt, ...]:
-    """The curated prompts, in file order."""
-    with PROMPTS_FILE.open("rb") as handle:
+def _prompts_file(language: str) -> Path:
+    if language == DEFAULT_LANGUAGE:
+        return PROMPTS_FILE
+    return PROMPTS_FILE.with_name(f"prompts.{language}.toml")
+
+
+@lru_cache(maxsize=4)
+def curated(language: str = DEFAULT_LANGUAGE) -> tuple[Prompt, ...]:
+    """The curated prompts, in file order, in ``language`` where that file has them."""
+    path = _prompts_file(language)
+    if not path.exists():
+        return curated() if language != DEFAULT_LANGUAGE else ()
+    with path.open("rb") as handle:
         data = tomllib.load(handle)
     return tuple(
         Prompt(item["key"], item["text"].strip(), theme["key"], theme["name"])
@@ -44,11 +59,13 @@ def _front_matter(path: Path) -> dict:
     return tomllib.loads(text.split("+++", 2)[1])
 
 
-@lru_cache(maxsize=1)
-def from_guidance() -> tuple[Prompt, ...]:
-    """Prompts suggested by guidance articles, keyed ``article:<slug>:<n>``."""
+@lru_cache(maxsize=4)
+def from_guidance(language: str = DEFAULT_LANGUAGE) -> tuple[Prompt, ...]:
+    """Prompts suggested by guidance articles, keyed ``article:<slug>:<n>`` (the articles in
+    ``language`` live in a folder of that name)."""
+    folder = GUIDANCE_DIR if language == DEFAULT_LANGUAGE else GUIDANCE_DIR / language
     found = []
-    for path in sorted(GUIDANCE_DIR.glob("*.md")):
+    for path in sorted(folder.glob("*.md")):
         meta = _front_matter(path)
         slug = meta.get("slug", path.stem)
         for number, text in enumerate(meta.get("prompts", []), start=1):
@@ -56,14 +73,20 @@ def from_guidance() -> tuple[Prompt, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=1)
-def _by_key() -> dict[str, Prompt]:
-    return {p.key: p for p in (*curated(), *from_guidance())}
+@lru_cache(maxsize=4)
+def _by_key(language: str = DEFAULT_LANGUAGE) -> dict[str, Prompt]:
+    found = {p.key: p for p in (*curated(), *from_guidance())}
+    if language != DEFAULT_LANGUAGE:
+        # Only the keys English has: a key missing in the translation stays in English.
+        translated = {p.key: p for p in (*curated(language), *from_guidance(language))}
+        found |= {key: translated[key] for key in found.keys() & translated.keys()}
+    return found
 
 
-def get(key: str | None) -> Prompt | None:
-    """The prompt with this key, or None (also for keys retired since)."""
-    return _by_key().get(key) if key else None
+def get(key: str | None, language: str | None = None) -> Prompt | None:
+    """The prompt with this key in the page's language (or ``language``), or None (also for
+    keys retired since)."""
+    return _by_key(language or current_language()).get(key) if key else None
 
 
 def _order_for(user_id: int) -> list[Prompt]:
@@ -81,7 +104,7 @@ def for_day(user_id: int, day: date, skip: int = 0, avoid: frozenset[str] = froz
     start = day.toordinal() % len(order)
     rotated = order[start:] + order[:start]
     fresh = [prompt for prompt in rotated if prompt.key not in avoid] or rotated
-    return fresh[skip % len(fresh)]
+    return get(fresh[skip % len(fresh)].key)
 
 
 def _answered_prompts():

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import and_, delete, exists, func, or_, select
 
 from caregiver import clock, crypto
 from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import EARLIEST_YEAR
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
 from caregiver.text import clean_text
@@ -24,7 +26,7 @@ TAG_MAX = 40
 PAGE_SIZE = 20
 UNDO_DAYS = 30
 # Each mood's face is the sprite icon "mood-<n>".
-MOODS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
+MOODS = {1: _l("Very low"), 2: _l("Low"), 3: _l("Okay"), 4: _l("Good"), 5: _l("Very good")}
 
 
 @dataclass
@@ -95,29 +97,42 @@ def parse_tags(raw: str) -> list[str]:
 def tag_problem(tags: list[str]) -> str | None:
     """Why this tag list is not acceptable, or None."""
     if len(tags) > TAGS_MAX:
-        return f"Use at most {TAGS_MAX} tags (you have {len(tags)})."
+        return gettext(
+            "Use at most %(most)s tags (you have %(count)s).", most=TAGS_MAX, count=len(tags)
+        )
     long = [t for t in tags if len(t) > TAG_MAX]
     if long:
-        return f"Keep each tag to {TAG_MAX} characters or fewer (“{long[0][:TAG_MAX]}…” is longer)."
+        return gettext(
+            "Keep each tag to %(most)s characters or fewer (“%(tag)s…” is longer).",
+            most=TAG_MAX,
+            tag=long[0][:TAG_MAX],
+        )
     return None
 
 
 def check_entry(data: EntryData, timezone: str) -> None:
     """Raise FieldError for the first rule the entry breaks."""
     if not data.body.strip():
-        raise FieldError("body", "Write something before saving.")
+        raise FieldError("body", gettext("Write something before saving."))
     if len(data.body) > BODY_MAX:
-        raise FieldError("body", f"An entry can be up to {BODY_MAX:,} characters.")
+        raise FieldError(
+            "body", gettext("An entry can be up to %(most)s characters.", most=f"{BODY_MAX:,}")
+        )
     if len(data.title) > TITLE_MAX:
-        raise FieldError("title", f"Keep the title to {TITLE_MAX} characters or fewer.")
+        raise FieldError(
+            "title", gettext("Keep the title to %(most)s characters or fewer.", most=TITLE_MAX)
+        )
     if data.mood is not None and data.mood not in MOODS:
-        raise FieldError("mood", "Choose a mood from the list.")
+        raise FieldError("mood", gettext("Choose a mood from the list."))
     if problem := tag_problem(data.tags):
         raise FieldError("tags", problem)
     if data.entry_date > clock.today_in(timezone):
-        raise FieldError("entry_date", "The date can't be later than today.")
+        raise FieldError("entry_date", gettext("The date can't be later than today."))
     if data.entry_date.year < EARLIEST_YEAR:
-        raise FieldError("entry_date", f"The date can't be earlier than {EARLIEST_YEAR}.")
+        raise FieldError(
+            "entry_date",
+            gettext("The date can't be earlier than %(year)s.", year=EARLIEST_YEAR),
+        )
 
 
 def _instant(day: date, moment: time, timezone: str) -> datetime:
@@ -232,7 +247,7 @@ def tag_names(tag_rows) -> dict[int, str]:
         try:
             names[tag.id] = crypto.unseal_field(tag, "name_sealed")
         except crypto.Unreadable:
-            names[tag.id] = "(unreadable tag)"
+            names[tag.id] = gettext("(unreadable tag)")
     return names
 
 

@@ -6,6 +6,7 @@ import json
 import zipfile
 from datetime import date, time
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock
@@ -31,7 +32,7 @@ def _entry_dict(entry: services.Entry) -> dict:
         "title": entry.title,
         "body": entry.body,
         "mood": entry.mood,
-        "mood_label": services.MOODS.get(entry.mood),
+        "mood_label": str(services.MOODS[entry.mood]) if entry.mood in services.MOODS else None,
         "tags": [name for _id, name in entry.tags],
         "prompt": {"key": prompt.key, "text": prompt.text} if prompt else None,
         "updated_at": entry.updated_at.isoformat(),
@@ -101,23 +102,32 @@ def read_upload(filename: str, content: bytes) -> dict:
     if zipfile.is_zipfile(io.BytesIO(content)):
         # An export's ZIP holds one Markdown file per entry, and the JSON with all of them.
         content = read_zip_member(content, JSON_NAME, MAX_UNPACKED_BYTES, MAX_IMPORT_ENTRIES + 1)
-    data = parse_export(content, FORMAT, VERSION, "a journal export", MAX_IMPORT_ENTRIES, "entries")
+    data = parse_export(
+        content,
+        FORMAT,
+        VERSION,
+        gettext("a journal export"),
+        MAX_IMPORT_ENTRIES,
+        gettext("entries"),
+    )
     if not isinstance(data.get("entries"), list):
-        raise NotAnExport("That export has no list of entries.")
+        raise NotAnExport(gettext("That export has no list of entries."))
     if len(data["entries"]) > MAX_IMPORT_ENTRIES:
-        raise NotAnExport(f"Import at most {MAX_IMPORT_ENTRIES:,} entries at a time.")
+        raise NotAnExport(
+            gettext("Import at most %(most)s entries at a time.", most=f"{MAX_IMPORT_ENTRIES:,}")
+        )
     return data
 
 
 def _entry_data(item) -> services.EntryData:
     if not isinstance(item, dict):
-        raise ValueError("not an entry")
+        raise ValueError(gettext("not an entry"))
     tags = item.get("tags") or []
     prompt = item.get("prompt") or {}
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("tags must be a list of words")
+        raise ValueError(gettext("tags must be a list of words"))
     if not isinstance(item.get("body"), str) or not isinstance(item.get("title") or "", str):
-        raise ValueError("title and body must be text")
+        raise ValueError(gettext("title and body must be text"))
     return services.EntryData(
         body=item["body"],
         title=item.get("title") or "",
@@ -142,10 +152,14 @@ def import_data(user, data: dict) -> ImportReport:
             entry = _entry_data(item)
             services.check_entry(entry, user.timezone)
         except (ValueError, TypeError) as error:
-            report.problems.append(f"Entry {number}: {error}")
+            report.problems.append(
+                gettext("Entry %(number)s: %(problem)s", number=number, problem=error)
+            )
             continue
         except FieldError as error:
-            report.problems.append(f"Entry {number}: {error.message}")
+            report.problems.append(
+                gettext("Entry %(number)s: %(problem)s", number=number, problem=error.message)
+            )
             continue
         key = _fingerprint(entry.entry_date, entry.entry_time, entry.title, entry.body)
         if key in seen:

@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import clock, encouragement
@@ -23,6 +24,7 @@ from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import EARLIEST_YEAR, ActionForm, accepts_upload, show_field_error
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
 from caregiver.security import fingerprint, get_own_or_404, recent_proof_required
@@ -90,9 +92,9 @@ def _save(form, entry=None):
         return _editor(form, entry, 400)
     if draft == "new":
         line = encouragement.pick(encouragement.ENTRY, entry.id)
-        flash(f"Your entry is saved. {line}", encouragement.CELEBRATE)
+        flash(f"{gettext('Your entry is saved.')} {line}", encouragement.CELEBRATE)
     else:
-        flash("Your entry is saved.", "success")
+        flash(gettext("Your entry is saved."), "success")
     session["journal_draft_saved"] = draft  # the next page tells the browser to drop it
     return redirect(url_for("journal.show", entry_id=entry.id))
 
@@ -107,7 +109,7 @@ def index():
     try:
         page = services.list_entries(current_user.id, filters, request.args.get("after"))
     except services.BadCursor:
-        flash("That page link was out of date, so here are your newest entries.", "info")
+        flash(gettext("That page link was out of date, so here are your newest entries."), "info")
         return redirect(url_for("journal.index"))
     args = {key: value for key, value in request.args.items() if key != "after"}
     paged = bool(request.args.get("after"))
@@ -165,7 +167,10 @@ def edit(entry_id):
     row = _own_entry(entry_id)
     entry = services.open_entry(row)
     if entry.unreadable:
-        flash("This entry cannot be read with the current keys, so it can't be edited.", "error")
+        flash(
+            gettext("This entry cannot be read with the current keys, so it can't be edited."),
+            "error",
+        )
         return redirect(url_for("journal.show", entry_id=entry_id))
     form = forms.EntryForm(today=_today())
     if form.validate_on_submit():
@@ -198,13 +203,18 @@ def delete(entry_id):
     if form.validate_on_submit():
         services.delete_entry(row)
         flash(
-            f"Entry moved to Recently deleted. You can restore it for {services.UNDO_DAYS} days.",
+            gettext(
+                "Entry moved to Recently deleted. You can restore it for %(days)s days.",
+                days=services.UNDO_DAYS,
+            ),
             "success",
         )
         return redirect(url_for("journal.index"))
     entry = services.open_entry(row)
     back = url_for("journal.show", entry_id=entry.id)
-    return render_template("journal/delete.html", entry=entry, form=form, noun="entry", back=back)
+    return render_template(
+        "journal/delete.html", entry=entry, form=form, noun=gettext("entry"), back=back
+    )
 
 
 @bp.route("/journal/deleted")
@@ -218,8 +228,8 @@ def deleted():
 
 # What a button in "Recently deleted" does: (service, message, where to go next).
 DELETED_ACTIONS = {
-    "restore": (services.restore_entry, "Entry restored.", "journal.show"),
-    "erase": (services.erase_entry, "Entry deleted for good.", "journal.deleted"),
+    "restore": (services.restore_entry, _l("Entry restored."), "journal.show"),
+    "erase": (services.erase_entry, _l("Entry deleted for good."), "journal.deleted"),
 }
 
 
@@ -230,7 +240,7 @@ def deleted_action(entry_id, action):
     service, message, endpoint = DELETED_ACTIONS[action]
     if ActionForm().validate_on_submit():
         service(row)
-        flash(message, "success")
+        flash(str(message), "success")
     return redirect(url_for(endpoint, entry_id=entry_id))
 
 
@@ -263,8 +273,10 @@ def _month_asked(this_month: date) -> date:
         shown = None
     if shown is None or not FIRST_MONTH <= shown <= this_month:
         flash(
-            f"The calendar shows the months from {FIRST_MONTH:%B %Y} to this one, so here is "
-            "this month.",
+            gettext(
+                "The calendar shows the months from %(first)s to this one, so here is this month.",
+                first=f"{FIRST_MONTH:%B %Y}",
+            ),
             "info",
         )
         return this_month

@@ -3,6 +3,7 @@
 from functools import partial
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import encouragement
@@ -17,13 +18,14 @@ from caregiver.goals.views.shared import (
     saved,
     toggle_archived,
 )
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 
 OUTCOME_MESSAGES = {
-    "held": "Held.",
-    "tested": "Tested, and you kept it.",
-    "crossed": "Marked as crossed. Tomorrow is a fresh start.",
-    "clear": "Cleared.",
+    "held": _l("Held."),
+    "tested": _l("Tested, and you kept it."),
+    "crossed": _l("Marked as crossed. Tomorrow is a fresh start."),
+    "clear": _l("Cleared."),
 }
 CHEERS = {"held": encouragement.BOUNDARY, "tested": encouragement.BOUNDARY}
 
@@ -48,7 +50,7 @@ def new_boundary():
         form.fill_from(example)
     save = partial(boundaries.create_boundary, current_user, form.boundary_data())
     if form.validate_on_submit() and (boundary := saved(form, save)):
-        flash("Boundary saved. Check in on it from your today list.", "success")
+        flash(gettext("Boundary saved. Check in on it from your today list."), "success")
         return redirect(url_for("goals.boundary", boundary_id=boundary.id))
     status = 400 if form.errors else 200
     return render_template(
@@ -86,7 +88,7 @@ def edit_boundary(boundary_id):
     elif form.validate_on_submit() and saved(
         form, partial(boundaries.update_boundary, row, form.boundary_data())
     ):
-        flash("Boundary saved.", "success")
+        flash(gettext("Boundary saved."), "success")
         return redirect(url_for("goals.boundary", boundary_id=boundary_id))
     status = 400 if form.errors else 200
     return render_template(

@@ -4,6 +4,7 @@ from datetime import date
 from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import encouragement
@@ -20,9 +21,14 @@ from caregiver.goals.views.shared import (
     today_context,
     toggle_archived,
 )
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 
-STATUS_MESSAGES = {"done": "Done.", "skip": "Marked as a skip day.", "clear": "Cleared."}
+STATUS_MESSAGES = {
+    "done": _l("Done."),
+    "skip": _l("Marked as a skip day."),
+    "clear": _l("Cleared."),
+}
 CHEERS = {"done": encouragement.CHECK_IN}
 
 
@@ -68,7 +74,7 @@ def new():
     if form.validate_on_submit() and (
         goal := saved(form, partial(services.create_goal, current_user, form.goal_data()))
     ):
-        flash("Goal added. Check it in from your today list.", "success")
+        flash(gettext("Goal added. Check it in from your today list."), "success")
         return redirect(url_for("goals.today", _anchor=f"goal-{goal.id}"))
     suggestions = services.examples()["goals"].values()
     status = 400 if form.errors else 200
@@ -83,7 +89,7 @@ def add_suggested(key):
     if key not in services.examples()["goals"] or not ActionForm().validate_on_submit():
         abort(400)
     goal = services.add_suggested_goal(current_user, key)
-    flash("Goal added. You can change its name or how often on its page.", "success")
+    flash(gettext("Goal added. You can change its name or how often on its page."), "success")
     return redirect(url_for("goals.today", _anchor=f"goal-{goal.id}"))
 
 
@@ -112,7 +118,7 @@ def edit(goal_id):
     elif form.validate_on_submit() and saved(
         form, partial(services.update_goal, row, form.goal_data())
     ):
-        flash("Goal saved.", "success")
+        flash(gettext("Goal saved."), "success")
         return redirect(url_for("goals.show", goal_id=goal_id))
     status = 400 if form.errors else 200
     return render_template("goals/edit.html", form=form, goal=goal, suggestions=()), status

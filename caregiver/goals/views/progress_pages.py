@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
@@ -53,7 +54,7 @@ def wellbeing():
             problems = form.form_errors if error.field == "ratings" else form[error.field].errors
             problems.append(error.message)
         else:
-            flash("Thank you. Your check-in for this week is saved.", "success")
+            flash(gettext("Thank you. Your check-in for this week is saved."), "success")
             return redirect(url_for("goals.progress_overview", _anchor="wellbeing"))
     status = 400 if form.errors else 200
     return render_template(

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import encouragement
@@ -10,9 +11,12 @@ from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, GoalCheckin
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.refused_forms import token_refused
 
-PAGE_WAS_OPEN = "This page was open for a long time, so this wasn't saved yet. Please press again."
+PAGE_WAS_OPEN = _l(
+    "This page was open for a long time, so this wasn't saved yet. Please press again."
+)
 
 
 def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
@@ -22,9 +26,11 @@ def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        return today, "That date wasn't clear, so here is today."
+        return today, gettext("That date wasn't clear, so here is today.")
     if day > today:
-        return today, "You can't check in for a day that hasn't come yet, so here is today."
+        return today, gettext(
+            "You can't check in for a day that hasn't come yet, so here is today."
+        )
     return day, None
 
 
@@ -64,7 +70,7 @@ def handle_checkin(kind: str, row, record, build_card, messages: dict, cheers: d
     except FieldError as error:
         problem = {"kind": kind, "id": row.id, "message": error.message, "note": form.note.data}
         problem["archived"] = row.archived_at is not None  # no card for it on the today list
-    message = messages.get(form.value.data, "Saved.")
+    message = str(messages.get(form.value.data) or gettext("Saved."))
     cheer = None
     if not problem and form.value.data in cheers:
         line = encouragement.pick(cheers[form.value.data], row.id + day.toordinal())
@@ -101,7 +107,7 @@ def before_arg() -> date | None:
 
 def first_error(form) -> str:
     if token_refused():  # the library's words about tokens would mean nothing to a person
-        return PAGE_WAS_OPEN
+        return str(PAGE_WAS_OPEN)
     return next(iter(error for errors in form.errors.values() for error in errors))
 
 
@@ -111,15 +117,26 @@ def today_url(day: date | None, current: date, anchor: str) -> str:
     return url_for("goals.today", day=day.isoformat(), _anchor=anchor)
 
 
+# Whole sentences for each kind of item, so each language can say them its own way.
+NOUNS = {"goal": _l("goal"), "boundary": _l("boundary")}
+ARCHIVE_MESSAGES = {
+    ("goal", "archive"): _l("Goal archived. Its history is kept; restore it any time."),
+    ("goal", "restore"): _l("Goal restored to your today list."),
+    ("boundary", "archive"): _l("Boundary archived. Its history is kept; restore it any time."),
+    ("boundary", "restore"): _l("Boundary restored to your today list."),
+}
+DELETED_MESSAGES = {
+    "goal": _l("Goal deleted, with its check-ins."),
+    "boundary": _l("Boundary deleted, with its check-ins."),
+}
+
+
 def toggle_archived(noun: str, action: str, change, show_url: str):
     """Archive or restore a goal or boundary once the button's CSRF token checks out."""
     if not ActionForm().validate_on_submit():
         abort(400)
     change()
-    if action == "archive":
-        flash(f"{noun.capitalize()} archived. Its history is kept; restore it any time.", "success")
-    else:
-        flash(f"{noun.capitalize()} restored to your today list.", "success")
+    flash(str(ARCHIVE_MESSAGES[noun, action]), "success")
     return redirect(show_url)
 
 
@@ -134,15 +151,17 @@ def confirm_delete(noun: str, text: str, remove, archived: bool, pages: tuple, *
     form = ActionForm()
     if form.validate_on_submit():
         remove()
-        flash(f"{noun.capitalize()} deleted, with its check-ins.", "success")
+        flash(str(DELETED_MESSAGES[noun]), "success")
         return redirect(url_for(after))
-    instead = "If you just want it off your today list, archive it instead: its history stays."
+    instead = gettext(
+        "If you just want it off your today list, archive it instead: its history stays."
+    )
     return render_template(
         "confirm_delete.html",
         form=form,
-        noun=noun,
+        noun=NOUNS[noun],
         text=text,
-        consequence="Its check-ins and notes are deleted with it.",
+        consequence=gettext("Its check-ins and notes are deleted with it."),
         alternative=instead if archive_url else "",
         back=url_for(show, **ids),
         archive_url=archive_url,
