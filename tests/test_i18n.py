@@ -161,13 +161,20 @@ def test_a_spanish_speaker_gets_spanish_menus_labels_and_messages(client, login)
     assert person.language == "es"
 
 
+def searched(directory: str) -> bool:
+    """The folders `make translations` looks in: all but hidden ones and caches (a folder named
+    with a leading underscore, like templates/_partials, is read too)."""
+    name = os.path.basename(directory)
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extracted_messages() -> set:
     """Every message the code and templates ask to translate, as `make translations` finds them."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options_map, keywords=KEYWORDS
+        ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=searched
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
