@@ -34,9 +34,11 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 
 # After changing words in the code or templates: collect them, then bring each language's catalog
 # up to date (new words arrive untranslated, changed ones marked fuzzy, for a person to write).
+# Folders named with a leading underscore (templates/_partials) are read too: Babel skips them
+# unless told which folders to leave out.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "lazy_gettext _l lazy_ngettext:1,2" \
-		--add-location file --sort-by-file --project Caregiver \
+		--ignore-dirs ".* __pycache__" --add-location file --sort-by-file --project Caregiver \
 		--output-file $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
 		--domain messages --ignore-obsolete

@@ -11,13 +11,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
+
+from caregiver.i18n import lazy_gettext as _l
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-NOTHING_YET = "Nothing recorded in this period yet."
+NOTHING_YET = _l("Nothing recorded in this period yet.")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,10 @@ def heatmap(
                 months.append((col, f"{d:%b}"))
             done, planned = days.get(d, (0, 0))
             week_done, week_due = week_done + done, week_due + planned
-            tip = "nothing due" if done == planned == 0 else f"{done} of {planned} done"
+            if done == planned == 0:
+                tip = gettext("nothing due")
+            else:
+                tip = gettext("%(done)s of %(planned)s done", done=done, planned=planned)
             _el(
                 root,
                 "rect",
@@ -155,17 +160,27 @@ def heatmap(
     span = ngettext("the last week", "the last %(num)d weeks", weeks)
     if summary is None:
         if done_all == due_all == 0:
-            summary = f"No check-ins in {span} yet."
+            summary = gettext("No check-ins in %(span)s yet.", span=span)
         elif due_all == 0:
-            summary = f"Over {span} you did {done_all} check-ins; none were due."
+            summary = gettext(
+                "Over %(span)s you did %(done)s check-ins; none were due.", span=span, done=done_all
+            )
         else:
-            summary = (
-                f"Over {span} you did {done_all} of {due_all} check-ins that were due "
-                f"({_share(done_all, due_all)})."
+            summary = gettext(
+                "Over %(span)s you did %(done)s of %(due)s check-ins that were due (%(share)s).",
+                span=span,
+                done=done_all,
+                due=due_all,
+                share=_share(done_all, due_all),
             )
             if best and sum(1 for r in rows if r[2] != "0") > 1:
-                summary += f" Your best week was the week of {best[3]} ({best[1]} of {best[2]})."
-    columns = ["Week of", "Done", "Due", "Share"]
+                summary += " " + gettext(
+                    "Your best week was the week of %(week)s (%(done)s of %(due)s).",
+                    week=best[3],
+                    done=best[1],
+                    due=best[2],
+                )
+    columns = [gettext("Week of"), gettext("Done"), gettext("Due"), gettext("Share")]
     return _chart(root, chart_id, title, summary, columns, rows, done_all == 0)
 
 
@@ -222,7 +237,12 @@ def stacked_bars(
                 _el(
                     root,
                     "rect",
-                    f"Week of {_day(monday)}: {label.lower()} {value}",
+                    gettext(
+                        "Week of %(week)s: %(series)s %(value)s",
+                        week=_day(monday),
+                        series=label.lower(),
+                        value=value,
+                    ),
                     x=cx - bar_w / 2,
                     y=y,
                     width=bar_w,
@@ -238,7 +258,7 @@ def stacked_bars(
 
     if summary is None:
         if sum(totals) == 0:
-            summary = NOTHING_YET
+            summary = str(NOTHING_YET)
         else:
             parts = ", ".join(
                 f"{label.lower()} {sum(c.get(key, 0) for _, c in weeks)}" for key, label in series
@@ -250,7 +270,7 @@ def stacked_bars(
                 n,
                 parts=parts,
             )
-    columns = ["Week of", *(label for _, label in series), "Total"]
+    columns = [gettext("Week of"), *(label for _, label in series), gettext("Total")]
     return _chart(root, chart_id, title, summary, columns, rows, sum(totals) == 0)
 
 
@@ -263,7 +283,7 @@ def line(
     value_label: str,
     y_ticks: dict[float, str] | None = None,
     summary: str | None = None,
-    x_label: str = "Day",
+    x_label: str | None = None,
     weights: dict[date, int] | None = None,
 ) -> Chart:
     """Values over time as a line that breaks where a value is missing, one dot per value.
@@ -329,7 +349,7 @@ def line(
 
     if summary is None:
         if not valued:
-            summary = NOTHING_YET
+            summary = str(NOTHING_YET)
         else:
             values = [v for _, v in valued]
             n = len(values)
@@ -351,9 +371,12 @@ def line(
                 change = sum(values[n - half :]) / half - sum(values[:half]) / half
                 # A twentieth of the scale is too small a change to call a trend.
                 if abs(change) < y_range / 20:
-                    summary += " The later half is about the same as the earlier half."
+                    trend = gettext("The later half is about the same as the earlier half.")
+                elif change > 0:
+                    trend = gettext("The later half is higher than the earlier half.")
                 else:
-                    word = "higher" if change > 0 else "lower"
-                    summary += f" The later half is {word} than the earlier half."
+                    trend = gettext("The later half is lower than the earlier half.")
+                summary += " " + trend
     rows = [[_day(d), _value(v)] for d, v in valued]
-    return _chart(root, chart_id, title, summary, [x_label, value_label], rows, not valued)
+    columns = [x_label or gettext("Day"), value_label]
+    return _chart(root, chart_id, title, summary, columns, rows, not valued)

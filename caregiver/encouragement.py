@@ -6,29 +6,33 @@ words vary from one tap to the next without chance deciding what a test or a per
 
 from collections.abc import Sequence
 
+from caregiver.i18n import lazy_gettext as _l
+
 # The flash category that shows a line with the brief celebration (see the flashes macro).
 CELEBRATE = "celebrate"
 
+# Each line is said in the language of the moment it is shown.
 CHECK_IN = (
-    "Small steps count.",
-    "That's one kind thing for yourself.",
-    "You showed up for yourself today.",
-    "Looking after you matters too.",
+    _l("Small steps count."),
+    _l("That's one kind thing for yourself."),
+    _l("You showed up for yourself today."),
+    _l("Looking after you matters too."),
 )
 
 BOUNDARY = (
-    "Holding a boundary takes strength.",
-    "You stood by what you decided.",
-    "That was not easy. You did it.",
+    _l("Holding a boundary takes strength."),
+    _l("You stood by what you decided."),
+    _l("That was not easy. You did it."),
 )
 
 ENTRY = (
-    "Putting it into words takes courage.",
-    "Writing it down can lighten the load.",
-    "Thank you for taking this moment for yourself.",
+    _l("Putting it into words takes courage."),
+    _l("Writing it down can lighten the load."),
+    _l("Thank you for taking this moment for yourself."),
 )
 
 
-def pick(lines: Sequence[str], seed: int) -> str:
-    """One of ``lines``, chosen by ``seed``: the same seed always gives the same line."""
-    return lines[seed % len(lines)]
+def pick(lines: Sequence, seed: int) -> str:
+    """One of ``lines``, chosen by ``seed`` and put in the current language: the same seed always
+    gives the same line."""
+    return str(lines[seed % len(lines)])

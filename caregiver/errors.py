@@ -3,8 +3,13 @@
 import logging
 
 from flask import Flask, render_template, request
-from markupsafe import escape
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from caregiver.i18n import current_language
+from caregiver.i18n import lazy_gettext as _l
 
 
 class FieldError(Exception):
@@ -17,38 +22,47 @@ class FieldError(Exception):
 
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
     403: (
-        "This page isn't available to you",
-        "Your account doesn't have access to this page. If you think it should, contact an admin.",
+        _l("This page isn't available to you"),
+        _l(
+            "Your account doesn't have access to this page. "
+            "If you think it should, contact an admin."
+        ),
     ),
-    404: ("We couldn't find that page", "The link may be old, or the page may have moved."),
-    405: ("That didn't work", "This page can't be used that way. Please go back and try again."),
+    404: (_l("We couldn't find that page"), _l("The link may be old, or the page may have moved.")),
+    405: (
+        _l("That didn't work"),
+        _l("This page can't be used that way. Please go back and try again."),
+    ),
     413: (
-        "That was too much to send at once",
-        "What you sent is larger than we accept. Try sending it in smaller parts.",
+        _l("That was too much to send at once"),
+        _l("What you sent is larger than we accept. Try sending it in smaller parts."),
     ),
     429: (
-        "Too many tries for now",
-        "For everyone's safety we slow down repeated attempts. Please wait a minute and try again.",
+        _l("Too many tries for now"),
+        _l(
+            "For everyone's safety we slow down repeated attempts. "
+            "Please wait a minute and try again."
+        ),
     ),
     500: (
-        "Something went wrong on our side",
-        "We're sorry. Nothing you saved was lost. Please try again in a moment.",
+        _l("Something went wrong on our side"),
+        _l("We're sorry. Nothing you saved was lost. Please try again in a moment."),
     ),
 }
 
 log = logging.getLogger(__name__)
 
 # Used only when the normal layout itself fails (for example, the database is down).
-FALLBACK_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+FALLBACK_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Caregiver</title></head><body><main><h1>{title}</h1><p>{message}</p>
-<p>In an emergency call <a href="tel:911">911</a>.
-For a crisis call or text <a href="tel:988">988</a>. <a href="/help">Crisis help</a></p>
+<p>{emergency}
+{crisis} <a href="/help">{help}</a></p>
 </main></body></html>"""
 
-CSRF_MESSAGE = (
+CSRF_MESSAGE = _l(
     "This form had expired or was sent from somewhere else, so we didn't act on it. "
     "Please go back, reload the page, and try again."
 )
@@ -64,17 +78,52 @@ def wants_json() -> bool:
     )
 
 
+def in_words(text) -> str:
+    """A text in the language of the page; in English when that language cannot be worked out
+    (it may be the person's account, in the database that has just failed)."""
+    try:
+        return str(text)
+    except Exception:  # noqa: BLE001 - an error page must still be shown
+        log.exception("error text could not be translated")
+        return text._args[0] if isinstance(text, LazyString) else text
+
+
+def fallback_page(title, message) -> str:
+    """The error page without the layout, in the page's language when it can be known."""
+    try:
+        words = {
+            "lang": current_language(),
+            "emergency": gettext(
+                "In an emergency call %(number)s.", number=Markup('<a href="tel:911">911</a>')
+            ),
+            "crisis": gettext(
+                "For a crisis call or text %(number)s.", number=Markup('<a href="tel:988">988</a>')
+            ),
+            "help": gettext("Crisis help"),
+        }
+    except Exception:  # noqa: BLE001 - an error page must still be shown
+        log.exception("error page could not be translated")
+        words = {
+            "lang": "en",
+            "emergency": 'In an emergency call <a href="tel:911">911</a>.',
+            "crisis": 'For a crisis call or text <a href="tel:988">988</a>.',
+            "help": "Crisis help",
+        }
+    return FALLBACK_PAGE.format(title=escape(title), message=escape(message), **words)
+
+
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if detail:
         message = detail
+    title, message = in_words(title), in_words(message)
     if wants_json():
         return {"error": title, "message": message, "status": code}, code
     try:
         page = render_template("errors/error.html", code=code, title=title, message=message)
     except Exception:  # noqa: BLE001 - the layout needs the database; it may be what failed
         log.exception("error page could not be rendered")
-        page = FALLBACK_PAGE.format(title=escape(title), message=escape(message))
+        page = fallback_page(title, message)
     return page, code
 
 
@@ -82,10 +131,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(SecurityError)
     def unknown_host(error):
         # A Host this app does not serve: no link of ours can be built for it, so no layout.
-        title, message = MESSAGES[400]
+        title, message = (in_words(text) for text in MESSAGES[400])
         if wants_json():
             return {"error": title, "message": message, "status": 400}, 400
-        return FALLBACK_PAGE.format(title=escape(title), message=escape(message)), 400
+        return fallback_page(title, message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):

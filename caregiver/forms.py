@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import request
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, Field, SelectMultipleField, TimeField
@@ -12,10 +13,12 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from caregiver import clock, timezones
 from caregiver.extensions import csrf
+from caregiver.i18n import lazy_gettext as _l
 
 # A DayField takes dates from 1 January of EARLIEST_YEAR to 31 December, YEARS_AHEAD years on.
 EARLIEST_YEAR = 1900
 YEARS_AHEAD = 5
+TIMEZONE_LABEL = _l("Timezone")
 
 
 def show_field_error(form, error) -> None:
@@ -89,7 +92,7 @@ class TimezoneInput:
             _attributes(name=field.name, **kwargs),
             options,
             other_id,
-            "Not in the list? Type it here, like Europe/Berlin or just Berlin",
+            gettext("Not in the list? Type it here, like Europe/Berlin or just Berlin"),
             _attributes(**box),
         )
 
@@ -100,8 +103,8 @@ class TimezoneField(Field):
 
     widget = TimezoneInput()
 
-    def __init__(self, label="Timezone", validators=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(TIMEZONE_LABEL if label is None else label, validators, **kwargs)
         self.other_name = f"{self.name}_other"
         self.typed = ""  # kept only when it matched no zone, to show it again with the error
 
@@ -124,7 +127,7 @@ class TimezoneField(Field):
 
     def pre_validate(self, form):
         if not self.typed and not timezones.known(self.data):
-            raise ValidationError("Choose your timezone from the list.")
+            raise ValidationError(gettext("Choose your timezone from the list."))
 
 
 class _SaysWhatToType:
@@ -136,11 +139,11 @@ class _SaysWhatToType:
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(self.parse_message) from error
+            raise ValueError(str(self.parse_message)) from error
 
 
 class TimeOfDayField(_SaysWhatToType, TimeField):
-    parse_message = "Enter a time like 08:30, or leave it empty."
+    parse_message = _l("Enter a time like 08:30, or leave it empty.")
 
 
 class DayField(_SaysWhatToType, DateField):
@@ -148,7 +151,7 @@ class DayField(_SaysWhatToType, DateField):
     slip of the keyboard, and near the years 1 and 9999 the date arithmetic behind every
     calendar, streak and meeting list would overflow."""
 
-    parse_message = "Enter a date, like 2026-03-14."
+    parse_message = _l("Enter a date, like 2026-03-14.")
 
     def __init__(self, *args, years_ahead: int = YEARS_AHEAD, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,4 +160,8 @@ class DayField(_SaysWhatToType, DateField):
     def pre_validate(self, form):
         last_year = clock.now().year + self.years_ahead
         if self.data and not EARLIEST_YEAR <= self.data.year <= last_year:
-            raise ValidationError(f"Choose a date from {EARLIEST_YEAR} to {last_year}.")
+            raise ValidationError(
+                gettext(
+                    "Choose a date from %(first)s to %(last)s.", first=EARLIEST_YEAR, last=last_year
+                )
+            )

@@ -22,16 +22,17 @@ from werkzeug.wrappers import Response
 
 from caregiver.errors import CSRF_MESSAGE, render_error, wants_json
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 
-KEPT = (
+KEPT = _l(
     "This page was open for a long time, so we could not save it yet. "
     "Your words are still here: press Save again."
 )
-KEPT_SIGNED_OUT = (
+KEPT_SIGNED_OUT = _l(
     "This page was open for a long time, so we could not send it yet. "
     "What you typed is still here, ready to send again."
 )
-PASSWORDS_NOT_KEPT = " For your safety, passwords are never kept, so type yours again."
+PASSWORDS_NOT_KEPT = _l("For your safety, passwords are never kept, so type yours again.")
 FLASHES = "_flashes"  # where Flask keeps flashed messages in the session
 
 
@@ -57,9 +58,9 @@ def form_again(error: CSRFError):
         return render_error(400, CSRF_MESSAGE)
     # Load the person first: that may note when their session was last used, a write that
     # must happen before writes are refused.
-    message = KEPT if current_user.is_authenticated else KEPT_SIGNED_OUT
+    message = str(KEPT if current_user.is_authenticated else KEPT_SIGNED_OUT)
     if any("password" in name and value for name, value in request.form.items()):
-        message += PASSWORDS_NOT_KEPT
+        message = f"{message} {PASSWORDS_NOT_KEPT}"
     before = dict(session)
     g.csrf_refused = True
     flash(message, "error")

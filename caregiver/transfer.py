@@ -14,6 +14,8 @@ import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from flask_babel import gettext
+
 # An export nests four deep (the file, a list, an item, its tags); far more is not an export.
 MAX_DEPTH = 16
 # What an export may hold per item: objects and lists (the item, its tags or checklist, a
@@ -43,26 +45,37 @@ def parse_export(
     """The JSON object of an export of format ``fmt`` and ``version``, or NotAnExport.
 
     ``what`` names the kind of file in messages ("a journal export"); an export holds at most
-    ``max_items`` ``items``.
+    ``max_items`` ``items``. Both are put into sentences as they are, so they come in the
+    language of the page.
     """
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise NotAnExport(f"That file is not {what} (it is not valid JSON).") from error
+        raise NotAnExport(not_valid_json(what)) from error
     _check_shape(text, what, max_items, items)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise NotAnExport(f"That file is not {what} (it is not valid JSON).") from error
+        raise NotAnExport(not_valid_json(what)) from error
     except ValueError as error:  # a number with thousands of digits
-        raise NotAnExport(f"That file is not {what} (it holds a number far too long).") from error
+        raise NotAnExport(
+            gettext("That file is not %(what)s (it holds a number far too long).", what=what)
+        ) from error
     if not isinstance(data, dict) or data.get("format") != fmt:
-        raise NotAnExport(f"That file is not {what} from Caregiver.")
+        raise NotAnExport(gettext("That file is not %(what)s from Caregiver.", what=what))
     if data.get("version") != version:
         raise NotAnExport(
-            f"That export is version {data.get('version')}; we read version {version}."
+            gettext(
+                "That export is version %(found)s; we read version %(version)s.",
+                found=data.get("version"),
+                version=version,
+            )
         )
     return data
+
+
+def not_valid_json(what: str) -> str:
+    return gettext("That file is not %(what)s (it is not valid JSON).", what=what)
 
 
 def _check_shape(text: str, what: str, max_items: int, items: str) -> None:
@@ -73,37 +86,52 @@ def _check_shape(text: str, what: str, max_items: int, items: str) -> None:
     brackets = NOT_A_BRACKET.sub("", outside)
     too_many = len(brackets) > 2 * (CONTAINERS_PER_ITEM * max_items + MAX_DEPTH)
     if too_many or outside.count(",") > VALUES_PER_ITEM * max_items:
-        raise NotAnExport(f"Import at most {max_items:,} {items} at a time.")
+        raise NotAnExport(
+            gettext(
+                "Import at most %(count)s %(items)s at a time.", count=f"{max_items:,}", items=items
+            )
+        )
     depth = accumulate(1 if bracket in "[{" else -1 for bracket in brackets)
     if max(depth, default=0) > MAX_DEPTH:
-        raise NotAnExport(f"That file is not {what} (it is nested far deeper than an export).")
+        raise NotAnExport(
+            gettext(
+                "That file is not %(what)s (it is nested far deeper than an export).", what=what
+            )
+        )
 
 
 def read_zip_member(content: bytes, name: str, max_bytes: int, max_files: int) -> bytes:
     """The file ``name`` inside a ZIP archive, or NotAnExport; never more than ``max_bytes`` of
     it is unpacked, whatever the archive claims."""
-    too_large = (
-        f"The {name} in that ZIP file unpacks to more than {max_bytes // 2**20:,} MB, "
-        "more than we can import at once."
+    too_large = gettext(
+        "The %(name)s in that ZIP file unpacks to more than %(size)s MB, "
+        "more than we can import at once.",
+        name=name,
+        size=f"{max_bytes // 2**20:,}",
     )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
             if len(members) > max_files:
                 raise NotAnExport(
-                    f"That ZIP file holds {len(members):,} files; an export has at most "
-                    f"{max_files:,}."
+                    gettext(
+                        "That ZIP file holds %(count)s files; an export has at most %(most)s.",
+                        count=f"{len(members):,}",
+                        most=f"{max_files:,}",
+                    )
                 )
             info = next((member for member in members if member.filename == name), None)
             if info is None:
-                raise NotAnExport(f"That ZIP file has no {name} inside.")
+                raise NotAnExport(gettext("That ZIP file has no %(name)s inside.", name=name))
             if info.file_size > max_bytes:
                 raise NotAnExport(too_large)
             with archive.open(info) as member:
                 return read_at_most(member, max_bytes, too_large)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         # Damaged, encrypted, or packed with a method we don't know.
-        raise NotAnExport("That ZIP file is damaged or packed in a way we can't read.") from error
+        raise NotAnExport(
+            gettext("That ZIP file is damaged or packed in a way we can't read.")
+        ) from error
 
 
 def read_at_most(member, max_bytes: int, too_large: str) -> bytes:

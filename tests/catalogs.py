@@ -17,12 +17,21 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext
 OPEN, CLOSE = "\u27e6", "\u27e7"
 
 
+def searched(directory: str) -> bool:
+    """The folders `make translations` looks in: all but hidden ones and caches (a folder named
+    with a leading underscore, like templates/_partials, is read too)."""
+    name = os.path.basename(directory)
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extracted() -> list[str | tuple[str, ...]]:
     """Every message the code and templates ask to translate, as `make translations` finds them
     (a plural as its tuple of forms)."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    found = extract_from_dir(ROOT, method_map, options_map, keywords=KEYWORDS)
+    found = extract_from_dir(
+        ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=searched
+    )
     return list(dict.fromkeys(message for _file, _line, message, _notes, _context in found))
 
 

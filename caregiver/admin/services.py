@@ -1,5 +1,6 @@
 """The decisions admins make on facilitator requests."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock
@@ -23,7 +24,7 @@ def decide(request_id: int, admin: User, approve: bool) -> FacilitatorRequest:
     """Approve (the person becomes a facilitator) or decline a request, and tell them."""
     decided = db.session.get(FacilitatorRequest, request_id)
     if decided is None or decided.status != "pending":
-        raise RequestError("That request has already been decided or no longer exists.")
+        raise RequestError(gettext("That request has already been decided or no longer exists."))
     decided.status = "approved" if approve else "declined"
     decided.decided_at = clock.now()
     decided.decided_by_id = admin.id

@@ -1,6 +1,7 @@
 """Admin pages: approving facilitators, and the health of outgoing mail."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import outbox
@@ -35,11 +36,12 @@ def decide(request_id, decision):
         except RequestError as error:
             flash(str(error), "info")
         else:
-            verb = "approved" if decision == "approve" else "declined"
-            flash(
-                f"{decided.user.display_name}'s request is {verb}. They have been emailed.",
-                "success",
-            )
+            name = decided.user.display_name
+            if decision == "approve":
+                said = gettext("%(name)s's request is approved. They have been emailed.", name=name)
+            else:
+                said = gettext("%(name)s's request is declined. They have been emailed.", name=name)
+            flash(said, "success")
     return redirect(url_for("admin.index"))
 
 
@@ -64,8 +66,9 @@ def retry_message(message_id):
         abort(400)
     if outbox.retry_now(message_id):
         flash(
-            "The message is back in the queue; the scheduler sends it on its next round.", "success"
+            gettext("The message is back in the queue; the scheduler sends it on its next round."),
+            "success",
         )
     else:
-        flash("That message is no longer waiting for a retry.", "info")
+        flash(gettext("That message is no longer waiting for a retry."), "info")
     return redirect(url_for("admin.outbox_page"))

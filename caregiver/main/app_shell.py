@@ -9,6 +9,7 @@ import hashlib
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import gettext
 
 from caregiver import crisis, mail
 
@@ -43,7 +44,9 @@ def manifest(discreet: bool) -> dict:
     return {
         "name": name,
         "short_name": short_name,
-        "description": "" if discreet else "Support for families of people who use opioids.",
+        "description": ""
+        if discreet
+        else gettext("Support for families of people who use opioids."),
         "id": "/",
         "start_url": url_for("main.index"),
         "scope": "/",

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from flask_login import current_user, login_required
 
 from caregiver.auth.discreet import is_discreet
+from caregiver.i18n import current_language
 from caregiver.main import app_shell, services
 
 bp = Blueprint("main", __name__)
@@ -48,9 +49,12 @@ def crisis_help_for(code):
 
 
 def _help_page(code: str):
-    others = [(other, name) for other, name in services.crisis_countries() if other != code]
+    language = current_language()
+    others = [(other, name) for other, name in services.crisis_countries(language) if other != code]
     return render_template(
-        "main/help.html", resources=services.crisis_resources(code), other_countries=others
+        "main/help.html",
+        resources=services.crisis_resources(code, language),
+        other_countries=others,
     )
 
 
@@ -72,11 +76,11 @@ def healthz():
 def offline():
     # Kept on the phone by the service worker and shown to whoever holds it, so it is always in
     # discreet dress: it cannot know whether this person chose discretion.
-    # Nor whose country it is: it shows the deployment's.
+    # Nor whose country it is: it shows the deployment's, in the language of the page.
     country = services.deployment_country()
     return render_template(
         "main/offline.html",
-        resources=services.crisis_resources(country),
+        resources=services.crisis_resources(country, current_language()),
         crisis_country=country,
         discreet=True,
     )
