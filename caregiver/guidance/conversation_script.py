@@ -2,18 +2,20 @@
 
 Plain values in, plain text out: no requests, no database. The rules are forgiving on purpose:
 people type "scared", "I feel scared" or "I'm scared", and each becomes "I feel scared".
+A Spanish page builds its script with Spanish rules of its own (``conversation_script_es``).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from caregiver import clock
+from caregiver.guidance import conversation_script_es
 from caregiver.journal.services import EntryData
 
-ENTRY_TITLE = "Conversation plan"
-ENTRY_TAG = "conversation"
 OPENING = "I care about you, and there is something I would like to talk about."
 SAFETY = "If anyone is in danger, I will call 911."
 
@@ -153,8 +155,11 @@ def offer_sentence(answer: str) -> str:
     return _sentence("I can " + rest)
 
 
-def build_script(answers: Answers) -> str:
-    """The script as plain text: short paragraphs of I-statements, empty answers left out."""
+def build_script(answers: Answers, language: str = "en") -> str:
+    """The script as plain text: short paragraphs of I-statements, empty answers left out,
+    in ``language`` (Spanish, or English for any other)."""
+    if language == "es":
+        return conversation_script_es.build_script(**asdict(answers))
     when_where = tidy(answers.when_where)
     if_badly, _ = _strip_lead(tidy(answers.if_badly), "if_badly")
     paragraphs = [
@@ -176,8 +181,13 @@ def _join(*sentences: str) -> str:
 
 
 def entry_title() -> str:
-    """The title a saved plan gets in the journal."""
-    return ENTRY_TITLE
+    """The title a saved plan gets in the journal, in the language of the page."""
+    return gettext("Conversation plan")
+
+
+def entry_tag() -> str:
+    """The tag a saved plan gets in the journal, in the language of the page."""
+    return gettext("conversation")
 
 
 def journal_entry(script: str, timezone: str, now: datetime | None = None) -> EntryData:
@@ -188,5 +198,5 @@ def journal_entry(script: str, timezone: str, now: datetime | None = None) -> En
         entry_date=moment.date(),
         entry_time=moment.time().replace(second=0, microsecond=0),
         title=entry_title(),
-        tags=[ENTRY_TAG],
+        tags=[entry_tag()],
     )

@@ -5,6 +5,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from caregiver.guidance.conversation_script import Answers
+from caregiver.i18n import lazy_gettext as _l
 
 ANSWER_MAX = 400
 SCRIPT_MAX = 5_000
@@ -13,7 +14,10 @@ SCRIPT_MAX = 5_000
 def _too_long(limit: int) -> Length:
     return Length(
         max=limit,
-        message=f"Please keep this to {limit:,} characters or fewer. Your words are still here.",
+        message=_l(
+            "Please keep this to %(num)s characters or fewer. Your words are still here.",
+            num=f"{limit:,}",
+        ),
     )
 
 
@@ -29,37 +33,47 @@ def _answer(label, description, required=None):
 
 class PlanForm(FlaskForm):
     noticed = _answer(
-        "1. What I noticed",
-        "One thing they did that you saw or heard. Talk about the action, not the person, "
-        "and skip words like “always” and “never”. For example: you missed dinner with us "
-        "three times this week.",
-        required="Write one thing you noticed.",
+        _l("1. What I noticed"),
+        _l(
+            "One thing they did that you saw or heard. Talk about the action, not the person, "
+            "and skip words like “always” and “never”. For example: you missed dinner with us "
+            "three times this week."
+        ),
+        required=_l("Write one thing you noticed."),
     )
     feel = _answer(
-        "2. How I feel",
-        "Name your feeling. One word is enough. Some people feel scared, worried, sad, tired, "
-        "hurt, alone or hopeful.",
-        required="Write how you feel. One word is enough.",
+        _l("2. How I feel"),
+        _l(
+            "Name your feeling. One word is enough. Some people feel scared, worried, sad, "
+            "tired, hurt, alone or hopeful."
+        ),
+        required=_l("Write how you feel. One word is enough."),
     )
     would_like = _answer(
-        "3. What I would like",
-        "Say what you want to happen, not what you don't want. Keep it small and clear. "
-        "For example: come to dinner with us on Sunday.",
-        required="Write what you would like to happen.",
+        _l("3. What I would like"),
+        _l(
+            "Say what you want to happen, not what you don't want. Keep it small and clear. "
+            "For example: come to dinner with us on Sunday."
+        ),
+        required=_l("Write what you would like to happen."),
     )
     offer = _answer(
-        "4. How I can help (optional)",
-        "Something you can do to make it easier. For example: drive you to the appointment.",
+        _l("4. How I can help (optional)"),
+        _l("Something you can do to make it easier. For example: drive you to the appointment."),
     )
     when_where = _answer(
-        "5. When and where to talk (optional)",
-        "Pick a calm time: not during a fight, and not when they are high or sick from "
-        "withdrawal. For example: Sunday morning, on a walk.",
+        _l("5. When and where to talk (optional)"),
+        _l(
+            "Pick a calm time: not during a fight, and not when they are high or sick from "
+            "withdrawal. For example: Sunday morning, on a walk."
+        ),
     )
     if_badly = _answer(
-        "6. What I will do if it goes badly (optional)",
-        "A way to stay calm and safe. For example: I will stop, leave the room and try again "
-        "another day.",
+        _l("6. What I will do if it goes badly (optional)"),
+        _l(
+            "A way to stay calm and safe. For example: I will stop, leave the room and try "
+            "again another day."
+        ),
     )
 
     def answers(self) -> Answers:
@@ -76,12 +90,13 @@ class PlanForm(FlaskForm):
 
 class ScriptForm(FlaskForm):
     script = TextAreaField(
-        "Your script",
+        _l("Your script"),
         [
-            DataRequired("The script is empty. Write what you want to say, then save."),
+            DataRequired(_l("The script is empty. Write what you want to say, then save.")),
             _too_long(SCRIPT_MAX),
         ],
-        description="Change anything you like so it sounds like you. "
-        "Reading it out loud a few times helps.",
+        description=_l(
+            "Change anything you like so it sounds like you. Reading it out loud a few times helps."
+        ),
         render_kw={"rows": 14, "autocomplete": "off", "spellcheck": "true"},
     )

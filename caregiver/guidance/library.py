@@ -3,16 +3,22 @@
 A broken article (a missing field, an unknown topic, a link to an article that does not exist, a
 source that is not an https address of a known authority) stops the app from starting, so it is
 found by the author and the test suite, never by a reader at 2 a.m.
+
+The English articles are the library; a translation lives in a folder named by its language code
+(``content/es/``), under the same file names and slugs. A page in that language reads the
+translated article where there is one and the English article where there is not yet.
 """
 
 import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -24,16 +30,45 @@ WORDS_PER_MINUTE = 200
 MIN_WORDS, MAX_WORDS = 250, 600
 QUERY_MAX = 100
 
-# Topic key -> (name, one line about it), in the order the library shows them.
+
+def N_(text: str) -> str:  # noqa: N802 - the usual gettext name for "translated where shown"
+    """Marks words for the catalog where they are defined; ``topic_text`` translates them."""
+    return text
+
+
+# Topic key -> (name, one line about it), in English, in the order the library shows them.
 TOPICS = {
-    "understanding": ("Understanding addiction", "What opioid addiction is, and where to begin."),
-    "helping": ("Helping without enabling", "Support that makes recovery easier, and limits."),
-    "family": ("Family and children", "Support groups, and talking with the people at home."),
-    "treatment": ("Treatment options", "Detox, medicines, programs and how to pay for them."),
-    "recovery": ("Recovery and relapse", "Aftercare, setbacks, and getting back on track."),
-    "safety": ("Safety and overdose", "Naloxone, warning signs, and when to call for help."),
-    "self-care": ("Caring for yourself", "Rest, support and your own health matter too."),
+    "understanding": (
+        N_("Understanding addiction"),
+        N_("What opioid addiction is, and where to begin."),
+    ),
+    "helping": (
+        N_("Helping without enabling"),
+        N_("Support that makes recovery easier, and limits."),
+    ),
+    "family": (
+        N_("Family and children"),
+        N_("Support groups, and talking with the people at home."),
+    ),
+    "treatment": (
+        N_("Treatment options"),
+        N_("Detox, medicines, programs and how to pay for them."),
+    ),
+    "recovery": (
+        N_("Recovery and relapse"),
+        N_("Aftercare, setbacks, and getting back on track."),
+    ),
+    "safety": (
+        N_("Safety and overdose"),
+        N_("Naloxone, warning signs, and when to call for help."),
+    ),
+    "self-care": (
+        N_("Caring for yourself"),
+        N_("Rest, support and your own health matter too."),
+    ),
 }
+# Languages the articles are written in besides English, each in its own folder of CONTENT_DIR.
+TRANSLATIONS = ("es",)
 
 # A path for someone new, in reading order.
 START_HERE = (
@@ -145,7 +180,14 @@ class Article:
 
     @property
     def topic_name(self) -> str:
-        return TOPICS[self.topic][0]
+        """The topic's name in the language of the page."""
+        return topic_text(self.topic)[0]
+
+
+def topic_text(key: str) -> tuple[str, str]:
+    """A topic's name and its line about it, in the language of the page."""
+    name, about = TOPICS[key]
+    return gettext(name), gettext(about)
 
 
 def is_allowed_source(url: str) -> bool:
@@ -250,10 +292,48 @@ def load(directory: Path = CONTENT_DIR) -> dict[str, Article]:
     return articles
 
 
+def load_translation(
+    directory: Path, english: dict[str, Article], language: str
+) -> dict[str, Article]:
+    """The library as a page in ``language`` shows it: each article translated in
+    ``directory / language`` where there is one, the English article where there is not.
+    ContentError if a translation cannot be published or does not match its English article."""
+    folder = directory / language
+    articles, problems = dict(english), []
+    for path in sorted(folder.glob("*.md")):
+        article, found = parse(path)
+        problems += [f"{language}/{problem}" for problem in found]
+        if article is None:
+            continue
+        original = english.get(article.slug)
+        if original is None:
+            problems.append(f"{language}/{path.name}: no English article has this slug")
+            continue
+        if article.topic != original.topic:
+            problems.append(f"{language}/{path.name}: topic differs from the English article")
+        articles[article.slug] = article
+    problems += [f"{language}: {problem}" for problem in _cross_problems(articles)]
+    if problems:
+        raise ContentError("Guidance articles need fixing:\n" + "\n".join(problems))
+    return articles
+
+
 @lru_cache(maxsize=4)
-def library(directory: Path = CONTENT_DIR) -> dict[str, Article]:
-    """The checked articles, read from disk once per process."""
-    return load(directory)
+def libraries(directory: Path = CONTENT_DIR) -> dict[str, dict[str, Article]]:
+    """The checked articles of every language, by language code, read from disk once per
+    process. Every language has every slug: a missing translation is the English article."""
+    english = load(directory)
+    found = {"en": english}
+    for language in TRANSLATIONS:
+        found[language] = load_translation(directory, english, language)
+    return found
+
+
+def library(directory: Path = CONTENT_DIR, language: str = "en") -> dict[str, Article]:
+    """The checked articles a page in ``language`` shows (English for a language without
+    articles of its own)."""
+    found = libraries(directory)
+    return found.get(language, found["en"])
 
 
 def start_here(articles: dict[str, Article]) -> list[Article]:
@@ -273,9 +353,13 @@ def path_step(articles: dict[str, Article], slug: str) -> tuple[int, Article | N
 def query_problem(query: str) -> str | None:
     """Why a search cannot run as typed (empty or too long), in words for the page."""
     if not query.strip():
-        return "Type a word or two to search the guidance, such as “naloxone” or “boundaries”."
+        return gettext(
+            "Type a word or two to search the guidance, such as “naloxone” or “boundaries”."
+        )
     if len(query) > QUERY_MAX:
-        return f"That search is too long. Try a few words, up to {QUERY_MAX} letters."
+        return gettext(
+            "That search is too long. Try a few words, up to %(num)d letters.", num=QUERY_MAX
+        )
     return None
 
 
@@ -294,12 +378,41 @@ class Hit:
     snippet: text_search.Parts
 
 
+def _without_accents(text: str) -> str:
+    return "".join(
+        char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char)
+    )
+
+
+def _accented_letters() -> dict[str, str]:
+    """Each plain letter and the accented letters that read as it: "a" -> "àáâãäå…"."""
+    found: dict[str, str] = {}
+    for letter in map(chr, range(0xC0, 0x180)):
+        plain = _without_accents(letter)
+        if len(plain) == 1 and plain.isascii() and plain.isalpha() and letter.islower():
+            found[plain] = found.get(plain, "") + letter
+    return found
+
+
+_ACCENTED = _accented_letters()
+
+
+def term_pattern(term: str) -> re.Pattern:
+    """A search word as an expression that ignores case and accents, so "recaida" finds
+    "recaída" and "recaída" finds "recaida"."""
+    pattern = []
+    for char in _without_accents(term):
+        accented = _ACCENTED.get(char.lower())
+        pattern.append(f"[{char}{accented}]" if accented else re.escape(char))
+    return re.compile("".join(pattern), re.IGNORECASE)
+
+
 def search(articles: dict[str, Article], query: str) -> list[Hit]:
     """Articles whose title, summary or body hold every term; the best matches first."""
     terms = text_search.terms_of(query)
     if not terms:
         return []
-    patterns = [re.compile(re.escape(term), re.IGNORECASE) for term in terms]
+    patterns = [term_pattern(term) for term in terms]
     anything = re.compile("|".join(p.pattern for p in patterns), re.IGNORECASE)
     scored = []
     for article in articles.values():

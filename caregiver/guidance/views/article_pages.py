@@ -3,22 +3,28 @@
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
 from caregiver.guidance import library, services
 from caregiver.guidance.views.blueprint import bp
+from caregiver.i18n import current_language
+from caregiver.i18n import lazy_gettext as _l
+from caregiver.main import services as main_services
 
 MARK_MESSAGES = {
-    ("read", True): "Marked as read.",
-    ("read", False): "Marked as not read yet.",
-    ("bookmark", True): "Saved to your bookmarks.",
-    ("bookmark", False): "Removed from your bookmarks.",
+    ("read", True): _l("Marked as read."),
+    ("read", False): _l("Marked as not read yet."),
+    ("bookmark", True): _l("Saved to your bookmarks."),
+    ("bookmark", False): _l("Removed from your bookmarks."),
 }
 
 
 def _articles() -> dict[str, library.Article]:
-    return library.library(Path(current_app.config["GUIDANCE_CONTENT_DIR"]))
+    """The articles in the language of the page (slugs, and so addresses, are the same)."""
+    directory = Path(current_app.config["GUIDANCE_CONTENT_DIR"])
+    return library.library(directory, current_language())
 
 
 def _marks() -> services.Marks:
@@ -32,7 +38,7 @@ def index():
         "guidance/index.html",
         start_here=library.start_here(articles),
         topics=library.by_topic(articles),
-        topic_names=library.TOPICS,
+        topic_names={key: library.topic_text(key) for key in library.TOPICS},
         bookmarks=[a for a in articles.values() if a.slug in marks.bookmarked],
         marks=marks,
         total=len(articles),
@@ -44,8 +50,8 @@ def index():
 def topic(topic):
     found = library.by_topic(_articles()).get(topic)
     if found is None:
-        return _not_found("There is no topic by that name.")
-    name, about = library.TOPICS[topic]
+        return _not_found(gettext("There is no topic by that name."))
+    name, about = library.topic_text(topic)
     return render_template(
         "guidance/topic.html", name=name, about=about, articles=found, marks=_marks()
     )
@@ -70,7 +76,7 @@ def article(slug):
     articles = _articles()
     found = articles.get(slug)
     if found is None:
-        return _not_found("We couldn't find that article. It may have moved.")
+        return _not_found(gettext("We couldn't find that article. It may have moved."))
     return render_template(
         "guidance/article.html",
         article=found,
@@ -79,7 +85,19 @@ def article(slug):
         path_step=library.path_step(articles, slug),
         start_steps=len(library.START_HERE),
         form=ActionForm(),
+        crisis_in_spanish=_crisis_line_in_spanish(),
     )
+
+
+def _crisis_line_in_spanish() -> str | None:
+    """On a Spanish page, how to reach the crisis line in Spanish (988: press 2, or text
+    AYUDA), as the country's crisis help says it; None elsewhere."""
+    if current_language() != "es":
+        return None
+    country = main_services.country_for(current_user)
+    lines = main_services.crisis_resources(country, "es")["lines"]
+    talk = next((line for line in lines if line["kind"] == "crisis"), None)
+    return (talk.get("in_spanish") or {}).get("how") if talk else None
 
 
 @bp.route("/guidance/<slug>/<any(read, bookmark):mark>", methods=["POST"])
@@ -89,7 +107,7 @@ def set_mark(slug, mark):
         abort(404)
     turn_on = request.form.get("on") == "1"
     services.set_mark(current_user.id, slug, mark, turn_on)
-    flash(MARK_MESSAGES[mark, turn_on], "success")
+    flash(str(MARK_MESSAGES[mark, turn_on]), "success")
     return redirect(url_for("guidance.article", slug=slug, _anchor="your-marks"))
 
 
@@ -103,7 +121,8 @@ def _not_found(message: str):
 
 
 def reading_card(user) -> dict | None:
-    """The dashboard card with the next article on the "start here" path."""
+    """The dashboard card with the next article on the "start here" path, in the language of
+    the page."""
     articles = _articles()
     upcoming = services.next_to_read(services.marks_of(user.id), articles)
     if upcoming is None:

@@ -1,6 +1,7 @@
 """The conversation planner: answers in, a short script in I-statements out."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.auth.forms import LoginForm
@@ -9,6 +10,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.guidance import conversation_script, forms
 from caregiver.guidance.views.blueprint import bp
+from caregiver.i18n import current_language
 from caregiver.journal import services as journal_services
 
 
@@ -34,7 +36,7 @@ def plan_conversation():
         return _page(form=form)
     if not form.validate_on_submit():
         return _page(form=form, status=400 if request.method == "POST" else 200)
-    script = conversation_script.build_script(form.answers())
+    script = conversation_script.build_script(form.answers(), current_language())
     return _page(forms.ScriptForm(formdata=None, data={"script": script}), form=form)
 
 
@@ -70,5 +72,5 @@ def _save(script_form):
     except FieldError as error:
         script_form.script.errors = [*script_form.script.errors, error.message]
         return _page(script_form, status=400)
-    flash("Your plan is saved in your journal. Only you can read it.", "success")
+    flash(gettext("Your plan is saved in your journal. Only you can read it."), "success")
     return redirect(url_for("journal.show", entry_id=entry.id))
