@@ -8,6 +8,7 @@ says nothing about why a person follows a group.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from caregiver import mail, outbox
@@ -15,12 +16,17 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
+from caregiver.i18n import DEFAULT_LANGUAGE
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_NOTICE
 
 BODY_MAX = 2000
 NOTICE_KINDS = ("group_message", "meeting_changed")
 NOTICE_LIFETIME = timedelta(days=1)  # a schedule change told days late helps nobody
+# What changed in a whole series, as the notice keeps it (in English, for the record); each
+# reader gets it in their own language (``series_words``).
+SERIES_PARTS = {"time": "a new day or time", "place": "a new place", "link": "new joining details"}
+SERIES_START = "now has "
 
 
 def group_recipients(group_id: int) -> list[User]:
@@ -121,7 +127,8 @@ def date_changed(
         kind="meeting_changed", group_id=meeting.group_id, meeting_id=meeting.id,
         change=change, was_at=was_at, now_at=now_at, body=note,
     )  # fmt: skip
-    notice.what = change_words(notice, zone, zone)  # as the group tells it, for the record
+    with force_locale(DEFAULT_LANGUAGE):
+        notice.what = change_words(notice, zone, zone)  # as the group tells it, for the record
     return _queue(notice, change_recipients(meeting, {on_day}, on_day))
 
 
@@ -130,20 +137,50 @@ def _when(moment: datetime, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
     local, own = moment.astimezone(zone), moment.astimezone(meeting_zone)
     words = f"{local:%A, %B %-d at %-I:%M %p}"
     if own.utcoffset() != local.utcoffset():
-        words += f" your time ({own:%-I:%M %p %Z} where it meets)"
+        words += " " + gettext("your time (%(time)s where it meets)", time=f"{own:%-I:%M %p %Z}")
     return words
+
+
+def series_change(parts: list[str]) -> str:
+    """What changed in a series ("time", "place", "link"), as the notice keeps it."""
+    return SERIES_START + " and ".join(SERIES_PARTS[part] for part in parts) + "."
+
+
+def _part_words(part: str) -> str:
+    if part == "time":
+        return gettext("a new day or time")
+    if part == "place":
+        return gettext("a new place")
+    return gettext("new joining details")
+
+
+def series_words(what: str) -> str:
+    """A series change kept by ``series_change``, in the reader's language; other words as
+    they were kept."""
+    names = {words: part for part, words in SERIES_PARTS.items()}
+    pieces = what.removeprefix(SERIES_START).removesuffix(".").split(" and ")
+    if not what.startswith(SERIES_START) or not all(piece in names for piece in pieces):
+        return what
+    said = _part_words(names[pieces[0]])
+    for piece in pieces[1:]:
+        said = gettext("%(first)s and %(last)s", first=said, last=_part_words(names[piece]))
+    return gettext("now has %(changes)s.", changes=said)
 
 
 def change_words(notice, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
     """What happened to a date, in the reader's zone; a series change keeps its own words."""
     if not notice.change or notice.was_at is None:
-        return notice.what
+        return series_words(notice.what)
     was = _when(notice.was_at, zone, meeting_zone)
     if notice.change == "cancelled":
-        return f"the {was} meeting is cancelled."
+        return gettext("the %(when)s meeting is cancelled.", when=was)
     if notice.change == "moved" and notice.now_at is not None:
-        return f"the {was} meeting moves to {_when(notice.now_at, zone, meeting_zone)}."
-    return f"the {was} meeting is back on at its usual time."
+        return gettext(
+            "the %(when)s meeting moves to %(new)s.",
+            when=was,
+            new=_when(notice.now_at, zone, meeting_zone),
+        )
+    return gettext("the %(when)s meeting is back on at its usual time.", when=was)
 
 
 class NoticeBatch:
@@ -184,7 +221,8 @@ class NoticeBatch:
         context = dict(self.context[notice.id])
         if notice.kind == "meeting_changed":
             meeting_zone = ZoneInfo(context["meeting"].timezone)
-            context["what"] = change_words(notice, ZoneInfo(person.timezone), meeting_zone)
+            with force_locale(person.language or DEFAULT_LANGUAGE):
+                context["what"] = change_words(notice, ZoneInfo(person.timezone), meeting_zone)
         return mail.render_message(
             notice.kind,
             person.email,
@@ -216,6 +254,6 @@ def _context(notice) -> dict:
     sender = select(User.display_name).where(User.id == notice.sender_id)
     return {
         "group": db.session.execute(group).one(),
-        "sender_name": db.session.scalar(sender) or "A facilitator",
+        "sender_name": db.session.scalar(sender),  # the mail says "A facilitator" without one
         "body": notice.body,
     }

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -74,10 +75,10 @@ def open_days(dates: list[recurrence.Occurrence], now: datetime) -> list[date]:
 def _check_day(meeting: Meeting, on_day: date, now: datetime) -> None:
     rule = recurrence.Rule.of(meeting)
     if not recurrence.has_day(rule, on_day):
-        raise FieldError("on_day", "That meeting has no occurrence on that date.")
+        raise FieldError("on_day", gettext("That meeting has no occurrence on that date."))
     change = changes_for([meeting.id]).get(meeting.id, {}).get(on_day)
     if change and change.status == "cancelled":
-        raise FieldError("on_day", "That meeting is cancelled on that date.")
+        raise FieldError("on_day", gettext("That meeting is cancelled on that date."))
     found = recurrence.occurrences(
         meeting.id,
         rule,
@@ -86,7 +87,7 @@ def _check_day(meeting: Meeting, on_day: date, now: datetime) -> None:
         now + timedelta(days=recurrence.HORIZON_DAYS),
     )
     if not any(o.on_day == on_day for o in found):
-        raise FieldError("on_day", "That meeting has already happened.")
+        raise FieldError("on_day", gettext("That meeting has already happened."))
 
 
 def attend(
@@ -94,7 +95,7 @@ def attend(
 ) -> None:
     """Say "I'll be there" for one occurrence that is still to come and not cancelled."""
     if on_day is None:
-        raise FieldError("on_day", "That meeting has no occurrence on that date.")
+        raise FieldError("on_day", gettext("That meeting has no occurrence on that date."))
     set_plans(user, meeting, {on_day}, [], share_name, now)
 
 

@@ -3,6 +3,7 @@
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, events
@@ -29,9 +30,12 @@ def changes_for(meeting_ids) -> dict[int, dict[date, recurrence.Change]]:
 
 def _check_change_day(meeting: Meeting, on_day: date | None) -> date:
     if on_day is None:
-        raise FieldError("on_day", "Choose the date to change.")
+        raise FieldError("on_day", gettext("Choose the date to change."))
     if not recurrence.has_day(recurrence.Rule.of(meeting), on_day):
-        raise FieldError("on_day", f"This meeting has no occurrence on {on_day:%A, %B %-d}.")
+        raise FieldError(
+            "on_day",
+            gettext("This meeting has no occurrence on %(day)s.", day=f"{on_day:%A, %B %-d}"),
+        )
     return on_day
 
 
@@ -70,7 +74,9 @@ def refuse_missing_time(field: str, day: date, at: time, timezone: str) -> None:
 def _check_note(note: str) -> str:
     note = " ".join((note or "").split())
     if len(note) > NOTE_MAX:
-        raise FieldError("note", f"Keep the note to {NOTE_MAX} characters or fewer.")
+        raise FieldError(
+            "note", gettext("Keep the note to %(limit)s characters or fewer.", limit=NOTE_MAX)
+        )
     return note
 
 
@@ -102,14 +108,14 @@ def move_occurrence(
     new_start = new_start or meeting.start_time
     new_end = new_end or meeting.end_time
     if new_end <= new_start:
-        raise FieldError("new_end", "The meeting must end after it starts.")
+        raise FieldError("new_end", gettext("The meeting must end after it starts."))
     refuse_missing_time("new_start", new_day, new_start, meeting.timezone)
     refuse_missing_time("new_end", new_day, new_end, meeting.timezone)
     zone = ZoneInfo(meeting.timezone)
     if wall_clock.local_moment(new_day, new_start, zone) < clock.now():
-        raise FieldError("new_day", "Choose a new date and time that has not passed.")
+        raise FieldError("new_day", gettext("Choose a new date and time that has not passed."))
     if (new_day, new_start, new_end) == (on_day, meeting.start_time, meeting.end_time):
-        raise FieldError("new_day", "Choose a different date or time to move it to.")
+        raise FieldError("new_day", gettext("Choose a different date or time to move it to."))
     return _save_change(
         meeting,
         on_day,

@@ -7,6 +7,10 @@ online meeting without a way in is listed as inactive. So a link we publish must
 
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
+
+from caregiver.groups.words import and_list
+
 # Domain (the link's host or a parent of it) and the name people know the service by.
 PROVIDERS = {
     "bluejeans.com": "BlueJeans",
@@ -32,7 +36,7 @@ PROVIDERS = {
 def provider_names() -> str:
     """The accepted services as one readable list: "BlueJeans, Discord, … and Zoom"."""
     names = sorted(set(PROVIDERS.values()), key=str.casefold)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return and_list(names)
 
 
 def provider(url: str) -> str | None:
@@ -49,7 +53,8 @@ def provider(url: str) -> str | None:
 
 def unaccepted_message() -> str:
     """What to tell a facilitator whose public link meeting apps would drop."""
-    return (
-        "Meeting apps only show links from " + provider_names() + ". "
-        "Use one of those, or turn off “Show the link to everyone”."
+    return gettext(
+        "Meeting apps only show links from %(providers)s. "
+        "Use one of those, or turn off “Show the link to everyone”.",
+        providers=provider_names(),
     )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -196,12 +197,14 @@ def build_feed(url_of: Callable[[Meeting], str], now: datetime) -> list[dict]:
 def decode_upload(raw: bytes) -> str:
     """An uploaded file's text, or FieldError when it is too large or not text."""
     if len(raw) > MAX_FEED_BYTES:
-        raise FieldError("file", "This file is larger than 2 MB. Split it into smaller files.")
+        raise FieldError(
+            "file", gettext("This file is larger than 2 MB. Split it into smaller files.")
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FieldError(
-            "file", "This file isn't a text file. Choose the .json file of the feed."
+            "file", gettext("This file isn't a text file. Choose the .json file of the feed.")
         ) from error
 
 
@@ -230,36 +233,54 @@ def _has_slug(value) -> bool:
 def read_feed(text: str) -> list[dict]:
     """The feed's entries, or FieldError("text") saying why it isn't a feed we can read."""
     if not text.strip():
-        raise FieldError("text", "Paste the feed here, or choose a .json file.")
+        raise FieldError("text", gettext("Paste the feed here, or choose a .json file."))
     if len(text.encode()) > MAX_FEED_BYTES:
-        raise FieldError("text", "This feed is larger than 2 MB. Split it into smaller parts.")
+        raise FieldError(
+            "text", gettext("This feed is larger than 2 MB. Split it into smaller parts.")
+        )
     try:
         entries = json.loads(text, parse_int=_whole_number)
     except json.JSONDecodeError as error:
         raise FieldError(
             "text",
-            f"This isn't valid JSON (line {error.lineno}, column {error.colno}: {error.msg}). "
-            "Check that the whole feed was copied.",
+            gettext(
+                "This isn't valid JSON (line %(line)s, column %(column)s: %(problem)s). "
+                "Check that the whole feed was copied.",
+                line=error.lineno,
+                column=error.colno,
+                problem=error.msg,
+            ),
         ) from error
     except RecursionError as error:
-        raise FieldError("text", "This JSON is nested too deeply to be a meeting feed.") from error
+        raise FieldError(
+            "text", gettext("This JSON is nested too deeply to be a meeting feed.")
+        ) from error
     if isinstance(entries, dict):
         raise FieldError(
             "text",
-            "This JSON is a single object. A meeting feed is a list of meetings, "
-            "starting with [ and ending with ].",
+            gettext(
+                "This JSON is a single object. A meeting feed is a list of meetings, "
+                "starting with [ and ending with ]."
+            ),
         )
     if not isinstance(entries, list):
-        raise FieldError("text", "This JSON isn't a list of meetings.")
+        raise FieldError("text", gettext("This JSON isn't a list of meetings."))
     if not entries:
-        raise FieldError("text", "The list is empty: there are no meetings in it.")
+        raise FieldError("text", gettext("The list is empty: there are no meetings in it."))
     if len(entries) > MAX_ENTRIES:
         raise FieldError(
-            "text", f"This feed has more than {MAX_ENTRIES:,} meetings. Split it into parts."
+            "text",
+            gettext(
+                "This feed has more than %(limit)s meetings. Split it into parts.",
+                limit=f"{MAX_ENTRIES:,}",
+            ),
         )
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
-            raise FieldError("text", f"Item {number} in the list isn't a meeting (an object).")
+            raise FieldError(
+                "text",
+                gettext("Item %(number)s in the list isn't a meeting (an object).", number=number),
+            )
         missing = [
             name
             for name, present in (("name", _has_text), ("slug", _has_slug))
@@ -268,7 +289,16 @@ def read_feed(text: str) -> list[dict]:
         if missing:
             raise FieldError(
                 "text",
-                f"Meeting {number} in the list has no {' and no '.join(missing)}. "
-                "Every meeting in a feed needs a name and a slug.",
+                _missing_message(number, missing),
             )
     return entries
+
+
+def _missing_message(number: int, missing: list[str]) -> str:
+    if missing == ["name"]:
+        text = gettext("Meeting %(number)s in the list has no name.", number=number)
+    elif missing == ["slug"]:
+        text = gettext("Meeting %(number)s in the list has no slug.", number=number)
+    else:
+        text = gettext("Meeting %(number)s in the list has no name and no slug.", number=number)
+    return text + " " + gettext("Every meeting in a feed needs a name and a slug.")

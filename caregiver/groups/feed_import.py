@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import String, select
 
 from caregiver.errors import FieldError
@@ -34,7 +35,6 @@ LOCATION_CLOSED = "TC"  # "Location Temporarily Closed": the meeting happens onl
 # The meeting form's limits for long text; short text is limited by its column.
 TEXT_LIMITS = {"location_notes": 1000, "conference_notes": 1000, "notes": 2000}
 DAY_NUMBERS = {str(day) for day in range(7)}  # the spec's days, 0 (Sunday) to 6, as text
-NO_WAY_IN = "It has no street address and no meeting link or phone number, so no way to join."
 
 
 class EntryProblem(Exception):
@@ -53,15 +53,19 @@ class Planned:
 
     @property
     def hours(self) -> str:
-        return f"{self.data.start_time:%-I:%M %p} to {self.data.end_time:%-I:%M %p}"
+        return gettext(
+            "%(start)s to %(end)s",
+            start=f"{self.data.start_time:%-I:%M %p}",
+            end=f"{self.data.end_time:%-I:%M %p}",
+        )
 
     @property
     def place(self) -> str:
         data = self.data
         where = ", ".join(part for part in (data.venue or data.address, data.city) if part)
         if data.mode == "online":
-            return "Online"
-        return f"{where}, and online" if data.mode == "hybrid" else where
+            return gettext("Online")
+        return gettext("%(place)s, and online", place=where) if data.mode == "hybrid" else where
 
 
 @dataclass(frozen=True)
@@ -86,27 +90,33 @@ def _text(entry: dict, key: str) -> str:
     # Postal codes and phone numbers sometimes arrive as numbers.
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise EntryProblem(f"Its {key.replace('_', ' ')} should be text.")
+    raise EntryProblem(gettext("Its %(field)s should be text.", field=key.replace("_", " ")))
 
 
 def _days(value) -> tuple[int, ...]:
     items = value if isinstance(value, list) else [value]
     if value is None or value == "" or not items:
-        raise EntryProblem("It has no day of the week. Only weekly meetings can be imported.")
+        raise EntryProblem(
+            gettext("It has no day of the week. Only weekly meetings can be imported.")
+        )
     days = set()
     for item in items:
         if isinstance(item, str) and item.strip() in DAY_NUMBERS:
             item = int(item)
         if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 6:
-            raise EntryProblem("Its day should be a number from 0 (Sunday) to 6 (Saturday).")
+            raise EntryProblem(
+                gettext("Its day should be a number from 0 (Sunday) to 6 (Saturday).")
+            )
         days.add(python_weekday(item))
     return tuple(sorted(days))
 
 
 def _time(value, what: str) -> time:
     found = TIME_PATTERN.match(value.strip()) if isinstance(value, str) else None
+    if found is None and what == "end time":
+        raise EntryProblem(gettext("Its end time should be a 24-hour time like 19:00."))
     if found is None:
-        raise EntryProblem(f"Its {what} should be a 24-hour time like 19:00.")
+        raise EntryProblem(gettext("Its start time should be a 24-hour time like 19:00."))
     return time(int(found[1]), int(found[2]))
 
 
@@ -114,7 +124,7 @@ def _schedule(entry: dict, default_timezone: str, now: datetime) -> dict:
     weekdays = _days(entry.get("day"))
     if entry.get("time") in (None, ""):
         raise EntryProblem(
-            "It has no start time. Only meetings with a day and time can be imported."
+            gettext("It has no start time. Only meetings with a day and time can be imported.")
         )
     start = _time(entry["time"], "start time")
     if entry.get("end_time") not in (None, ""):
@@ -124,7 +134,11 @@ def _schedule(entry: dict, default_timezone: str, now: datetime) -> dict:
         end = moment.time() if moment.date() == now.date() else time(23, 59)
     timezone = _text(entry, "timezone") or default_timezone
     if timezone not in all_timezones():
-        raise EntryProblem(f"Its timezone “{timezone}” isn't one we know, like America/Chicago.")
+        raise EntryProblem(
+            gettext(
+                "Its timezone “%(zone)s” isn't one we know, like America/Chicago.", zone=timezone
+            )
+        )
     # A weekly series starts today in its own timezone; the first date follows from its days.
     first_day = now.astimezone(ZoneInfo(timezone)).date()
     return {
@@ -145,7 +159,7 @@ def _number(entry: dict, key: str) -> float | None:
             raise ValueError(value)
         return float(value)
     except (TypeError, ValueError) as error:
-        raise EntryProblem(f"Its {key} should be a number.") from error
+        raise EntryProblem(gettext("Its %(field)s should be a number.", field=key)) from error
 
 
 def _place(entry: dict, types: set[str]) -> dict:
@@ -177,7 +191,11 @@ def _place(entry: dict, types: set[str]) -> dict:
         physical = bool(place["address"] or place["venue"])
     physical = physical and LOCATION_CLOSED not in types
     if not physical and not online:
-        raise EntryProblem(NO_WAY_IN)
+        raise EntryProblem(
+            gettext(
+                "It has no street address and no meeting link or phone number, so no way to join."
+            )
+        )
     # A link read from a public feed is public already.
     if not physical:
         approximate_place = {name: place[name] for name in ("city", "region", "country")}
@@ -197,8 +215,12 @@ def _refuse_huge_numbers(entry: dict) -> None:
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, HugeNumber):
                 raise EntryProblem(
-                    f"Its {key.replace('_', ' ')} is a number {item.digits:,} digits long, "
-                    "far too long to be right."
+                    gettext(
+                        "Its %(field)s is a number %(digits)s digits long, far too long to be "
+                        "right.",
+                        field=key.replace("_", " "),
+                        digits=f"{item.digits:,}",
+                    )
                 )
 
 
@@ -239,7 +261,13 @@ def checked(data: MeetingData) -> MeetingData:
         value = getattr(data, name, None)
         if isinstance(value, str) and len(value) > limit:
             what = name.replace("_", " ").replace("venue", "place name")
-            raise EntryProblem(f"Its {what} is longer than {limit:,} characters.")
+            raise EntryProblem(
+                gettext(
+                    "Its %(field)s is longer than %(limit)s characters.",
+                    field=what,
+                    limit=f"{limit:,}",
+                )
+            )
     return data
 
 
@@ -274,7 +302,11 @@ def plan_import(group: SupportGroup, text: str, default_timezone: str, now: date
             continue
         keys = meeting_keys(data)
         if keys & (existing | seen):
-            reason = "It is already in this group." if keys & existing else "It is listed twice."
+            reason = (
+                gettext("It is already in this group.")
+                if keys & existing
+                else gettext("It is listed twice.")
+            )
             plan.skipped.append(Skipped(number, data.name, reason))
             continue
         seen |= keys

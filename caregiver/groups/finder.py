@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -18,18 +19,19 @@ from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import GROUP_KINDS, Meeting, SupportGroup
+from caregiver.i18n import lazy_gettext as _l
 
 DEFAULT_DAYS = 14
 PAGE_SIZE = 20
 QUERY_MAX = 100
 # Parts of the day by the viewer's clock: [start hour, end hour).
 DAY_PARTS = {
-    "morning": ("Morning", 0, 12),
-    "afternoon": ("Afternoon", 12, 17),
-    "evening": ("Evening", 17, 24),
+    "morning": (_l("Morning"), 0, 12),
+    "afternoon": (_l("Afternoon"), 12, 17),
+    "evening": (_l("Evening"), 17, 24),
 }
-WHEN = {"": "Next 2 weeks", "tonight": "Tonight", "weekend": "This weekend"}
-PLACES = {"in_person": "In person", "online": "Online"}
+WHEN = {"": _l("Next 2 weeks"), "tonight": _l("Tonight"), "weekend": _l("This weekend")}
+PLACES = {"in_person": _l("In person"), "online": _l("Online")}
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def page_of(listings: list, page: int) -> tuple[list, int, int]:
 def day_label(day: date, today: date) -> str:
     """ "Today", "Tomorrow", or the weekday and date."""
     if day == today:
-        return "Today"
+        return gettext("Today")
     if day == today + timedelta(days=1):
-        return "Tomorrow"
+        return gettext("Tomorrow")
     return day.strftime("%A, %B %-d")

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +22,8 @@ from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
 from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
 from caregiver.groups.services import LANGUAGES, GroupData
+from caregiver.i18n import LazyText
+from caregiver.i18n import lazy_gettext as _l
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -29,7 +32,7 @@ def options(pairs) -> list[SelectChoice]:
 
 
 WEEKDAY_CHOICES = options((str(n), name) for n, name in enumerate(WEEKDAY_NAMES))
-ORDINAL_CHOICES = options((str(n), word.capitalize()) for n, word in ORDINALS.items())
+ORDINAL_CHOICES = options((str(n), word) for n, word in ORDINALS.items())
 LANGUAGE_CHOICES = options(LANGUAGES.items())
 MAX_DAYS = 31  # far more dates than a meeting's page offers
 
@@ -39,11 +42,12 @@ class LenientFloatField(FloatField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a number like 39.7817, or leave it empty.") from error
+            raise ValueError(gettext("Enter a number like 39.7817, or leave it empty.")) from error
 
 
-def _length(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"Keep {what} to {limit:,} characters or fewer.")
+def _length(limit: int, what) -> Length:
+    message = _l("Keep %(what)s to %(limit)s characters or fewer.", what=what, limit=f"{limit:,}")
+    return Length(max=limit, message=message)
 
 
 def _text(label, limit, what, **kwargs):
@@ -52,28 +56,31 @@ def _text(label, limit, what, **kwargs):
 
 class GroupForm(FlaskForm):
     name = StringField(
-        "Group name", [InputRequired("Give the group a name."), _length(120, "the name")]
+        _l("Group name"),
+        [InputRequired(_l("Give the group a name.")), _length(120, _l("the name"))],
     )
-    kind = SelectField("Kind of group", choices=options(GROUP_KINDS.items()), default="family")
+    kind = SelectField(_l("Kind of group"), choices=options(GROUP_KINDS.items()), default="family")
     description = TextAreaField(
-        "About the group",
-        [_length(2000, "the description")],
-        description="Who it is for and what a first visit is like.",
+        _l("About the group"),
+        [_length(2000, _l("the description"))],
+        description=_l("Who it is for and what a first visit is like."),
         render_kw={"rows": 4},
     )
     languages = CheckboxesField(
-        "Languages", choices=LANGUAGE_CHOICES, default=["en"], validate_choice=False
+        _l("Languages"), choices=LANGUAGE_CHOICES, default=["en"], validate_choice=False
     )
     contact_email = StringField(
-        "Contact email (optional)",
-        [_length(254, "the address")],
-        description="Shown only to people who are signed in.",
+        _l("Contact email (optional)"),
+        [_length(254, _l("the address"))],
+        description=_l("Shown only to people who are signed in."),
         render_kw={"type": "email", "autocomplete": "email"},
     )
     listed = BooleanField(
-        "List this group publicly",
+        _l("List this group publicly"),
         default=True,
-        description="Unlisted groups are reachable only by their link and stay out of every list.",
+        description=_l(
+            "Unlisted groups are reachable only by their link and stay out of every list."
+        ),
     )
 
     def group_data(self) -> GroupData:
@@ -89,61 +96,70 @@ class GroupForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     name = StringField(
-        "Meeting name", [InputRequired("Give the meeting a name."), _length(120, "the name")]
+        _l("Meeting name"),
+        [InputRequired(_l("Give the meeting a name.")), _length(120, _l("the name"))],
     )
-    repeat = RadioField("How often", choices=options(REPEATS.items()), default="weekly")
-    weekdays = CheckboxesField("On", choices=WEEKDAY_CHOICES, validate_choice=False)
-    month_week = SelectField("Week of the month", choices=ORDINAL_CHOICES, default="1")
-    month_weekday = SelectField("Day", choices=WEEKDAY_CHOICES, default="1")
+    repeat = RadioField(_l("How often"), choices=options(REPEATS.items()), default="weekly")
+    weekdays = CheckboxesField(_l("On"), choices=WEEKDAY_CHOICES, validate_choice=False)
+    month_week = SelectField(_l("Week of the month"), choices=ORDINAL_CHOICES, default="1")
+    month_weekday = SelectField(_l("Day"), choices=WEEKDAY_CHOICES, default="1")
     first_day = DayField(
-        "Starting on", [InputRequired("Choose the first date.")],
-        description="For a one-time meeting, its date.",
+        _l("Starting on"), [InputRequired(_l("Choose the first date."))],
+        description=_l("For a one-time meeting, its date."),
     )  # fmt: skip
-    last_day = DayField("Until (optional)", [Optional()])
-    start_time = TimeOfDayField("Starts", [InputRequired("Enter a start time, like 19:00.")])
-    end_time = TimeOfDayField("Ends", [InputRequired("Enter an end time, like 20:30.")])
-    timezone = TimezoneField("Timezone of the meeting")
-    mode = RadioField("Where", choices=options(MODES.items()), default="in_person")
-    venue = _text("Place name", 120, "the place name")
-    address = _text("Street address", 200, "the address", render_kw={"autocomplete": "off"})
-    city = _text("City", 80, "the city")
-    region = _text("State or region", 80, "the region")
-    postal_code = _text("Postal code", 20, "the postal code")
-    country = _text("Country", 80, "the country")
+    last_day = DayField(_l("Until (optional)"), [Optional()])
+    start_time = TimeOfDayField(
+        _l("Starts"), [InputRequired(_l("Enter a start time, like 19:00."))]
+    )
+    end_time = TimeOfDayField(_l("Ends"), [InputRequired(_l("Enter an end time, like 20:30."))])
+    timezone = TimezoneField(_l("Timezone of the meeting"))
+    mode = RadioField(_l("Where"), choices=options(MODES.items()), default="in_person")
+    venue = _text(_l("Place name"), 120, _l("the place name"))
+    address = _text(_l("Street address"), 200, _l("the address"), render_kw={"autocomplete": "off"})
+    city = _text(_l("City"), 80, _l("the city"))
+    region = _text(_l("State or region"), 80, _l("the region"))
+    postal_code = _text(_l("Postal code"), 20, _l("the postal code"))
+    country = _text(_l("Country"), 80, _l("the country"))
     location_notes = TextAreaField(
-        "Finding the room (optional)", [_length(1000, "the notes")],
-        description="Like “side door, room 4”.", render_kw={"rows": 2},
+        _l("Finding the room (optional)"), [_length(1000, _l("the notes"))],
+        description=_l("Like “side door, room 4”."), render_kw={"rows": 2},
     )  # fmt: skip
-    latitude = LenientFloatField("Latitude (optional)", [Optional()])
-    longitude = LenientFloatField("Longitude (optional)", [Optional()])
+    latitude = LenientFloatField(_l("Latitude (optional)"), [Optional()])
+    longitude = LenientFloatField(_l("Longitude (optional)"), [Optional()])
     conference_url = _text(
-        "Meeting link",
+        _l("Meeting link"),
         500,
-        "the link",
-        description="A link shown to everyone must be from "
-        + conference.provider_names()
-        + ": meeting apps leave out any other.",
+        _l("the link"),
+        description=_l(
+            "A link shown to everyone must be from %(providers)s: meeting apps leave out "
+            "any other.",
+            providers=LazyText(conference.provider_names),
+        ),
         render_kw={"type": "url", "inputmode": "url"},
     )
-    conference_phone = _text("Dial-in phone", 60, "the phone number", render_kw={"type": "tel"})
+    conference_phone = _text(
+        _l("Dial-in phone"), 60, _l("the phone number"), render_kw={"type": "tel"}
+    )
     conference_notes = TextAreaField(
-        "Joining notes (optional)", [_length(1000, "the notes")],
-        description="Meeting ID, passcode, what to expect.", render_kw={"rows": 2},
+        _l("Joining notes (optional)"), [_length(1000, _l("the notes"))],
+        description=_l("Meeting ID, passcode, what to expect."), render_kw={"rows": 2},
     )  # fmt: skip
     link_public = BooleanField(
-        "Show the link to everyone",
-        description="Off: only signed-in people see the link. Open links invite disruption.",
+        _l("Show the link to everyone"),
+        description=_l("Off: only signed-in people see the link. Open links invite disruption."),
     )
     open_to_all = RadioField(
-        "Who can come",
-        choices=options([("yes", "Open to anyone"), ("no", "Members only")]),
+        _l("Who can come"),
+        choices=options([("yes", _l("Open to anyone")), ("no", _l("Members only"))]),
         default="yes",
     )
-    wheelchair = BooleanField("Wheelchair accessible")
-    childcare = BooleanField("Childcare available")
-    beginners = BooleanField("Newcomers especially welcome")
-    language = SelectField("Language", choices=LANGUAGE_CHOICES, default="en")
-    notes = TextAreaField("Notes (optional)", [_length(2000, "the notes")], render_kw={"rows": 3})
+    wheelchair = BooleanField(_l("Wheelchair accessible"))
+    childcare = BooleanField(_l("Childcare available"))
+    beginners = BooleanField(_l("Newcomers especially welcome"))
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    notes = TextAreaField(
+        _l("Notes (optional)"), [_length(2000, _l("the notes"))], render_kw={"rows": 3}
+    )
 
     def meeting_data(self) -> MeetingData:
         values = {name: self[name].data for name in TEXT_FIELDS}
@@ -192,38 +208,38 @@ def _int_or_none(value) -> int | None:
 
 
 class CancelForm(FlaskForm):
-    on_day = DayField("Date", [InputRequired("Choose the date to cancel.")])
+    on_day = DayField(_l("Date"), [InputRequired(_l("Choose the date to cancel."))])
     note = _text(
-        "Note for people coming (optional)", 300, "the note",
-        description="Like “closed for the holiday, see you next week”.",
+        _l("Note for people coming (optional)"), 300, _l("the note"),
+        description=_l("Like “closed for the holiday, see you next week”."),
     )  # fmt: skip
 
 
 class MoveForm(FlaskForm):
-    on_day = DayField("Date it was due", [InputRequired("Choose the date to move.")])
-    new_day = DayField("New date", [InputRequired("Choose the new date.")])
-    new_start = TimeOfDayField("New start", [Optional()])
-    new_end = TimeOfDayField("New end", [Optional()])
+    on_day = DayField(_l("Date it was due"), [InputRequired(_l("Choose the date to move."))])
+    new_day = DayField(_l("New date"), [InputRequired(_l("Choose the new date."))])
+    new_start = TimeOfDayField(_l("New start"), [Optional()])
+    new_end = TimeOfDayField(_l("New end"), [Optional()])
     note = _text(
-        "Note for people coming (optional)", 300, "the note",
-        description="Like “moved to Wednesday for the holiday”.",
+        _l("Note for people coming (optional)"), 300, _l("the note"),
+        description=_l("Like “moved to Wednesday for the holiday”."),
     )  # fmt: skip
 
 
 class CofacilitatorForm(FlaskForm):
     email = StringField(
-        "Their email",
-        [InputRequired("Enter their email address."), _length(254, "the address")],
-        description="They need an approved facilitator account here.",
+        _l("Their email"),
+        [InputRequired(_l("Enter their email address.")), _length(254, _l("the address"))],
+        description=_l("They need an approved facilitator account here."),
         render_kw={"type": "email", "autocomplete": "off"},
     )
 
 
 class MessageForm(FlaskForm):
     body = TextAreaField(
-        "Message",
-        [InputRequired("Write the message."), _length(2000, "the message")],
-        description="Sent by email to everyone who follows the group. Keep it practical.",
+        _l("Message"),
+        [InputRequired(_l("Write the message.")), _length(2000, _l("the message"))],
+        description=_l("Sent by email to everyone who follows the group. Keep it practical."),
         render_kw={"rows": 6},
     )
 
@@ -243,8 +259,8 @@ class DaysField(Field):
 class AttendForm(FlaskForm):
     """One form for every date on a meeting's page: the ticked ones are the person's plans."""
 
-    on_day = DaysField("Dates you plan to come to", default=set)
-    share_name = BooleanField("Let the facilitator see my name")
+    on_day = DaysField(_l("Dates you plan to come to"), default=set)
+    share_name = BooleanField(_l("Let the facilitator see my name"))
 
 
 class FinderForm(FlaskForm):
@@ -253,24 +269,30 @@ class FinderForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", [_length(finder.QUERY_MAX, "the search")])
-    when = SelectField("When", choices=options(finder.WHEN.items()), default="")
-    day = SelectField("Day", choices=[SelectChoice("", "Any day"), *WEEKDAY_CHOICES], default="")
+    q = StringField(_l("Search"), [_length(finder.QUERY_MAX, _l("the search"))])
+    when = SelectField(_l("When"), choices=options(finder.WHEN.items()), default="")
+    day = SelectField(
+        _l("Day"), choices=[SelectChoice("", _l("Any day")), *WEEKDAY_CHOICES], default=""
+    )
     part = SelectField(
-        "Time of day",
-        choices=options([("", "Any time")] + [(k, v[0]) for k, v in finder.DAY_PARTS.items()]),
+        _l("Time of day"),
+        choices=options([("", _l("Any time"))] + [(k, v[0]) for k, v in finder.DAY_PARTS.items()]),
         default="",
     )
     place = SelectField(
-        "In person or online", choices=options([("", "Either"), *finder.PLACES.items()]), default=""
+        _l("In person or online"),
+        choices=options([("", _l("Either")), *finder.PLACES.items()]),
+        default="",
     )
     kind = SelectField(
-        "Kind", choices=options([("", "Any kind"), *GROUP_KINDS.items()]), default=""
+        _l("Kind"), choices=options([("", _l("Any kind")), *GROUP_KINDS.items()]), default=""
     )
     language = SelectField(
-        "Language", choices=[SelectChoice("", "Any language"), *LANGUAGE_CHOICES], default=""
+        _l("Language"),
+        choices=[SelectChoice("", _l("Any language")), *LANGUAGE_CHOICES],
+        default="",
     )
-    tz = TimezoneField("Show times in", [Optional()])
+    tz = TimezoneField(_l("Show times in"), [Optional()])
 
     def filters(self) -> finder.Filters:
         return finder.Filters(

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, time
 from urllib.parse import urlsplit
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, events
@@ -103,20 +104,20 @@ def _strip(data: MeetingData) -> MeetingData:
 
 def _check_schedule(data: MeetingData) -> None:
     if data.repeat not in REPEATS:
-        raise FieldError("repeat", "Choose weekly, monthly or one time.")
+        raise FieldError("repeat", gettext("Choose weekly, monthly or one time."))
     if data.timezone not in all_timezones():
-        raise FieldError("timezone", "Choose the meeting's timezone from the list.")
+        raise FieldError("timezone", gettext("Choose the meeting's timezone from the list."))
     if data.end_time <= data.start_time:
-        raise FieldError("end_time", "The meeting must end after it starts.")
+        raise FieldError("end_time", gettext("The meeting must end after it starts."))
     if data.repeat == "weekly" and not data.weekdays:
-        raise FieldError("weekdays", "Choose at least one day of the week.")
+        raise FieldError("weekdays", gettext("Choose at least one day of the week."))
     if data.repeat == "weekly" and not set(data.weekdays) <= WEEKDAYS:
-        raise FieldError("weekdays", "Choose the days of the week from the list.")
+        raise FieldError("weekdays", gettext("Choose the days of the week from the list."))
     if data.repeat == "monthly" and not (
         data.month_week in recurrence.ORDINALS and data.month_weekday in WEEKDAYS
     ):
         raise FieldError(
-            "month_week", "Choose which week and day of the month, like the first Tuesday."
+            "month_week", gettext("Choose which week and day of the month, like the first Tuesday.")
         )
     if data.repeat == "once":
         # A series follows the clock-change rule on those nights; a single date can simply
@@ -124,35 +125,38 @@ def _check_schedule(data: MeetingData) -> None:
         refuse_missing_time("start_time", data.first_day, data.start_time, data.timezone)
         refuse_missing_time("end_time", data.first_day, data.end_time, data.timezone)
     if data.repeat != "once" and data.last_day and data.last_day < data.first_day:
-        raise FieldError("last_day", "The last date must come after the first.")
+        raise FieldError("last_day", gettext("The last date must come after the first."))
     if not recurrence.ever_occurs(data.rule):
         field = "month_week" if data.repeat == "monthly" else "last_day"
         raise FieldError(
-            field, "This schedule never happens between those dates. Check the dates and days."
+            field,
+            gettext("This schedule never happens between those dates. Check the dates and days."),
         )
 
 
 def _check_place(data: MeetingData) -> None:
     if data.mode not in MODES:
-        raise FieldError("mode", "Choose in person, online, or both.")
+        raise FieldError("mode", gettext("Choose in person, online, or both."))
     if data.mode != "online" and not data.city:
-        raise FieldError("city", "Add the city, so people can find a meeting near them.")
+        raise FieldError("city", gettext("Add the city, so people can find a meeting near them."))
     if data.mode != "online" and not (data.address or data.venue):
-        raise FieldError("address", "Add the address or the name of the place.")
+        raise FieldError("address", gettext("Add the address or the name of the place."))
     if data.mode != "in_person" and not (data.conference_url or data.conference_phone):
-        raise FieldError("conference_url", "Add the meeting link or a dial-in phone number.")
+        raise FieldError(
+            "conference_url", gettext("Add the meeting link or a dial-in phone number.")
+        )
     if data.conference_url and not _secure_link(data.conference_url):
-        raise FieldError("conference_url", "Use a secure link that starts with https://.")
+        raise FieldError("conference_url", gettext("Use a secure link that starts with https://."))
     # Only a link shown to everyone reaches the open feed, where apps drop unknown services.
     public_link = data.mode != "in_person" and data.link_public and data.conference_url
     if public_link and not conference.provider(data.conference_url):
         raise FieldError("conference_url", conference.unaccepted_message())
     if (data.latitude is None) != (data.longitude is None):
-        raise FieldError("latitude", "Give both latitude and longitude, or neither.")
+        raise FieldError("latitude", gettext("Give both latitude and longitude, or neither."))
     if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise FieldError("latitude", "Latitude is between -90 and 90.")
+        raise FieldError("latitude", gettext("Latitude is between -90 and 90."))
     if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise FieldError("longitude", "Longitude is between -180 and 180.")
+        raise FieldError("longitude", gettext("Longitude is between -180 and 180."))
 
 
 def _secure_link(url: str) -> bool:
@@ -166,9 +170,11 @@ def _secure_link(url: str) -> bool:
 def _check_lengths(data: MeetingData) -> None:
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(data, name)) > limit:
-            raise FieldError(name, f"Keep this to {limit:,} characters or fewer.")
+            raise FieldError(
+                name, gettext("Keep this to %(limit)s characters or fewer.", limit=f"{limit:,}")
+            )
     if data.language not in LANGUAGES:
-        raise FieldError("language", "Choose the language from the list.")
+        raise FieldError("language", gettext("Choose the language from the list."))
 
 
 def check_schedule(data: MeetingData) -> MeetingData:
@@ -182,7 +188,7 @@ def check_meeting(data: MeetingData) -> MeetingData:
     """The data cleaned, or FieldError naming the first field that needs fixing."""
     data = _strip(data)
     if not data.name:
-        raise FieldError("name", "Give the meeting a name.")
+        raise FieldError("name", gettext("Give the meeting a name."))
     _check_lengths(data)
     _check_schedule(data)
     _check_place(data)
@@ -280,7 +286,7 @@ def changed_parts(before: MeetingData, after: MeetingData) -> list[str]:
 def copy_data(meeting: Meeting) -> MeetingData:
     """A new meeting's settings started from an existing one."""
     data = MeetingData.of(meeting)
-    return replace(data, name=f"{meeting.name} (copy)"[:NAME_MAX])
+    return replace(data, name=gettext("%(name)s (copy)", name=meeting.name)[:NAME_MAX])
 
 
 def delete_meeting(meeting: Meeting) -> None:

@@ -23,40 +23,41 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caregiver import clock
 from caregiver.extensions import db
 from caregiver.groups import type_codes
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.models import UTCDateTime
 
 GROUP_KINDS = {
-    "family": "Family support group",
-    "parents": "Parents' group",
-    "partners": "Partners' group",
-    "craft": "CRAFT skills group",
-    "grief": "Grief and loss",
-    "other": "Other",
+    "family": _l("Family support group"),
+    "parents": _l("Parents' group"),
+    "partners": _l("Partners' group"),
+    "craft": _l("CRAFT skills group"),
+    "grief": _l("Grief and loss"),
+    "other": _l("Other"),
 }
 
 # The languages a group or meeting can be held in: ISO 639-1 code and name.
 LANGUAGES = {
-    "en": "English",
-    "es": "Spanish",
-    "fr": "French",
-    "pt": "Portuguese",
-    "zh": "Chinese",
-    "vi": "Vietnamese",
-    "ko": "Korean",
-    "tl": "Tagalog",
-    "ar": "Arabic",
-    "ru": "Russian",
-    "pl": "Polish",
-    "de": "German",
-    "it": "Italian",
-    "ht": "Haitian Creole",
-    "hi": "Hindi",
-    "ja": "Japanese",
-    "asl": "American Sign Language",
+    "en": _l("English"),
+    "es": _l("Spanish"),
+    "fr": _l("French"),
+    "pt": _l("Portuguese"),
+    "zh": _l("Chinese"),
+    "vi": _l("Vietnamese"),
+    "ko": _l("Korean"),
+    "tl": _l("Tagalog"),
+    "ar": _l("Arabic"),
+    "ru": _l("Russian"),
+    "pl": _l("Polish"),
+    "de": _l("German"),
+    "it": _l("Italian"),
+    "ht": _l("Haitian Creole"),
+    "hi": _l("Hindi"),
+    "ja": _l("Japanese"),
+    "asl": _l("American Sign Language"),
 }
 
-MODES = {"in_person": "In person", "online": "Online", "hybrid": "In person and online"}
-REPEATS = {"weekly": "Weekly", "monthly": "Monthly", "once": "One time"}
+MODES = {"in_person": _l("In person"), "online": _l("Online"), "hybrid": _l("In person and online")}
+REPEATS = {"weekly": _l("Weekly"), "monthly": _l("Monthly"), "once": _l("One time")}
 
 
 class SupportGroup(db.Model):

@@ -13,11 +13,22 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekdays as weekdays_of
+from flask_babel import gettext, pgettext
 
 from caregiver.groups.wall_clock import meeting_span
+from caregiver.groups.words import and_list
+from caregiver.i18n import lazy_gettext as _l
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+# Names standing alone (a choice in a list); inside a sentence see ``weekday_in_sentence``.
+WEEKDAY_NAMES = (
+    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
+    _l("Sunday"),
+)  # fmt: skip
+# Which week of the month, as a choice in a list.
+ORDINALS = {
+    1: _l("First"), 2: _l("Second"), 3: _l("Third"), 4: _l("Fourth"), 5: _l("Fifth"),
+    -1: _l("Last"),
+}  # fmt: skip
 # How far ahead an open-ended series is searched for a first occurrence.
 HORIZON_DAYS = 400
 # A meeting's end time is later on its day than its start, so it lasts under a day: an
@@ -91,19 +102,46 @@ class Occurrence:
         return int((now - self.start).total_seconds() // 60)
 
 
+def weekday_in_sentence(day: int) -> str:
+    """A weekday's name (0 = Monday) as it reads inside a sentence ("every Monday")."""
+    names = (
+        pgettext("in a sentence", "Monday"),
+        pgettext("in a sentence", "Tuesday"),
+        pgettext("in a sentence", "Wednesday"),
+        pgettext("in a sentence", "Thursday"),
+        pgettext("in a sentence", "Friday"),
+        pgettext("in a sentence", "Saturday"),
+        pgettext("in a sentence", "Sunday"),
+    )
+    return names[day]
+
+
+def _monthly(week: int, weekday: str) -> str:
+    if week == 2:
+        return gettext("Second %(weekday)s of the month", weekday=weekday)
+    if week == 3:
+        return gettext("Third %(weekday)s of the month", weekday=weekday)
+    if week == 4:
+        return gettext("Fourth %(weekday)s of the month", weekday=weekday)
+    if week == 5:
+        return gettext("Fifth %(weekday)s of the month", weekday=weekday)
+    if week == -1:
+        return gettext("Last %(weekday)s of the month", weekday=weekday)
+    return gettext("First %(weekday)s of the month", weekday=weekday)
+
+
 def describe(rule: Rule) -> str:
     """The rule in words: "Every Monday and Thursday", "First Tuesday of the month"."""
     if rule.repeat == "once":
         return rule.first_day.strftime("%A, %B %-d, %Y")
     if rule.repeat == "monthly":
-        ordinal = ORDINALS.get(rule.month_week or 1, "first").capitalize()
-        return f"{ordinal} {WEEKDAY_NAMES[rule.month_weekday or 0]} of the month"
-    names = [WEEKDAY_NAMES[day] for day in sorted(rule.weekdays)]
+        return _monthly(rule.month_week or 1, weekday_in_sentence(rule.month_weekday or 0))
+    names = [weekday_in_sentence(day) for day in sorted(rule.weekdays)]
     if len(names) == 7:
-        return "Every day"
-    if len(names) > 1:
-        return "Every " + ", ".join(names[:-1]) + " and " + names[-1]
-    return "Every " + (names[0] if names else "week")
+        return gettext("Every day")
+    if not names:
+        return gettext("Every week")
+    return gettext("Every %(days)s", days=and_list(names))
 
 
 @lru_cache(maxsize=8192)

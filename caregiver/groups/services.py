@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from caregiver import clock
@@ -47,24 +48,30 @@ def slugify(text: str) -> str:
 def _check_group(data: GroupData) -> GroupData:
     name = " ".join(data.name.split())
     if not name:
-        raise FieldError("name", "Give the group a name.")
+        raise FieldError("name", gettext("Give the group a name."))
     if len(name) > GROUP_NAME_MAX:
-        raise FieldError("name", f"Keep the name to {GROUP_NAME_MAX} characters or fewer.")
+        raise FieldError(
+            "name",
+            gettext("Keep the name to %(limit)s characters or fewer.", limit=GROUP_NAME_MAX),
+        )
     if data.kind not in GROUP_KINDS:
-        raise FieldError("kind", "Choose what kind of group this is.")
+        raise FieldError("kind", gettext("Choose what kind of group this is."))
     languages = tuple(code for code in data.languages if code in LANGUAGES)
     if not languages:
-        raise FieldError("languages", "Choose at least one language the group meets in.")
+        raise FieldError("languages", gettext("Choose at least one language the group meets in."))
     description = data.description.strip()
     if len(description) > DESCRIPTION_MAX:
-        raise FieldError("description", f"Keep the description to {DESCRIPTION_MAX:,} characters.")
+        raise FieldError(
+            "description",
+            gettext("Keep the description to %(limit)s characters.", limit=f"{DESCRIPTION_MAX:,}"),
+        )
     email = data.contact_email.strip()
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError as error:
             raise FieldError(
-                "contact_email", "Enter an email address like name@example.org."
+                "contact_email", gettext("Enter an email address like name@example.org.")
             ) from error
     return GroupData(name, description, data.kind, languages, email, data.listed)
 
@@ -159,16 +166,22 @@ def add_cofacilitator(group: SupportGroup, email: str) -> User:
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise FieldError("email", "Enter an email address like name@example.org.") from error
+        raise FieldError(
+            "email", gettext("Enter an email address like name@example.org.")
+        ) from error
     person = find_by_email(email)
     if person is None or not person.has_role("facilitator"):
         raise FieldError(
             "email",
-            "There is no approved facilitator with that address. Ask them to sign up and "
-            "request to facilitate first.",
+            gettext(
+                "There is no approved facilitator with that address. Ask them to sign up and "
+                "request to facilitate first."
+            ),
         )
     if facilitates(person, group.id):
-        raise FieldError("email", f"{person.display_name} already runs this group.")
+        raise FieldError(
+            "email", gettext("%(name)s already runs this group.", name=person.display_name)
+        )
     db.session.add(GroupFacilitator(group_id=group.id, user_id=person.id))
     db.session.commit()
     return person
@@ -177,7 +190,9 @@ def add_cofacilitator(group: SupportGroup, email: str) -> User:
 def remove_facilitator(group: SupportGroup, user_id: int) -> None:
     """Stop someone running a group; a group always keeps at least one facilitator."""
     if len(facilitators_of(group.id)) <= 1:
-        raise FieldError("user", "A group needs at least one facilitator. Add someone else first.")
+        raise FieldError(
+            "user", gettext("A group needs at least one facilitator. Add someone else first.")
+        )
     db.session.execute(
         delete(GroupFacilitator).where(
             GroupFacilitator.group_id == group.id, GroupFacilitator.user_id == user_id

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     """A wall-clock time on a day in a zone, normalized through UTC.
@@ -76,9 +78,14 @@ def missing_time(day: date, at: time, timezone: str) -> str | None:
     if gap is None:
         return None
     place = timezone.rsplit("/", 1)[-1].replace("_", " ")
-    return (
-        f"{at:%-I:%M %p} doesn't exist on {day:%B %-d} in {place}: clocks jump from "
-        f"{gap.skipped_from:%-I:%M} to {gap.resumes_at:%-I:%M}. Choose another time."
+    return gettext(
+        "%(time)s doesn't exist on %(day)s in %(place)s: clocks jump from %(skipped)s to "
+        "%(resumes)s. Choose another time.",
+        time=f"{at:%-I:%M %p}",
+        day=f"{day:%B %-d}",
+        place=place,
+        skipped=f"{gap.skipped_from:%-I:%M}",
+        resumes=f"{gap.resumes_at:%-I:%M}",
     )
 
 

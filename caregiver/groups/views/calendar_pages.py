@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
@@ -84,9 +85,11 @@ def new_calendar_link():
         had_one = calendar_feed.feed_token(current_user.id) is not None
         calendar_feed.new_feed(current_user.id)
         if had_one:
-            flash("Here is your new calendar link. The old one no longer works.", "success")
+            flash(
+                gettext("Here is your new calendar link. The old one no longer works."), "success"
+            )
         else:
-            flash("Your calendar link is ready.", "success")
+            flash(gettext("Your calendar link is ready."), "success")
     return redirect(url_for("groups.calendar_settings"))
 
 
@@ -95,5 +98,8 @@ def new_calendar_link():
 def revoke_calendar_link():
     if ActionForm().validate_on_submit():
         calendar_feed.revoke_feed(current_user.id)
-        flash("Your calendar link is turned off. Calendars using it will stop updating.", "success")
+        flash(
+            gettext("Your calendar link is turned off. Calendars using it will stop updating."),
+            "success",
+        )
     return redirect(url_for("groups.calendar_settings"))

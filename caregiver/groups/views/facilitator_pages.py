@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -32,7 +32,7 @@ def preview_of(form: MeetingForm) -> tuple[list, str]:
     except FieldError as error:
         return [], error.message
     except (TypeError, ValueError):
-        return [], "Fill in the days, dates and times to see the next meetings."
+        return [], gettext("Fill in the days, dates and times to see the next meetings.")
     now = clock.now()
     return recurrence.next_occurrences(0, data.rule, {}, now, PREVIEW_COUNT), ""
 
@@ -66,7 +66,7 @@ def new_meeting(slug):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Meeting added. It now shows in the meeting list.", "success")
+            flash(gettext("Meeting added. It now shows in the meeting list."), "success")
             return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, group, status=400 if form.errors else 200)
 
@@ -85,7 +85,7 @@ def edit_meeting(meeting_id):
             show_field_error(form, error)
         else:
             told = _announce_series_change(meeting, changed)
-            flash("Meeting saved." + (f" {_told(told)}" if told else ""), "success")
+            flash(gettext("Meeting saved.") + (f" {_told(told)}" if told else ""), "success")
             return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     return _render_form(form, meeting.group, meeting, status=400 if form.errors else 200)
 
@@ -93,8 +93,7 @@ def edit_meeting(meeting_id):
 def _announce_series_change(meeting, changed: list[str]) -> int:
     if not changed:
         return 0
-    words = {"time": "a new day or time", "place": "a new place", "link": "new joining details"}
-    what = "now has " + " and ".join(words[part] for part in changed) + "."
+    what = alerts.series_change(changed)
     today = clock.today_in(meeting.timezone)
     return alerts.meeting_changed(meeting, what, None, today)
 
@@ -107,17 +106,19 @@ def delete_meeting(meeting_id):
     if form.validate_on_submit():
         slug = meeting.group.slug
         meeting_services.delete_meeting(meeting)
-        flash("Meeting deleted.", "success")
+        flash(gettext("Meeting deleted."), "success")
         return redirect(url_for("groups.manage_group", slug=slug))
     dates_url = url_for("groups.meeting_dates", meeting_id=meeting.id)
     return render_template(
         "confirm_delete.html",
-        noun="meeting",
+        noun=gettext("meeting"),
         name=meeting.name,
-        consequence="All its dates and RSVPs go with it.",
-        alternative=Markup('To skip one date, <a href="{}">cancel that date</a> instead.').format(
-            dates_url
-        ),
+        consequence=gettext("All its dates and RSVPs go with it."),
+        # The translation is our own catalog's text; the link's address is escaped by %.
+        alternative=Markup(  # noqa: S704
+            gettext('To skip one date, <a href="%(url)s">cancel that date</a> instead.')
+        )
+        % {"url": dates_url},
         back=url_for("groups.meeting", meeting_id=meeting.id),
         form=form,
     )
@@ -176,7 +177,11 @@ def cancel_date(meeting_id):
             show_field_error(form, error)
         else:
             told = alerts.date_changed(meeting, "cancelled", change.on_day, change.note)
-            flash(f"Cancelled on {change.on_day:%A, %B %-d}. {_told(told)}", "success")
+            flash(
+                gettext("Cancelled on %(day)s.", day=f"{change.on_day:%A, %B %-d}")
+                + f" {_told(told)}",
+                "success",
+            )
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, form, MoveForm(formdata=None), status=400)
 
@@ -198,14 +203,14 @@ def move_date(meeting_id):
             told = alerts.date_changed(
                 meeting, "moved", change.on_day, change.note, change.new_day, change.new_start
             )
-            flash(f"Moved. {_told(told)}", "success")
+            flash(gettext("Moved.") + f" {_told(told)}", "success")
             return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))
     return _render_dates(meeting, CancelForm(formdata=None), form, status=400)
 
 
 def _told(count: int) -> str:
     if not count:
-        return "Nobody follows it yet, so no one was emailed."
+        return gettext("Nobody follows it yet, so no one was emailed.")
     return ngettext("%(num)d person will get an email.", "%(num)d people will get an email.", count)
 
 
@@ -219,5 +224,9 @@ def restore_date(meeting_id, on_day):
         abort(404)
     if ActionForm().validate() and date_changes.restore_occurrence(meeting, day):
         told = alerts.date_changed(meeting, "restored", day)
-        flash(f"{day:%A, %B %-d} is back on its usual time. {_told(told)}", "success")
+        flash(
+            gettext("%(day)s is back on its usual time.", day=f"{day:%A, %B %-d}")
+            + f" {_told(told)}",
+            "success",
+        )
     return redirect(url_for("groups.meeting_dates", meeting_id=meeting.id))

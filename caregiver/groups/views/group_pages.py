@@ -1,7 +1,7 @@
 """Support groups: the public list and pages, following, and the facilitators' group tools."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -53,7 +53,12 @@ def follow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
         attendance.follow(current_user, group, change_mail=request.form.get("change_mail") != "off")
-        flash(f"You follow {group.name}. Its meetings are in your calendar feed.", "success")
+        flash(
+            gettext(
+                "You follow %(name)s. Its meetings are in your calendar feed.", name=group.name
+            ),
+            "success",
+        )
     return redirect(url_for("groups.group", slug=group.slug))
 
 
@@ -63,7 +68,7 @@ def unfollow(slug):
     group = group_or_404(slug)
     if ActionForm().validate():
         attendance.unfollow(current_user, group)
-        flash(f"You no longer follow {group.name}.", "success")
+        flash(gettext("You no longer follow %(name)s.", name=group.name), "success")
     return redirect(url_for("groups.group", slug=group.slug))
 
 
@@ -91,7 +96,7 @@ def new_group():
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Group created. Now add its first meeting.", "success")
+            flash(gettext("Group created. Now add its first meeting."), "success")
             return redirect(url_for("groups.new_meeting", slug=group.slug))
     return render_template("groups/group_form.html", form=form, group=None), _status(form)
 
@@ -130,7 +135,7 @@ def edit_group(slug):
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Group details saved.", "success")
+            flash(gettext("Group details saved."), "success")
             return redirect(url_for("groups.manage_group", slug=group.slug))
     return render_template("groups/group_form.html", form=form, group=group), _status(form)
 
@@ -142,14 +147,16 @@ def delete_group(slug):
     form = ActionForm()
     if form.validate_on_submit():
         services.delete_group(group)
-        flash(f"{group.name} and its meetings were deleted.", "success")
+        flash(gettext("%(name)s and its meetings were deleted.", name=group.name), "success")
         return redirect(url_for("groups.manage"))
     return render_template(
         "confirm_delete.html",
-        noun="group",
+        noun=gettext("group"),
         name=group.name,
-        consequence="Its meetings, followers and RSVPs are deleted with it, and it leaves "
-        "everyone's calendar.",
+        consequence=gettext(
+            "Its meetings, followers and RSVPs are deleted with it, and it leaves "
+            "everyone's calendar."
+        ),
         back=url_for("groups.manage_group", slug=group.slug),
         form=form,
     )
@@ -166,9 +173,16 @@ def add_facilitator(slug):
         except FieldError as error:
             flash(error.message, "error")
         else:
-            flash(f"{person.display_name} can now run {group.name} with you.", "success")
+            flash(
+                gettext(
+                    "%(person)s can now run %(group)s with you.",
+                    person=person.display_name,
+                    group=group.name,
+                ),
+                "success",
+            )
     else:
-        flash(" ".join(form.email.errors) or "Try again.", "error")
+        flash(" ".join(str(error) for error in form.email.errors) or gettext("Try again."), "error")
     return redirect(url_for("groups.manage_group", slug=group.slug) + "#facilitators")
 
 
@@ -182,7 +196,7 @@ def remove_facilitator(slug, user_id):
         except FieldError as error:
             flash(error.message, "error")
         else:
-            flash("Removed from the group's facilitators.", "success")
+            flash(gettext("Removed from the group's facilitators."), "success")
     if user_id == current_user.id and not services.facilitates(current_user, group.id):
         return redirect(url_for("groups.manage"))
     return redirect(url_for("groups.manage_group", slug=group.slug) + "#facilitators")

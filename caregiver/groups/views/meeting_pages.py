@@ -4,6 +4,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import clock, timezones
@@ -15,6 +16,7 @@ from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.models import LANGUAGES
 from caregiver.groups.views.blueprint import bp
+from caregiver.groups.words import and_list
 
 NEXT_COUNT = 5
 # A visitor's timezone, as their browser reported it or as they picked it: read by every
@@ -139,7 +141,7 @@ def attend(meeting_id):
     meeting = meeting_or_404(meeting_id)
     form = AttendForm()
     if not form.validate():
-        flash("Those dates could not be read. Try again.", "error")
+        flash(gettext("Those dates could not be read. Try again."), "error")
         return redirect(url_for("groups.meeting", meeting_id=meeting.id))
     now = clock.now()
     offered = attendance.open_days(attendance.next_dates(meeting, now, NEXT_COUNT), now)
@@ -159,19 +161,21 @@ def plans_message(added, taken_back, any_chosen: bool) -> str:
     """What changed, in a line: the dates added and the ones taken back."""
     parts = []
     if added:
-        parts.append(f"Noted: you plan to come on {_days(added)}.")
+        parts.append(gettext("Noted: you plan to come on %(days)s.", days=_days(added)))
     if taken_back:
-        parts.append(f"Taken off your plans: {_days(taken_back)}.")
+        parts.append(gettext("Taken off your plans: %(days)s.", days=_days(taken_back)))
     if not parts:
         parts.append(
-            "Your plans are saved." if any_chosen else "Tick the dates you plan to come to."
+            gettext("Your plans are saved.")
+            if any_chosen
+            else gettext("Tick the dates you plan to come to.")
         )
     return " ".join(parts)
 
 
 def _days(days) -> str:
     names = [f"{day:%A, %B %-d}" for day in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return and_list(names)
 
 
 def meetings_card(user) -> dict:
