@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from caregiver.careplan import models, rules, services
 from caregiver.careplan.models import CareContact, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.forms import CheckboxesField, DayField
+from caregiver.i18n import lazy_gettext as _l
 
 
 def choices(labels: dict, blank: str | None = None, group: str | None = None) -> list:
@@ -27,7 +28,10 @@ def _shape(check):
     return validator
 
 
-def _one_of(labels: dict, message: str = "Choose one from the list."):
+NOT_ON_THE_LIST = _l("Choose one from the list.")
+
+
+def _one_of(labels: dict, message=NOT_ON_THE_LIST):
     def validator(_form, field):
         if field.data not in labels:
             raise ValidationError(message)
@@ -35,12 +39,12 @@ def _one_of(labels: dict, message: str = "Choose one from the list."):
     return validator
 
 
-def _pick(label, labels: dict, message="Choose one from the list.", default=None, **options):
+def _pick(label, labels: dict, message=NOT_ON_THE_LIST, default=None, **options):
     """One of a fixed list: a select with a "Choose…" first, or radio buttons with a default."""
     if default is None:
         return SelectField(
             label,
-            choices=choices(labels, "Choose…"),
+            choices=choices(labels, _l("Choose…")),
             validators=[_one_of(labels, message)],
             validate_choice=False,
             **options,
@@ -58,7 +62,7 @@ def _pick(label, labels: dict, message="Choose one from the list.", default=None
 def _text(label, model, name, area=False, description=None, **render_kw):
     """A text field whose length limit (and required message) is the service's own."""
     rule = services.TEXT_RULES[model][name]
-    checks = [Length(max=rule.limit, message=f"Keep this to {rule.limit:,} characters or fewer.")]
+    checks = [Length(max=rule.limit, message=services.too_long(rule.limit))]
     if rule.required:
         checks.insert(0, InputRequired(rule.required))
     if check := services.SHAPE_CHECKS.get(rule.shape):
@@ -81,7 +85,7 @@ class _ValuesForm(FlaskForm):
 
 
 class _DayForm(_ValuesForm):
-    day = DayField("Date", [InputRequired("Enter a date, like 2026-03-14.")])
+    day = DayField(_l("Date"), [InputRequired(_l("Enter a date, like 2026-03-14."))])
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, today=today, **kwargs)
@@ -94,107 +98,111 @@ class _DayForm(_ValuesForm):
 
 
 class EventForm(_DayForm):
-    kind = _pick("What happened", rules.EVENT_KINDS, "Choose what happened from the list.")
+    kind = _pick(_l("What happened"), rules.EVENT_KINDS, _l("Choose what happened from the list."))
     medication = SelectField(
-        "Medication",
-        choices=choices(rules.MEDICATIONS, "Not a medication event"),
-        description="Only for “medication started or changed” and “medication stopped”.",
+        _l("Medication"),
+        choices=choices(rules.MEDICATIONS, _l("Not a medication event")),
+        description=_l("Only for “medication started or changed” and “medication stopped”."),
         validate_choice=False,
     )
-    dose = _text("Dose or medication name (optional)", JourneyEvent, "dose")
-    note = _text("Private note (optional)", JourneyEvent, "note", area=True, rows=4)
+    dose = _text(_l("Dose or medication name (optional)"), JourneyEvent, "dose")
+    note = _text(_l("Private note (optional)"), JourneyEvent, "note", area=True, rows=4)
 
     def validate_medication(self, field):
         if self.kind.data in rules.MEDICATION_KINDS and field.data not in rules.MEDICATIONS:
-            raise ValidationError("Choose which medication.")
+            raise ValidationError(_l("Choose which medication."))
 
 
 class ProgramForm(_ValuesForm):
-    name = _text("Name of the program or service", Program, "name")
-    kind = _pick("Kind", rules.PROGRAM_KINDS, "Choose the kind of program.")
-    status = _pick("Where things stand", rules.PROGRAM_STATUSES, default="to_call")
-    phone = _text("Phone (optional)", Program, "phone", type="tel", inputmode="tel")
+    name = _text(_l("Name of the program or service"), Program, "name")
+    kind = _pick(_l("Kind"), rules.PROGRAM_KINDS, _l("Choose the kind of program."))
+    status = _pick(_l("Where things stand"), rules.PROGRAM_STATUSES, default="to_call")
+    phone = _text(_l("Phone (optional)"), Program, "phone", type="tel", inputmode="tel")
     website = _text(
-        "Website (optional)",
+        _l("Website (optional)"),
         Program,
         "website",
-        description="Like example.org; we add https:// when it is left out.",
+        description=_l("Like example.org; we add https:// when it is left out."),
         inputmode="url",
         autocapitalize="none",
     )
-    address = _text("Address (optional)", Program, "address", area=True, rows=2)
-    insurance = _pick("Takes our insurance?", rules.INSURANCE, default="unknown")
-    waitlist = _text("Waitlist (optional)", Program, "waitlist", placeholder="e.g. about 2 weeks")
-    cost = _text("Cost notes (optional)", Program, "cost", area=True, rows=2)
-    notes = _text("Notes (optional)", Program, "notes", area=True, rows=4)
+    address = _text(_l("Address (optional)"), Program, "address", area=True, rows=2)
+    insurance = _pick(_l("Takes our insurance?"), rules.INSURANCE, default="unknown")
+    waitlist = _text(
+        _l("Waitlist (optional)"), Program, "waitlist", placeholder=_l("e.g. about 2 weeks")
+    )
+    cost = _text(_l("Cost notes (optional)"), Program, "cost", area=True, rows=2)
+    notes = _text(_l("Notes (optional)"), Program, "notes", area=True, rows=4)
 
 
 class ChecklistForm(FlaskForm):
     questions = CheckboxesField(
-        "Questions to ask", choices=choices(rules.QUESTIONS), validate_choice=False
+        _l("Questions to ask"), choices=choices(rules.QUESTIONS), validate_choice=False
     )
 
 
 class ContactForm(_ValuesForm):
-    name = _text("Name", CareContact, "name", autocomplete="off")
-    role = _pick("Role", rules.CONTACT_ROLES, "Choose their role.")
-    phone = _text("Phone (optional)", CareContact, "phone", type="tel", inputmode="tel")
-    email = _text("Email (optional)", CareContact, "email", type="email", autocapitalize="none")
-    notes = _text("Notes (optional)", CareContact, "notes", area=True, rows=3)
+    name = _text(_l("Name"), CareContact, "name", autocomplete="off")
+    role = _pick(_l("Role"), rules.CONTACT_ROLES, _l("Choose their role."))
+    phone = _text(_l("Phone (optional)"), CareContact, "phone", type="tel", inputmode="tel")
+    email = _text(_l("Email (optional)"), CareContact, "email", type="email", autocapitalize="none")
+    notes = _text(_l("Notes (optional)"), CareContact, "notes", area=True, rows=3)
 
 
 class CallForm(_DayForm):
-    who = _text("Who you spoke with", InsuranceCall, "who", placeholder="e.g. insurer, Dana")
-    said = _text("What was said (optional)", InsuranceCall, "said", area=True, rows=4)
+    who = _text(
+        _l("Who you spoke with"), InsuranceCall, "who", placeholder=_l("e.g. insurer, Dana")
+    )
+    said = _text(_l("What was said (optional)"), InsuranceCall, "said", area=True, rows=4)
     next_step = _text(
-        "Next step (optional)",
+        _l("Next step (optional)"),
         InsuranceCall,
         "next_step",
-        description="It also shows on your home page, until you mark it done.",
+        description=_l("It also shows on your home page, until you mark it done."),
     )
 
 
 class PlanForm(_ValuesForm):
     their_name = _text(
-        "Their name (optional)",
+        _l("Their name (optional)"),
         CarePlan,
         "their_name",
-        description="Shown at the top of the printable summary.",
+        description=_l("Shown at the top of the printable summary."),
     )
-    plan_name = _text("Insurance plan", CarePlan, "plan_name")
-    member_number = _text("Member number", CarePlan, "member_number")
-    group_number = _text("Group number", CarePlan, "group_number")
+    plan_name = _text(_l("Insurance plan"), CarePlan, "plan_name")
+    member_number = _text(_l("Member number"), CarePlan, "member_number")
+    group_number = _text(_l("Group number"), CarePlan, "group_number")
     preauth = _text(
-        "Pre-authorization reference numbers",
+        _l("Pre-authorization reference numbers"),
         CarePlan,
         "preauth",
         area=True,
-        description="One a line, with what each one is for.",
+        description=_l("One a line, with what each one is for."),
         rows=3,
     )
 
 
 class NextStepForm(_ValuesForm):
     next_step = StringField(
-        "Next step",
-        [DataRequired("Write the next step, like “call the insurer back”."), Length(max=300)],
+        _l("Next step"),
+        [DataRequired(_l("Write the next step, like “call the insurer back”.")), Length(max=300)],
         render_kw={"autocomplete": "off"},
     )
-    next_step_due = DayField("By when (optional)", [Optional()])
+    next_step_due = DayField(_l("By when (optional)"), [Optional()])
 
 
 class DocumentForm(_ValuesForm):
-    name = _text("Add a document", models.PaperworkDocument, "name")
+    name = _text(_l("Add a document"), models.PaperworkDocument, "name")
 
 
 class CounterForm(FlaskForm):
-    show = BooleanField("Show a days-since counter")
-    count_from = SelectField("Count from", validate_choice=False)
+    show = BooleanField(_l("Show a days-since counter"))
+    count_from = SelectField(_l("Count from"), validate_choice=False)
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "Care plan file",
-        [FileRequired("Choose the careplan .json file you downloaded.")],
+        _l("Care plan file"),
+        [FileRequired(_l("Choose the careplan .json file you downloaded."))],
         render_kw={"accept": ".json,application/json"},
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from caregiver import clock
@@ -22,6 +23,7 @@ from caregiver.careplan.models import (
 )
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
 
@@ -44,7 +46,7 @@ SHAPE_CHECKS = {
 TEXT_RULES = {
     JourneyEvent: {"dose": Text(120), "note": Text(5000, "lines")},
     Program: {
-        "name": Text(200, required="Write the program's name."),
+        "name": Text(200, required=_l("Write the program's name.")),
         "phone": Text(40, "phone"),
         "website": Text(300, "url"),
         "address": Text(300, "lines"),
@@ -53,17 +55,17 @@ TEXT_RULES = {
         "notes": Text(5000, "lines"),
     },
     CareContact: {
-        "name": Text(120, required="Write their name."),
+        "name": Text(120, required=_l("Write their name.")),
         "phone": Text(40, "phone"),
         "email": Text(254, "email"),
         "notes": Text(2000, "lines"),
     },
     InsuranceCall: {
-        "who": Text(200, required="Write who you spoke with."),
+        "who": Text(200, required=_l("Write who you spoke with.")),
         "said": Text(5000, "lines"),
         "next_step": Text(300),
     },
-    PaperworkDocument: {"name": Text(200, required="Write the document's name.")},
+    PaperworkDocument: {"name": Text(200, required=_l("Write the document's name."))},
     CarePlan: {
         "their_name": Text(120),
         "plan_name": Text(200),
@@ -82,7 +84,7 @@ CHOICES = {
     },
     CareContact: {"role": rules.CONTACT_ROLES},
 }
-FUTURE_DAY = "The date can't be later than today: this is a record of what has happened."
+FUTURE_DAY = _l("The date can't be later than today: this is a record of what has happened.")
 # What a choice left out means (a file from an import may not say).
 CHOICE_DEFAULTS = {"insurance": "unknown", "status": "to_call"}
 # How each list reads, newest or first-added first.
@@ -100,16 +102,21 @@ def today(user) -> date:
     return clock.today_in(user.timezone)
 
 
+def too_long(limit: int):
+    """The message for text over ``limit`` characters (lazy: forms make theirs at import)."""
+    return _l("Keep this to %(limit)s characters or fewer.", limit=f"{limit:,}")
+
+
 def _clean_text(name: str, rule: Text, raw) -> str:
     if raw is not None and not isinstance(raw, str):
-        raise FieldError(name, "This must be text.")
+        raise FieldError(name, gettext("This must be text."))
     text = clean_text(raw or "").strip() if rule.shape == "lines" else clean_line(raw or "")
     if not text:
         if rule.required:
             raise FieldError(name, rule.required)
         return ""
     if len(text) > rule.limit:
-        raise FieldError(name, f"Keep this to {rule.limit:,} characters or fewer.")
+        raise FieldError(name, too_long(rule.limit))
     if (check := SHAPE_CHECKS.get(rule.shape)) and (problem := check(text)):
         raise FieldError(name, problem)
     return rules.normalize_url(text) if rule.shape == "url" else text
@@ -118,7 +125,7 @@ def _clean_text(name: str, rule: Text, raw) -> str:
 def _check_day(values: dict, today_: date) -> None:
     day = values.get("day")
     if not isinstance(day, date):
-        raise FieldError("day", "Enter a date.")
+        raise FieldError("day", gettext("Enter a date."))
     if day > today_:
         raise FieldError("day", FUTURE_DAY)
 
@@ -129,7 +136,7 @@ def clean(model, values: dict, today_: date) -> dict:
     for name, labels in CHOICES.get(model, {}).items():
         value = values.get(name) or CHOICE_DEFAULTS.get(name)
         if value not in labels:
-            raise FieldError(name, "Choose one from the list.")
+            raise FieldError(name, gettext("Choose one from the list."))
         cleaned[name] = value
     for name, rule in TEXT_RULES[model].items():
         cleaned[name] = _clean_text(name, rule, values.get(name))
@@ -152,7 +159,7 @@ def _medication(kind: str, medication) -> str | None:
     if kind not in rules.MEDICATION_KINDS:
         return None
     if medication not in rules.MEDICATIONS:
-        raise FieldError("medication", "Choose which medication.")
+        raise FieldError("medication", gettext("Choose which medication."))
     return medication
 
 
@@ -234,7 +241,9 @@ def toggle_document(row: PaperworkDocument) -> None:
 def add_suggested_documents(user) -> int:
     """Add the usual documents the person does not have on the list yet; returns how many."""
     have = {item.name.casefold() for item in items(PaperworkDocument, user.id)}
-    missing = [name for name in rules.SUGGESTED_DOCUMENTS if name.casefold() not in have]
+    # In the person's language: the names become their own text, like any document they add.
+    suggested = [str(name) for name in rules.SUGGESTED_DOCUMENTS]
+    missing = [name for name in suggested if name.casefold() not in have]
     for name in missing:
         create(PaperworkDocument, user, {"name": name}, today(user))
     return len(missing)

@@ -9,11 +9,14 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
+from flask_babel import gettext
+
 from caregiver import clock
 from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import LISTS, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.transfer import ImportReport, NotAnExport, parse_export
 
 FORMAT = "caregiver-careplan"
@@ -21,6 +24,14 @@ VERSION = 1
 MAX_ITEMS = 5_000
 # The export's lists, in the order they are imported (events first: the counter points at one).
 SECTIONS = dict(zip(("events", "programs", "contacts", "calls", "documents"), LISTS, strict=True))
+# How a problem names the list its item came from ("Events 3: ...").
+SECTION_NAMES = {
+    "events": _l("Events"),
+    "programs": _l("Programs"),
+    "contacts": _l("Contacts"),
+    "calls": _l("Calls"),
+    "documents": _l("Documents"),
+}
 __all__ = ["ImportReport", "NotAnExport", "export_json", "import_data", "read_upload"]
 
 
@@ -75,15 +86,15 @@ def read_upload(content: bytes) -> dict:
     data = parse_export(content, FORMAT, VERSION, "a care plan export", MAX_ITEMS)
     for section in SECTIONS:
         if not isinstance(data.get(section, []), list):
-            raise NotAnExport(f"The export's {section} are not a list.")
+            raise NotAnExport(gettext("The export's %(section)s are not a list.", section=section))
     if sum(len(data.get(section, [])) for section in SECTIONS) > MAX_ITEMS:
-        raise NotAnExport(f"Import at most {MAX_ITEMS:,} items at a time.")
+        raise NotAnExport(gettext("Import at most %(num)s items at a time.", num=f"{MAX_ITEMS:,}"))
     return data
 
 
 def _values(model, item) -> dict:
     if not isinstance(item, dict):
-        raise ValueError("not an item")
+        raise ValueError(gettext("not an item"))
     values = {name: item.get(name) for name in (*model.PLAIN, *model.SEALED)}
     if "day" in values:
         values["day"] = date.fromisoformat(str(values["day"]))
@@ -109,9 +120,9 @@ def import_data(user, data: dict) -> ImportReport:
                 values = _values(model, item)
                 key = _key(model, SimpleNamespace(**services.clean(model, values, today)))
             except (ValueError, TypeError) as error:
-                report.problems.append(f"{section.capitalize()} {number}: {error}")
+                report.problems.append(f"{SECTION_NAMES[section]} {number}: {error}")
             except FieldError as error:
-                report.problems.append(f"{section.capitalize()} {number}: {error.message}")
+                report.problems.append(f"{SECTION_NAMES[section]} {number}: {error.message}")
             else:
                 if key in seen:
                     report.duplicates += 1
@@ -145,7 +156,7 @@ def _import_plan(user, plan, event_ids: list[int | None], report: ImportReport) 
         if current.id is None or not current.show_counter:
             _import_counter(user, plan, event_ids)
     except FieldError as error:
-        report.problems.append(f"Plan: {error.message}")
+        report.problems.append(gettext("Plan: %(problem)s", problem=error.message))
 
 
 def _import_counter(user, plan: dict, event_ids: list[int | None]) -> None:

@@ -1,17 +1,28 @@
 """The reminder settings form: it checks the input alone; the services decide what falls due."""
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from caregiver.forms import CheckboxesField, TimeOfDayField
-from caregiver.groups.recurrence import WEEKDAY_NAMES
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.reminders.choices import Choices, QuietHours
 from caregiver.reminders.models import MEETING_KINDS
 from caregiver.reminders.services import JournalNudge
 
-WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(WEEKDAY_NAMES)]
+# Monday = 0, as Python's date.weekday().
+WEEKDAY_LABELS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+WEEKDAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(WEEKDAY_LABELS)]
 DAY_VALUES = frozenset(choice.value for choice in WEEKDAY_CHOICES)
 
 
@@ -25,81 +36,92 @@ class ReminderTimeField(TimeOfDayField):
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError("Enter a time like 20:00 (8 PM).") from error
+            raise ValueError(gettext("Enter a time like 20:00 (8 PM).")) from error
 
 
 class ReminderSettingsForm(FlaskForm):
-    journal_on = BooleanField("Email me a daily journal nudge")
-    journal_at = ReminderTimeField("Time")
-    journal_days = CheckboxesField("On these days", choices=WEEKDAY_CHOICES, validate_choice=False)
+    journal_on = BooleanField(_l("Email me a daily journal nudge"))
+    journal_at = ReminderTimeField(_l("Time"))
+    journal_days = CheckboxesField(
+        _l("On these days"), choices=WEEKDAY_CHOICES, validate_choice=False
+    )
     goal_on = BooleanField(
-        "Email me goal reminders", description="At the reminder time you set on each goal."
+        _l("Email me goal reminders"),
+        description=_l("At the reminder time you set on each goal."),
     )
     meeting_day_before = BooleanField(
-        "Email me the day before",
-        description="For each date of a group you follow, and each date you said you'll attend.",
+        _l("Email me the day before"),
+        description=_l(
+            "For each date of a group you follow, and each date you said you'll attend."
+        ),
     )
-    meeting_hour_before = BooleanField("Email me an hour before")
+    meeting_hour_before = BooleanField(_l("Email me an hour before"))
     weekly_on = BooleanField(
-        "Email me a summary on Sunday evenings",
-        description="Counts only: entries, goals done, and the meetings you plan to attend.",
+        _l("Email me a summary on Sunday evenings"),
+        description=_l("Counts only: entries, goals done, and the meetings you plan to attend."),
     )
     quiet_on = BooleanField(
-        "Keep quiet hours",
-        description="No reminder mail between these times, except ones you chose for a time "
-        "inside them.",
+        _l("Keep quiet hours"),
+        description=_l(
+            "No reminder mail between these times, except ones you chose for a time inside them."
+        ),
     )
-    quiet_from = ReminderTimeField("From")
-    quiet_until = ReminderTimeField("Until")
+    quiet_from = ReminderTimeField(_l("From"))
+    quiet_until = ReminderTimeField(_l("Until"))
 
     # One section per kind of mail (keys of REMINDER_KINDS, in its order) and the fields that set
     # it: a new kind adds its fields above and a line here, and the page shows it.
     SECTIONS = (
         (
             "journal",
-            "A short email at the time you choose, inviting a few quiet minutes with your journal.",
+            _l(
+                "A short email at the time you choose, inviting a few quiet minutes with your "
+                "journal."
+            ),
             ("journal_on", "journal_at", "journal_days"),
         ),
         (
             "goal",
-            "A short email when it is time for one of your self-care goals.",
+            _l("A short email when it is time for one of your self-care goals."),
             ("goal_on",),
         ),
         (
             "meeting_day_before",
-            "A reminder at the same time the day before a meeting you go to.",
+            _l("A reminder at the same time the day before a meeting you go to."),
             ("meeting_day_before",),
         ),
         (
             "meeting_hour_before",
-            "A reminder an hour before it starts.",
+            _l("A reminder an hour before it starts."),
             ("meeting_hour_before",),
         ),
         (
             "weekly_summary",
-            "Your week at a glance, never a word of what you wrote.",
+            _l("Your week at a glance, never a word of what you wrote."),
             ("weekly_on",),
         ),
     )
 
     def validate_journal_days(self, field):
         if any(value not in DAY_VALUES for value in field.data or ()):
-            raise ValidationError("Choose days from the list.")
+            raise ValidationError(gettext("Choose days from the list."))
 
     def validate(self, extra_validators=None) -> bool:
         # A time may be empty while its switch is off; only a switch that is on needs one.
         super().validate(extra_validators)
         if self.journal_on.data:
-            _require(self.journal_at, "Choose a time for the nudge.")
+            _require(self.journal_at, gettext("Choose a time for the nudge."))
             if not self.journal_days.errors and not self.weekdays():
-                self.journal_days.errors.append("Choose at least one day, or turn the nudge off.")
+                self.journal_days.errors.append(
+                    gettext("Choose at least one day, or turn the nudge off.")
+                )
         if self.quiet_on.data:
-            _require(self.quiet_from, "Choose when quiet hours start.")
-            _require(self.quiet_until, "Choose when quiet hours end.")
+            _require(self.quiet_from, gettext("Choose when quiet hours start."))
+            _require(self.quiet_until, gettext("Choose when quiet hours end."))
             start, end = self.quiet_from.data, self.quiet_until.data
             if start is not None and start == end and not self.quiet_until.errors:
                 self.quiet_until.errors.append(
-                    "Quiet hours need an end time different from the start time."
+                    gettext("Quiet hours need an end time different from the start time.")
                 )
         return not self.errors
 

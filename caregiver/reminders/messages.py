@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from caregiver import mail, security
@@ -19,6 +20,7 @@ from caregiver.goals.models import Goal
 from caregiver.groups import alerts
 from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
+from caregiver.i18n import DEFAULT_LANGUAGE
 from caregiver.journal import services as journal_services
 from caregiver.outbox import Skip
 from caregiver.reminders import meeting_reminders, schedule, time_words
@@ -211,6 +213,9 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     zone = ZoneInfo(person.timezone)
     local = occurrence.start.astimezone(zone)
     own = occurrence.start.astimezone(ZoneInfo(meeting.timezone))
+    # "tomorrow", "in about an hour": words in the person's language, as the mail around them.
+    with force_locale(person.language or DEFAULT_LANGUAGE):
+        meets = time_words.how_soon(local, now.astimezone(zone))
     return mail.render_message(
         "reminder_meeting",
         person.email,
@@ -220,7 +225,7 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         weekday=local.strftime("%A"),
         when=local.strftime("%A, %b %-d at %-I:%M %p"),
         local_when=own.strftime("%-I:%M %p %Z") if own.utcoffset() != local.utcoffset() else "",
-        meets=time_words.how_soon(local, now.astimezone(zone)),
+        meets=meets,
         online=meeting.mode != "in_person",
         place=", ".join(part for part in (meeting.venue, meeting.city) if part),
         moved=occurrence.status == "moved",

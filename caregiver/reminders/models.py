@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caregiver import clock
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.models import UTCDateTime
 
 # Kinds of mail a person can turn on or off, in the order the account page lists them.
@@ -26,6 +27,14 @@ REMINDER_KINDS = {
     "meeting_day_before": "Meeting reminders the day before",
     "meeting_hour_before": "Meeting reminders an hour before",
     "weekly_summary": "Weekly summary",
+}
+# The same names as pages show them, in the reader's language (the same English words).
+REMINDER_LABELS = {
+    "journal": _l("Daily journal nudge"),
+    "goal": _l("Self-care goal reminders"),
+    "meeting_day_before": _l("Meeting reminders the day before"),
+    "meeting_hour_before": _l("Meeting reminders an hour before"),
+    "weekly_summary": _l("Weekly summary"),
 }
 MEETING_KINDS = ("meeting_day_before", "meeting_hour_before")
 EVERY_DAY = "0,1,2,3,4,5,6"  # Monday = 0, as Python's date.weekday()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from caregiver import clock
@@ -236,10 +237,10 @@ def address_confirmed(user_id: int) -> None:
 def why_no_mail(user) -> str | None:
     """Why reminders cannot reach this person now, in words for the account page."""
     if user.email_verified_at is None:
-        return "Reminders start once you confirm your email address."
+        return gettext("Reminders start once you confirm your email address.")
     settings = db.session.get(ReminderSettings, user.id)
     if settings is not None and settings.bounced_at is not None:
-        return (
+        return gettext(
             "Our last email to your address was refused by your mail provider, so reminders "
             "are paused. Change your email on your account page; once you confirm the new "
             "address, they start again."

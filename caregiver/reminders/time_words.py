@@ -7,7 +7,7 @@ the moment of sending, never from the plan. Pure functions, so any hour can be t
 
 from datetime import datetime
 
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 
 # Local hours each part of the day starts at. From 22:00 to 05:00 none fits well ("night"
 # reads oddly in a subject, "morning" at 02:54 is wrong), so the subject names none.
@@ -30,8 +30,11 @@ def how_soon(start: datetime, now: datetime) -> str:
     if minutes < 45:
         return ngettext("in %(num)d minute", "in %(num)d minutes", max(minutes, 1))
     if minutes < 90:
-        return "in about an hour"
+        return gettext("in about an hour")
     days = (start.date() - now.date()).days
     if days == 0:
-        return "later today"
-    return "tomorrow" if days == 1 else f"on {start:%A}"
+        return gettext("later today")
+    if days == 1:
+        return gettext("tomorrow")
+    # The weekday's name is still English strftime's; the sentence around it is translated.
+    return gettext("on %(weekday)s", weekday=f"{start:%A}")

@@ -1,19 +1,21 @@
 """Reminder settings on the account page, and one-click unsubscribe links from the mail."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.extensions import csrf
 from caregiver.groups import attendance
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.reminders import choices, services
 from caregiver.reminders.forms import ReminderSettingsForm
 from caregiver.reminders.messages import GROUP_MAIL, read_unsubscribe_token
-from caregiver.reminders.models import REMINDER_KINDS
+from caregiver.reminders.models import REMINDER_LABELS
 from caregiver.security import TokenError
 
 bp = Blueprint("reminders", __name__)
 # Discreet: the page opens from a link alone, on a device others may share.
-GROUP_MAIL_LABEL = "Email from a group you follow (its notes and schedule changes)"
+GROUP_MAIL_LABEL = _l("Email from a group you follow (its notes and schedule changes)")
 
 
 @bp.route("/account/reminders", methods=["GET", "POST"])
@@ -26,12 +28,12 @@ def settings():
         form.fill_from(before)
     elif form.validate_on_submit():
         choices.save(user, form.choices(before), before)
-        flash("Your reminder settings are saved.", "success")
+        flash(gettext("Your reminder settings are saved."), "success")
         return redirect(url_for("reminders.settings"))
     page = render_template(
         "reminders/settings.html",
         form=form,
-        kinds=REMINDER_KINDS,
+        kinds=REMINDER_LABELS,
         problem=services.why_no_mail(user),
     )
     return page, 400 if form.errors else 200
@@ -46,7 +48,7 @@ def unsubscribe(token):
         user_id, kind, group_id = read_unsubscribe_token(token)
     except TokenError as error:
         return _unsubscribe_page(400, state="invalid", reason=error.reason)
-    label = GROUP_MAIL_LABEL if kind == GROUP_MAIL else REMINDER_KINDS[kind]
+    label = GROUP_MAIL_LABEL if kind == GROUP_MAIL else REMINDER_LABELS[kind]
     if request.method == "POST":
         # A second press finds nothing left to turn off: still done.
         if kind == GROUP_MAIL:

@@ -4,7 +4,7 @@ from functools import partial
 from operator import attrgetter
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, services
@@ -43,13 +43,13 @@ def insurance_plan():
         except FieldError as error:
             show_field_error(form, error)
         else:
-            flash("Insurance details saved.", "success")
+            flash(gettext("Insurance details saved."), "success")
             return redirect(url_for("careplan.insurance"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
         "careplan/form.html",
         form=form,
-        title="Insurance details",
+        title=gettext("Insurance details"),
         back=url_for("careplan.insurance"),
     ), status
 
@@ -67,7 +67,7 @@ def add_document():
     except FieldError as error:
         show_field_error(form, error)
         return _page(form, 400)
-    flash("Document added.", "success")
+    flash(gettext("Document added."), "success")
     return redirect(url_for("careplan.insurance", _anchor="documents"))
 
 

@@ -1,6 +1,7 @@
 """Their journey: the timeline of the loved one's path, its events, the days-since counter."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -55,18 +56,22 @@ def journey_counter():
         try:
             journey.set_counter(current_user, form.show.data, form.count_from.data or "")
         except ValueError:
-            form.count_from.errors.append("Choose what to count from.")
+            form.count_from.errors.append(gettext("Choose what to count from."))
         else:
-            flash("Counter shown." if form.show.data else "Counter hidden.", "success")
+            shown = gettext("Counter shown.") if form.show.data else gettext("Counter hidden.")
+            flash(shown, "success")
             return redirect(url_for("careplan.journey_timeline"))
     status = 400 if form.errors else 200
     return render_template("careplan/counter.html", form=form), status
 
 
 def _count_choices(events) -> list[SelectChoice]:
-    kinds = {f"kind:{key}": f"The latest “{label}”" for key, label in rules.EVENT_KINDS.items()}
+    kinds = {
+        f"kind:{key}": gettext("The latest “%(kind)s”", kind=label)
+        for key, label in rules.EVENT_KINDS.items()
+    }
     chosen = {f"event:{e.id}": journey.describe(e) for e in events}
     return [
-        *forms.choices(kinds, group="The latest event of a kind"),
-        *forms.choices(chosen, group="One event"),
+        *forms.choices(kinds, group=gettext("The latest event of a kind")),
+        *forms.choices(chosen, group=gettext("One event")),
     ]

@@ -3,6 +3,7 @@
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, journey, rules, services, transfer
@@ -44,15 +45,15 @@ def next_step():
     form = forms.NextStepForm(data=vars(services.plan_of(current_user.id)))
     if form.validate_on_submit():
         services.set_next_step(current_user, form.next_step.data, form.next_step_due.data)
-        flash("Next step saved. It shows on your home page.", "success")
+        flash(gettext("Next step saved. It shows on your home page."), "success")
         return redirect(url_for("main.dashboard"))
     status = 400 if form.errors else 200
     return render_template(
         "careplan/form.html",
         form=form,
-        title="Next step",
-        button="Save next step",
-        intro=(
+        title=gettext("Next step"),
+        button=gettext("Save next step"),
+        intro=gettext(
             "The one next thing to do for their care. It shows on your home page until you "
             "mark it done."
         ),
@@ -66,7 +67,7 @@ def next_step_done():
     if not ActionForm().validate_on_submit():
         abort(400)
     services.set_next_step(current_user, "", None)
-    flash("Marked done. Well handled.", "success")
+    flash(gettext("Marked done. Well handled."), "success")
     return redirect(url_for("main.dashboard"))
 
 

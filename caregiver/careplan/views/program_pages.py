@@ -4,6 +4,7 @@ two or three of them side by side."""
 from operator import attrgetter
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, rules, services
@@ -51,7 +52,7 @@ def program_checklist(program_id):
     if not form.validate_on_submit():
         abort(400)
     services.set_checklist(row, form.questions.data or [])
-    flash("Checklist saved.", "success")
+    flash(gettext("Checklist saved."), "success")
     return redirect(url_for("careplan.program", program_id=program_id, _anchor="checklist"))
 
 
@@ -61,7 +62,7 @@ def compare_programs():
     raw = request.args.getlist("ids")
     ids = list(dict.fromkeys(int(i) for i in raw if i.isdigit() and len(i) < 12))
     if not COMPARE_MIN <= len(ids) <= COMPARE_MAX or len(ids) != len(raw):
-        problem = "Tick two or three programs to compare them side by side."
+        problem = gettext("Tick two or three programs to compare them side by side.")
         programs = services.items(Program, current_user.id)
         return render_template("careplan/programs.html", programs=programs, problem=problem), 400
     rows = services.owned_rows(Program, current_user.id, ids)

@@ -4,19 +4,48 @@ Each views module declares its own routes and calls these, so a grep for a URL f
 """
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.careplan import services
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 
 # How the add page of each kind of row is titled.
 ADD_TITLES = {
-    "event": "Add to their journey",
-    "program": "Add a program",
-    "contact": "Add a contact",
-    "call": "Log a call",
+    "event": _l("Add to their journey"),
+    "program": _l("Add a program"),
+    "contact": _l("Add a contact"),
+    "call": _l("Log a call"),
+}
+EDIT_TITLES = {
+    "event": _l("Edit event"),
+    "program": _l("Edit program"),
+    "contact": _l("Edit contact"),
+    "call": _l("Edit call"),
+}
+SAVED = {
+    "event": _l("Event saved."),
+    "program": _l("Program saved."),
+    "contact": _l("Contact saved."),
+    "call": _l("Call saved."),
+}
+DELETED = {
+    "event": _l("Event deleted."),
+    "program": _l("Program deleted."),
+    "contact": _l("Contact deleted."),
+    "call": _l("Call deleted."),
+    "document": _l("Document deleted."),
+}
+# Each kind of row as the "Delete …" page names it.
+NOUNS = {
+    "event": _l("event"),
+    "program": _l("program"),
+    "contact": _l("contact"),
+    "call": _l("call"),
+    "document": _l("document"),
 }
 # The page that lists each kind of row: where a saved or deleted row goes back to.
 LIST_PAGES = {
@@ -50,10 +79,10 @@ def edit_page(model, form_class, item_id=None, *, noun: str, then=None):
         else:
             if then is not None:
                 then(form.values())
-            flash(f"{noun.capitalize()} saved.", "success")
+            flash(str(SAVED[noun]), "success")
             return redirect(url_for(LIST_PAGES[noun], _anchor=f"item-{row.id}"))
     status = 400 if form.errors or form.form_errors else 200
-    title = f"Edit {noun}" if row is not None else ADD_TITLES[noun]
+    title = EDIT_TITLES[noun] if row is not None else ADD_TITLES[noun]
     back = url_for(LIST_PAGES[noun])
     return render_template(
         "careplan/form.html", form=form, item=row, title=title, back=back
@@ -67,15 +96,15 @@ def delete_page(model, item_id: int, *, noun: str, describe):
     back = url_for(LIST_PAGES[noun])
     if form.validate_on_submit():
         services.delete(row)
-        flash(f"{noun.capitalize()} deleted.", "success")
+        flash(str(DELETED[noun]), "success")
         return redirect(back)
     text = describe(services.open_row(row))
     name = f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
     return render_template(
         "confirm_delete.html",
         form=form,
-        noun=noun,
+        noun=NOUNS[noun],
         name=name,
-        consequence="It is removed from your care plan.",
+        consequence=gettext("It is removed from your care plan."),
         back=back,
     )
