@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, ngettext, pgettext
 from markupsafe import Markup
 
 from caregiver.i18n import lazy_gettext as _l
@@ -180,7 +180,8 @@ def heatmap(
                     done=best[1],
                     due=best[2],
                 )
-    columns = [gettext("Week of"), gettext("Done"), gettext("Due"), gettext("Share")]
+    done = pgettext("chart column", "Done")  # check-ins done, not the button
+    columns = [gettext("Week of"), done, gettext("Due"), gettext("Share")]
     return _chart(root, chart_id, title, summary, columns, rows, done_all == 0)
 
 

@@ -24,15 +24,15 @@ def searched(directory: str) -> bool:
     return not name.startswith(".") and name != "__pycache__"
 
 
-def extracted() -> list[str | tuple[str, ...]]:
-    """Every message the code and templates ask to translate, as `make translations` finds them
-    (a plural as its tuple of forms)."""
+def extracted() -> list[tuple[str | None, str | tuple[str, ...]]]:
+    """Every message the code and templates ask to translate, as `make translations` finds them:
+    (context, message), a plural as its tuple of forms."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS, directory_filter=searched
     )
-    return list(dict.fromkeys(message for _file, _line, message, _notes, _context in found))
+    return list(dict.fromkeys((context, message) for _f, _l, message, _n, context in found))
 
 
 def write_compiled(catalog: Catalog, compiled: Path) -> None:
@@ -56,10 +56,11 @@ def compile_spanish() -> None:
 def write_pseudo_spanish(folder: Path) -> Path:
     """A translations folder whose Spanish is every message unchanged between OPEN and CLOSE."""
     catalog = Catalog(locale="es")
-    for message in extracted():
+    for context, message in extracted():
         if isinstance(message, tuple):
-            catalog.add(message, tuple(f"{OPEN}{form}{CLOSE}" for form in message[:2]))
+            marked = tuple(f"{OPEN}{form}{CLOSE}" for form in message[:2])
+            catalog.add(message, marked, context=context)
         else:
-            catalog.add(message, f"{OPEN}{message}{CLOSE}")
+            catalog.add(message, f"{OPEN}{message}{CLOSE}", context=context)
     write_compiled(catalog, folder / "es" / "LC_MESSAGES" / "messages.mo")
     return folder

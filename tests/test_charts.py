@@ -280,7 +280,10 @@ def test_text_is_escaped(make):
 
 
 def test_macro_renders_the_caption_and_the_table():
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"]
+    )
+    env.install_null_translations(newstyle=True)  # the words as written: English
     page = env.from_string('{% from "_partials/charts.html" import chart %}{{ chart(c) }}')
     chart = charts.stacked_bars("bounds", "Boundaries <held>", _weeks(), SERIES)
     figure = _xml(page.render(c=chart))

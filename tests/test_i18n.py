@@ -158,8 +158,8 @@ def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
             continue
         key = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
         strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-        translated[key] = all(strings) and not message.fuzzy
-    wanted = {m[0] if isinstance(m, tuple) else m for m in catalogs.extracted()}
+        translated[message.context, key] = all(strings) and not message.fuzzy
+    wanted = {(c, m[0] if isinstance(m, tuple) else m) for c, m in catalogs.extracted()}
     missing = sorted(m for m in wanted if not translated.get(m))
     assert not missing, f"untranslated or fuzzy in {catalogs.CATALOG.name}: {missing}"
     assert not list(catalog.check()), "a translation's placeholders differ from its English"
