@@ -8,6 +8,7 @@ from functools import lru_cache, wraps
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -71,11 +72,16 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str) -> str | None:
     """Why a new password is not acceptable, or None when it is."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters. A short phrase works well."
+        return gettext(
+            "Use at least %(least)d characters. A short phrase works well.",
+            least=MIN_PASSWORD_LENGTH,
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        return gettext("Use at most %(most)d characters.", most=MAX_PASSWORD_LENGTH)
     if password.lower() in common_passwords():
-        return "That password is one of the most common and easy to guess. Try a short phrase."
+        return gettext(
+            "That password is one of the most common and easy to guess. Try a short phrase."
+        )
     return None
 
 

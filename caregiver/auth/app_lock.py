@@ -9,17 +9,20 @@ end the session: the password is then the only way back.
 import re
 from datetime import timedelta
 
+from flask_babel import gettext
+
 from caregiver import clock, security
 from caregiver.auth import security_log
 from caregiver.auth.models import LoginSession
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 
 MINUTES = (1, 5, 15, 30)
 DEFAULT_MINUTES = 5
 WRONG_PINS_ALLOWED = 5
 PIN_RE = re.compile(r"[0-9]{4,6}")
-PIN_RULE = "Use 4 to 6 digits, numbers only."
+PIN_RULE = _l("Use 4 to 6 digits, numbers only.")
 # A request within this long of the last one noted changes nothing worth a write.
 NOTE_EVERY = timedelta(seconds=5)
 
@@ -43,7 +46,7 @@ def check_pin(pin: str) -> str:
 def set_up(row: LoginSession, minutes: int, pin: str) -> None:
     """Turn this device's lock on (or change it) with its idle minutes and a new PIN."""
     if minutes not in MINUTES:
-        raise FieldError("minutes", "Choose one of the times shown.")
+        raise FieldError("minutes", gettext("Choose one of the times shown."))
     kind = "app_lock_changed" if is_on(row) else "app_lock_on"
     row.lock_pin_hash = security.hash_password(check_pin(pin))
     row.lock_minutes = minutes

@@ -1,5 +1,6 @@
 """Asking to become a facilitator: one open request at a time, which an admin then decides."""
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import crypto
@@ -25,9 +26,9 @@ def pending_request(user: User) -> FacilitatorRequest | None:
 def request_facilitator(user: User, note: str) -> FacilitatorRequest:
     """Ask to become a facilitator; one open request at a time."""
     if user.has_role("facilitator"):
-        raise RequestError("You can already post and run meetings.")
+        raise RequestError(gettext("You can already post and run meetings."))
     if pending_request(user):
-        raise RequestError("Your request is already waiting for an admin.")
+        raise RequestError(gettext("Your request is already waiting for an admin."))
     request = FacilitatorRequest(user_id=user.id, note_sealed=b"")
     save_sealed(request, lambda row: _seal_note(row, note))
     return request

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import webauthn
+from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import parse_authentication_credential_json
@@ -34,6 +35,7 @@ from caregiver.auth.models import User
 from caregiver.auth.sign_in_models import Passkey, SpentChallenge
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text
 from caregiver.text import clean_line
 
@@ -43,9 +45,9 @@ NAME_MAX = 60
 # Anything a browser or a forged post can make the parser or verifier raise.
 BROKEN = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError)
 
-NOT_VERIFIED = "That passkey couldn't be checked. Please try again."
-LAPSED = "That took a little too long, so we stopped for your safety. Please try again."
-UNKNOWN = (
+NOT_VERIFIED = _l("That passkey couldn't be checked. Please try again.")
+LAPSED = _l("That took a little too long, so we stopped for your safety. Please try again.")
+UNKNOWN = _l(
     "That passkey isn't linked to an account here any more. Log in with your password, then "
     "add it again from your account."
 )
@@ -103,9 +105,9 @@ def check_name(name: str) -> str:
     """A passkey's name, cleaned; raise FieldError("name") when it is empty or too long."""
     name = clean_line(name)
     if not name:
-        raise FieldError("name", "Give this passkey a name, like “My phone”.")
+        raise FieldError("name", gettext("Give this passkey a name, like “My phone”."))
     if len(name) > NAME_MAX:
-        raise FieldError("name", f"Use at most {NAME_MAX} characters.")
+        raise FieldError("name", gettext("Use at most %(most)d characters.", most=NAME_MAX))
     return name
 
 
@@ -132,7 +134,7 @@ def register(
             db.session.add(row)
             db.session.flush()  # the row id is part of the sealed name's place
     except IntegrityError as error:
-        raise PasskeyError("That passkey is already linked to an account.") from error
+        raise PasskeyError(gettext("That passkey is already linked to an account.")) from error
     row.name_sealed = crypto.seal_field(row, "name_sealed", name)
     _spend(challenge)
     db.session.commit()

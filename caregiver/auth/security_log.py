@@ -11,32 +11,33 @@ from sqlalchemy import delete, exists, select
 from caregiver import clock
 from caregiver.auth.models import SecurityEvent
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 
 KEEP_FOR = timedelta(days=90)
 
 # What each kind of entry says on the "Sign-in and security" page.
 LABELS = {
-    "sign_in": "Signed in",
-    "sign_in_failed": "Wrong password",
-    "locked": "Sign-in paused after too many wrong passwords",
-    "unlocked": "Sign-in unlocked from the emailed link",
-    "password_changed": "Password changed",
-    "password_reset": "Password reset from an emailed link",
-    "email_change_asked": "Asked to change the email address",
-    "email_changed": "Email address changed",
-    "email_change_undone": "Email address change undone",
-    "session_ended": "Signed out of one device",
-    "sessions_ended": "Signed out of every other device",
-    "passkey_added": "Passkey added",
-    "passkey_removed": "Passkey removed",
-    "two_step_on": "Two-step sign-in turned on",
-    "two_step_off": "Two-step sign-in turned off",
-    "recovery_codes_new": "New recovery codes made",
-    "recovery_code_used": "Signed in with a recovery code",
-    "app_lock_on": "App lock turned on for one device",
-    "app_lock_changed": "App lock changed for one device",
-    "app_lock_off": "App lock turned off for one device",
-    "app_lock_pins_used_up": "Logged out of one device after five wrong PINs",
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Wrong password"),
+    "locked": _l("Sign-in paused after too many wrong passwords"),
+    "unlocked": _l("Sign-in unlocked from the emailed link"),
+    "password_changed": _l("Password changed"),
+    "password_reset": _l("Password reset from an emailed link"),
+    "email_change_asked": _l("Asked to change the email address"),
+    "email_changed": _l("Email address changed"),
+    "email_change_undone": _l("Email address change undone"),
+    "session_ended": _l("Signed out of one device"),
+    "sessions_ended": _l("Signed out of every other device"),
+    "passkey_added": _l("Passkey added"),
+    "passkey_removed": _l("Passkey removed"),
+    "two_step_on": _l("Two-step sign-in turned on"),
+    "two_step_off": _l("Two-step sign-in turned off"),
+    "recovery_codes_new": _l("New recovery codes made"),
+    "recovery_code_used": _l("Signed in with a recovery code"),
+    "app_lock_on": _l("App lock turned on for one device"),
+    "app_lock_changed": _l("App lock changed for one device"),
+    "app_lock_off": _l("App lock turned off for one device"),
+    "app_lock_pins_used_up": _l("Logged out of one device after five wrong PINs"),
 }
 
 

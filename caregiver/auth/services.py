@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
@@ -29,7 +30,10 @@ def normalize_email(raw: str) -> str:
     try:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise FieldError("email", f"That email address doesn't look right: {error}") from error
+        raise FieldError(
+            "email",
+            gettext("That email address doesn't look right: %(problem)s", problem=str(error)),
+        ) from error
     return result.normalized.lower()
 
 
@@ -56,7 +60,7 @@ def create_user(
     email = normalize_email(email)
     _check_password(password)
     if find_by_email(email):
-        raise FieldError("email", "An account with that email address already exists.")
+        raise FieldError("email", gettext("An account with that email address already exists."))
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -356,7 +360,7 @@ def _set_password(user: User, new_password: str, field: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a password (the current one is required) and sign out every session."""
     if not security.verify_password(user.password_hash, current_password):
-        raise FieldError("current_password", "That isn't your current password.")
+        raise FieldError("current_password", gettext("That isn't your current password."))
     _set_password(user, new_password, "new_password")
     security_log.record(user.id, "password_changed")
     db.session.commit()
@@ -367,10 +371,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def request_email_change(user: User, new_email: str, password: str) -> str:
     """Send a confirmation link to a new address; the change happens when it is opened."""
     if not security.verify_password(user.password_hash, password):
-        raise FieldError("password", "That isn't your current password.")
+        raise FieldError("password", gettext("That isn't your current password."))
     new_email = normalize_email(new_email)
     if new_email == user.email:
-        raise FieldError("email", "That is already your email address.")
+        raise FieldError("email", gettext("That is already your email address."))
     # A taken address gets the same answer as a free one; the link then explains.
     security_log.record(user.id, "email_change_asked")
     send_verification(user, new_email=new_email)
@@ -391,7 +395,7 @@ def choose_country(user: User, country: str | None) -> None:
     """Show this person the crisis help of ``country`` (a code with crisis help), or of the
     deployment's country when None."""
     if country is not None and country not in crisis.for_app(current_app.config):
-        raise FieldError("country", "Choose one of the countries in the list.")
+        raise FieldError("country", gettext("Choose one of the countries in the list."))
     user.country = country
     db.session.commit()
 
@@ -400,7 +404,7 @@ def choose_language(user: User, language: str | None) -> None:
     """Speak ``language`` (a supported code) to this person on every page and in every
     message, or follow their browser when None."""
     if language is not None and language not in i18n.LANGUAGES:
-        raise FieldError("language", "Choose one of the languages in the list.")
+        raise FieldError("language", gettext("Choose one of the languages in the list."))
     user.language = language
     db.session.commit()
 
@@ -408,7 +412,7 @@ def choose_language(user: User, language: str | None) -> None:
 def delete_account(user: User, password: str) -> None:
     """Erase a person and everything they stored; their data key goes first."""
     if not security.verify_password(user.password_hash, password):
-        raise FieldError("password", "That isn't your current password.")
+        raise FieldError("password", gettext("That isn't your current password."))
     # Without the data key, any copy of their sealed text (a backup, say) can never be read.
     crypto.forget_data_keys(user.id)
     db.session.delete(user)

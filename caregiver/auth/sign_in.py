@@ -8,6 +8,7 @@ both, kept here with the rest of signing in.
 import math
 
 from flask import session, url_for
+from flask_babel import gettext
 from flask_login import login_user
 
 from caregiver import security
@@ -20,17 +21,18 @@ from caregiver.auth import (
     two_step,
 )
 from caregiver.errors import FieldError
+from caregiver.i18n import lazy_gettext as _l
 
 # How often a person (or a script) may try a password, from one address.
 AUTH_LIMIT = "10 per minute;60 per hour"
-UNVERIFIED = "Please confirm your email address first. We sent you a new link."
-MISMATCH = "That email and password don't match an account."
-LOCKED = (
+UNVERIFIED = _l("Please confirm your email address first. We sent you a new link.")
+MISMATCH = _l("That email and password don't match an account.")
+LOCKED = _l(
     "Sign-in to this account is paused for an hour after too many wrong passwords. If the "
     "address has an account, we've emailed it a link to unlock it now. You can also reset "
     "your password."
 )
-CODE_NEEDED = "You use two-step sign-in. Type your password again and the code from your app."
+CODE_NEEDED = _l("You use two-step sign-in. Type your password again and the code from your app.")
 
 
 def sign_in(user, remember: bool = False) -> None:
@@ -60,7 +62,10 @@ def paused_message(paused: sign_in_throttle.SignInPaused) -> str:
     if paused.locked:
         return LOCKED
     seconds = max(1, math.ceil(paused.wait.total_seconds()))
-    return f"Too many wrong passwords. Please wait {seconds} seconds, then try again."
+    return gettext(
+        "Too many wrong passwords. Please wait %(seconds)d seconds, then try again.",
+        seconds=seconds,
+    )
 
 
 def checked_user(login_form):
@@ -71,13 +76,13 @@ def checked_user(login_form):
     try:
         user = services.authenticate(login_form.email.data, login_form.password.data)
     except services.UnverifiedEmail:
-        login_form.form_errors.append(UNVERIFIED)
+        login_form.form_errors.append(str(UNVERIFIED))
         return None
     except sign_in_throttle.SignInPaused as paused:
-        login_form.form_errors.append(paused_message(paused))
+        login_form.form_errors.append(str(paused_message(paused)))
         return None
     if user is None:
-        login_form.form_errors.append(MISMATCH)
+        login_form.form_errors.append(str(MISMATCH))
     return user
 
 
@@ -98,11 +103,11 @@ def _second_step_in_place(login_form, user) -> bool:
     # rather than on the log-in page's own second step, which would lose it.
     login_form.needs_code = True
     if not login_form.code.data:
-        login_form.form_errors.append(CODE_NEEDED)
+        login_form.form_errors.append(str(CODE_NEEDED))
         return False
     try:
         two_step.check_code(user.id, login_form.code.data)
     except FieldError as error:
-        login_form.code.errors = [*login_form.code.errors, error.message]
+        login_form.code.errors = [*login_form.code.errors, str(error.message)]
         return False
     return True

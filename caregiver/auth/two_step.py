@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pyotp
 import segno
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
@@ -23,6 +24,7 @@ from caregiver.auth.models import User
 from caregiver.auth.sign_in_models import RecoveryCode, TwoStep
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import lazy_gettext as _l
 
 ISSUER = "Caregiver"
 RECOVERY_CODE_COUNT = 10
@@ -32,12 +34,12 @@ RECOVERY_CODE_LENGTH = 10
 # A phone's clock may run up to one 30-second step early or late.
 STEPS_OF_DRIFT = 1
 
-WRONG_CODE = (
+WRONG_CODE = _l(
     "That code didn't work. Type the newest 6-digit code from your app; it changes every "
     "30 seconds."
 )
-USED_CODE = "That code was already used. Wait for the next one in your app, then type it."
-WRONG_RECOVERY_CODE = (
+USED_CODE = _l("That code was already used. Wait for the next one in your app, then type it.")
+WRONG_RECOVERY_CODE = _l(
     "That recovery code didn't work. Check it for typing mistakes; each code works only once."
 )
 
@@ -72,7 +74,7 @@ def start(user: User) -> TwoStep:
     """Make a new secret for set-up (kept until confirmed); refuse when two-step is on."""
     row = settings(user.id)
     if row is not None and row.enabled_at is not None:
-        raise TwoStepError("Two-step sign-in is already on.")
+        raise TwoStepError(gettext("Two-step sign-in is already on."))
     if row is None:
         row = TwoStep(user_id=user.id, secret_sealed=b"")
         db.session.add(row)
@@ -106,7 +108,7 @@ def qr_svg(text: str) -> Markup:
         border=4,
         svgclass="qr-code",
         lineclass="qr-code-dark",
-        title="QR code for your authenticator app",
+        title=gettext("QR code for your authenticator app"),
     )
     # segno's markup is only path data and the title above; the role gives it that name.
     return Markup(out.getvalue().decode().replace("<svg ", '<svg role="img" ', 1))  # noqa: S704
@@ -116,7 +118,7 @@ def confirm(user: User, code: str) -> list[str]:
     """Turn two-step on once the app's first code matches; return the new recovery codes."""
     row = settings(user.id)
     if row is None or row.enabled_at is not None:
-        raise TwoStepError("There is no set-up waiting to be confirmed.")
+        raise TwoStepError(gettext("There is no set-up waiting to be confirmed."))
     _accept_app_code(row, _digits(code))
     row.enabled_at = clock.now()
     codes = _replace_recovery_codes(row)
@@ -130,7 +132,7 @@ def check_code(user_id: int, code: str) -> str:
     "recovery"). Raise FieldError("code") when it is wrong or already used."""
     row = settings(user_id)
     if row is None or row.enabled_at is None:
-        raise TwoStepError("Two-step sign-in is off.")
+        raise TwoStepError(gettext("Two-step sign-in is off."))
     typed = _normalize(code)
     if typed.isdigit() and len(typed) == 6:
         _accept_app_code(row, typed)
@@ -154,7 +156,7 @@ def new_recovery_codes(user: User, password: str) -> list[str]:
     _check_password(user, password)
     row = settings(user.id)
     if row is None or row.enabled_at is None:
-        raise TwoStepError("Two-step sign-in is off.")
+        raise TwoStepError(gettext("Two-step sign-in is off."))
     codes = _replace_recovery_codes(row)
     db.session.commit()
     account_mail.tell_of_change(user, "recovery_codes_new")
@@ -172,7 +174,7 @@ def recovery_codes_left(user_id: int) -> int:
 
 def _check_password(user: User, password: str) -> None:
     if not security.verify_password(user.password_hash, password):
-        raise FieldError("password", "That isn't your current password.")
+        raise FieldError("password", gettext("That isn't your current password."))
 
 
 def _normalize(code: str) -> str:
@@ -182,7 +184,7 @@ def _normalize(code: str) -> str:
 def _digits(code: str) -> str:
     typed = _normalize(code)
     if not (typed.isdigit() and len(typed) == 6):
-        raise FieldError("code", "Type the 6 digits your app shows, like 123456.")
+        raise FieldError("code", gettext("Type the 6 digits your app shows, like 123456."))
     return typed
 
 

@@ -12,15 +12,16 @@ from caregiver.auth.views.passkey_pages import options_answer, this_relying_part
 from caregiver.errors import FieldError, wants_json
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import note_proof, recent_proof_required, safe_next
 
 UNLOCKING = "passkey_unlocking"  # its own place in the session, like the other ceremonies
-LOCKED_JSON = "This app is locked on this device. Open it again with your PIN."
-PINS_USED_UP = (
+LOCKED_JSON = _l("This app is locked on this device. Open it again with your PIN.")
+PINS_USED_UP = _l(
     "For your safety, we logged you out after five wrong PINs. "
     "Log in with your password to carry on."
 )
-GAVE_UP = "You're logged out on this device. Log in with your password to carry on."
+GAVE_UP = _l("You're logged out on this device. Log in with your password to carry on.")
 
 
 def unauthorized():
@@ -30,7 +31,7 @@ def unauthorized():
         flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
     if wants_json():
-        return {"error": "Locked", "message": LOCKED_JSON, "status": 401}, 401
+        return {"error": "Locked", "message": str(LOCKED_JSON), "status": 401}, 401
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return _unlock_page(forms.UnlockForm(formdata=None), back, 401)
 
@@ -52,7 +53,7 @@ def _unlock_page(form, back, status):
 def _logged_out(message: str):
     logout_user()
     session.clear()
-    flash(message, "info")
+    flash(str(message), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -89,7 +90,11 @@ def unlock_app():
 def unlock_passkey_options():
     row = device_lock.locked_session()
     if row is None:
-        return {"error": "Not locked", "message": "This device isn't locked.", "status": 409}, 409
+        return {
+            "error": "Not locked",
+            "message": gettext("This device isn't locked."),
+            "status": 409,
+        }, 409
     return options_answer(lambda rp: passkeys.own_options(row.user_id, rp), UNLOCKING)
 
 
@@ -104,10 +109,14 @@ def unlock_with_passkey():
     form = forms.PasskeyLoginForm()
     try:
         if not form.validate_on_submit() or not form.credential.data:
-            raise passkeys.PasskeyError("That didn't work. Please try again, or use your PIN.")
+            raise passkeys.PasskeyError(
+                gettext("That didn't work. Please try again, or use your PIN.")
+            )
         user = passkeys.authenticate(form.credential.data, state, this_relying_party())
         if user.id != row.user_id:
-            raise passkeys.PasskeyError("That passkey is for another account. Use your PIN.")
+            raise passkeys.PasskeyError(
+                gettext("That passkey is for another account. Use your PIN.")
+            )
     except passkeys.PasskeyError as error:
         flash(str(error), "error")
         return redirect(url_for("auth.unlock_app", next=back))

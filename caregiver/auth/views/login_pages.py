@@ -181,8 +181,10 @@ def undo_email_change(token):
         logout_user()
         session.clear()
         flash(
-            "Your email address is back, and every device is signed out. We've sent it a link "
-            "to choose a new password.",
+            gettext(
+                "Your email address is back, and every device is signed out. We've sent it a link "
+                "to choose a new password."
+            ),
             "success",
         )
         return redirect(url_for("auth.login"))
@@ -214,12 +216,12 @@ def confirm_password():
         try:
             matches = services.check_password_again(current_user, form.password.data)
         except SignInPaused as paused:
-            form.form_errors.append(paused_message(paused))
+            form.form_errors.append(str(paused_message(paused)))
         else:
             if matches:
                 note_proof()
                 return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
-            form.password.errors.append("That isn't your password.")
+            form.password.errors.append(gettext("That isn't your password."))
     return render_template("auth/confirm_password.html", form=form), 400 if form.errors else 200
 
 

@@ -16,12 +16,13 @@ from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404, recent_proof_required, safe_next
 
 # Separate places in the session, so a log-in challenge can never answer for adding a passkey.
 ADDING = "passkey_adding"
 LOGGING_IN = "passkey_logging_in"
-NO_PASSKEYS_HERE = (
+NO_PASSKEYS_HERE = _l(
     "This browser didn't send a passkey. Adding one needs a browser that supports passkeys, "
     "with JavaScript turned on."
 )
@@ -68,7 +69,7 @@ def add_passkey():
         return _list_page(form, 400)
     state = session.pop(ADDING, None)
     if not form.credential.data:
-        form.form_errors.append(NO_PASSKEYS_HERE)
+        form.form_errors.append(str(NO_PASSKEYS_HERE))
         return _list_page(form, 400)
     try:
         passkeys.register(

@@ -19,13 +19,6 @@ from caregiver.security import recent_proof_required
 NEW_CODES = "new_recovery_codes"
 # Per account as well as per address: guessing codes from many addresses gets no further.
 CODE_LIMIT = "5 per minute;30 per hour"
-CODES_FILE = """Recovery codes for Caregiver ({email})
-
-Each code lets you log in once instead of a code from your authenticator app.
-Keep them somewhere safe, away from your phone.
-
-{codes}
-"""
 
 
 def _account_of_half_signed_in() -> str:
@@ -98,7 +91,7 @@ def recovery_codes():
 @login_required
 def recovery_codes_file():
     codes = session.get(NEW_CODES) or abort(404)
-    text = CODES_FILE.format(email=current_user.email, codes="\n".join(codes))
+    text = _codes_file(current_user.email, codes)
     response = current_app.response_class(text, mimetype="text/plain")
     response.headers["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
     return response
@@ -176,7 +169,24 @@ def login_code():
 def _recovery_code_used(user_id: int) -> None:
     left = two_step.recovery_codes_left(user_id)
     flash(
-        f"You logged in with a recovery code. It won't work again; you have {left} left. "
-        "You can make new ones from your account.",
+        gettext(
+            "You logged in with a recovery code. It won't work again; you have %(left)d left. "
+            "You can make new ones from your account.",
+            left=left,
+        ),
         "info",
     )
+
+
+def _codes_file(email: str, codes: list[str]) -> str:
+    """The recovery codes as a text file to keep, in the person's language."""
+    lines = [
+        gettext("Recovery codes for Caregiver (%(email)s)", email=email),
+        "",
+        gettext("Each code lets you log in once instead of a code from your authenticator app."),
+        gettext("Keep them somewhere safe, away from your phone."),
+        "",
+        *codes,
+        "",
+    ]
+    return "\n".join(lines)
