@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from flask_babel import gettext, ngettext, pgettext
 from markupsafe import Markup
 
+from caregiver.i18n import format_when
 from caregiver.i18n import lazy_gettext as _l
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -38,7 +39,7 @@ class Chart:
 
 def _day(d: date) -> str:
     # %-d is not portable (it fails on Windows), so the day number is added by hand.
-    return f"{d:%b} {d.day}"
+    return format_when(d, "short_month_day")
 
 
 def _value(v: float) -> str:
@@ -125,7 +126,7 @@ def heatmap(
             if d > end:
                 break
             if d.day == 1:
-                months.append((col, f"{d:%b}"))
+                months.append((col, format_when(d, "short_month")))
             done, planned = days.get(d, (0, 0))
             week_done, week_due = week_done + done, week_due + planned
             if done == planned == 0:
@@ -151,7 +152,7 @@ def heatmap(
             best = (week_done / week_due, week_done, week_due, _day(monday))
     # Name the first month too unless a month label follows so closely that the two would touch.
     if not months or months[0][0] >= 2:
-        months.insert(0, (0, f"{first:%b}"))
+        months.insert(0, (0, format_when(first, "short_month")))
     for col, label in months:
         _text(root, left + col * pitch, top - 6, label)
 

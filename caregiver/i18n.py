@@ -34,6 +34,7 @@ SHAPES = {
     "long_date": {"en": "MMMM d, y", "es": "d 'de' MMMM 'de' y"},
     "month": {"en": "MMMM y", "es": "MMMM 'de' y"},
     "month_day": {"en": "MMMM d", "es": "d 'de' MMMM"},
+    "short_month": {"en": "MMM", "es": "MMM"},
     "short_month_day": {"en": "MMM d", "es": "d MMM"},
     "day": {"en": "EEEE, MMMM d", "es": "EEEE d 'de' MMMM"},
     "day_year": {"en": "EEEE, MMMM d, y", "es": "EEEE d 'de' MMMM 'de' y"},

@@ -8,16 +8,18 @@ phone and weighs more than the rest of the page. Anyone elsewhere types theirs, 
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from caregiver.i18n import lazy_gettext as _l
+
 # Shown first so most people find theirs without typing.
 COMMON_TIMEZONES = [
-    ("America/New_York", "Eastern time (New York)"),
-    ("America/Chicago", "Central time (Chicago)"),
-    ("America/Denver", "Mountain time (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific time (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
-    ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
+    ("America/New_York", _l("Eastern time (New York)")),
+    ("America/Chicago", _l("Central time (Chicago)")),
+    ("America/Denver", _l("Mountain time (Denver)")),
+    ("America/Phoenix", _l("Arizona (Phoenix)")),
+    ("America/Los_Angeles", _l("Pacific time (Los Angeles)")),
+    ("America/Anchorage", _l("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", _l("Hawaii (Honolulu)")),
+    ("America/Puerto_Rico", _l("Atlantic time (Puerto Rico)")),
 ]
 MAX_TYPED = 64  # the longest IANA name is 32 characters
 
@@ -43,7 +45,8 @@ def _key(text: str) -> str:
 
 def label(zone: str) -> str:
     """How a zone reads in a list: its common name, or the IANA name with spaces."""
-    return dict(COMMON_TIMEZONES).get(zone) or zone.replace("_", " ")
+    common = dict(COMMON_TIMEZONES).get(zone)
+    return str(common) if common else zone.replace("_", " ")
 
 
 def short_choices(*also: str | None) -> list[tuple[str, str]]:
@@ -51,7 +54,7 @@ def short_choices(*also: str | None) -> list[tuple[str, str]]:
     them."""
     common = [zone for zone, _label in COMMON_TIMEZONES]
     extra = [zone for zone in dict.fromkeys(also) if known(zone)]
-    return [(zone, label(zone)) for zone in extra if zone not in common] + COMMON_TIMEZONES
+    return [(zone, label(zone)) for zone in [*(z for z in extra if z not in common), *common]]
 
 
 def known(zone: str | None) -> str | None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from caregiver import auth, guidance, mail, main, reminders
+from caregiver import auth, guidance, i18n, mail, main, reminders
 from caregiver.admin import views as admin_views
 from caregiver.auth import device_lock
 from caregiver.auth import views as auth_views
@@ -143,14 +143,14 @@ def init_templates(app: Flask) -> None:
         }
 
     @app.template_filter("localtime")
-    def localtime(moment, fmt="%b %-d, %Y at %-I:%M %p"):
-        """Show a UTC instant in the signed-in person's own timezone."""
+    def localtime(moment, shape="date_at"):
+        """Show a UTC instant in the signed-in person's own timezone (``shape``: see i18n)."""
         if moment is None:
             return ""
         zone = app.config["DEFAULT_TIMEZONE"]
         if current_user.is_authenticated:
             zone = current_user.timezone
-        return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+        return i18n.format_when(moment.astimezone(ZoneInfo(zone)), shape)
 
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url

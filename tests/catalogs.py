@@ -54,12 +54,17 @@ def compile_spanish() -> None:
 
 
 def write_pseudo_spanish(folder: Path) -> Path:
-    """A translations folder whose Spanish is every message unchanged between OPEN and CLOSE."""
-    catalog = Catalog(locale="es")
+    """A translations folder whose Spanish is every message unchanged between OPEN and CLOSE, with
+    the Spanish catalog's own plural rule."""
+    with CATALOG.open("rb") as source:
+        catalog = read_po(source)
+    for message in list(catalog):
+        if message.id:
+            catalog.delete(message.id, message.context)
     for context, message in extracted():
         if isinstance(message, tuple):
-            marked = tuple(f"{OPEN}{form}{CLOSE}" for form in message[:2])
-            catalog.add(message, marked, context=context)
+            forms = (message[0],) + (message[1],) * (catalog.num_plurals - 1)
+            catalog.add(message, tuple(f"{OPEN}{form}{CLOSE}" for form in forms), context=context)
         else:
             catalog.add(message, f"{OPEN}{message}{CLOSE}", context=context)
     write_compiled(catalog, folder / "es" / "LC_MESSAGES" / "messages.mo")

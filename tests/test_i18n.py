@@ -172,6 +172,7 @@ STRFTIME_OF_SHAPE = {
     "long_date": "%B %-d, %Y",
     "month": "%B %Y",
     "month_day": "%B %-d",
+    "short_month": "%b",
     "short_month_day": "%b %-d",
     "day": "%A, %B %-d",
     "day_year": "%A, %B %-d, %Y",

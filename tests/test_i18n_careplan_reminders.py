@@ -209,15 +209,15 @@ def test_every_kind_of_reminder_mail_arrives_in_spanish(app, make_user, mailbox,
     for message in mailbox.to(person.email):
         received.setdefault(str(message["Subject"]), []).append(message)
     expected = {
-        "Su pausa de la noche": "Esta es la pausa de las 8:00 PM que usted eligió.",
-        "Un recordatorio que puso para las 8:00 AM": "Una de las cosas que planeó hoy",
-        "Recordatorio: grupo familiar del Tuesday": "Su grupo se reúne mañana: ",
+        "Su pausa de la noche": "Esta es la pausa de las 8:00 p.\u202fm. que usted eligió.",
+        "Un recordatorio que puso para las 8:00 a.\u202fm.": "Una de las cosas que planeó hoy",
+        "Recordatorio: grupo familiar del martes": "Su grupo se reúne mañana: ",
         "Su semana en resumen": "Aquí está su semana, solo en números.",
     }
     assert set(expected) <= set(received), sorted(received)
     soon = [
         m
-        for m in received["Recordatorio: grupo familiar del Tuesday"]
+        for m in received["Recordatorio: grupo familiar del martes"]
         if "en más o menos una hora" in m.get_body(("plain",)).get_content()
     ]
     assert soon, "no hour-before reminder in Spanish"

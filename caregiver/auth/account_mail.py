@@ -14,12 +14,14 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from caregiver import mail, outbox, security
 from caregiver.auth import security_log, sign_in_throttle
 from caregiver.auth.models import SecurityEvent, User
 from caregiver.extensions import db
+from caregiver.i18n import DEFAULT_LANGUAGE, format_when
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_SECURITY
 
@@ -111,7 +113,9 @@ def render(row, now: datetime) -> mail.Message:
         raise Skip("person deleted")
     if now - row.created_at > ACCOUNT_KINDS[row.kind]:
         raise Skip("expired")
-    return _RENDERERS[row.kind](user, row)
+    # In the person's language, the times and device names made before the templates too.
+    with force_locale(user.language or DEFAULT_LANGUAGE):
+        return _RENDERERS[row.kind](user, row)
 
 
 def _to_person(template: str, user: User, to: str | None = None, **context) -> mail.Message:
@@ -178,9 +182,9 @@ def _logged(template: str):
             template,
             user,
             what=security_log.LABELS.get(event.kind, event.kind),
-            device=event.device,
+            device=security_log.device_name(event.device),
             network=event.network,
-            when=when.strftime("%A, %B %-d, %Y at %-I:%M %p (%Z)"),
+            when=f"{format_when(when, 'day_year_at')} ({when:%Z})",
         )
 
     return render_logged

@@ -6,6 +6,7 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from flask import has_request_context, request
+from flask_babel import gettext
 from sqlalchemy import delete, exists, select
 
 from caregiver import clock
@@ -74,6 +75,21 @@ def describe_device(user_agent: str) -> str:
         "",
     )
     return f"{browser} on {system}" if system else browser
+
+
+def device_name(stored: str | None) -> str:
+    """A device as the log stores it ("Chrome on Android", "A browser"), in the reader's language.
+
+    The log keeps the English name: new sign-ins are compared with it, whatever language the
+    person reads."""
+    if not stored:
+        return ""
+    browser, _on, system = stored.partition(" on ")
+    if browser == "A browser":
+        browser = gettext("A browser")
+    if not system:
+        return browser
+    return gettext("%(browser)s on %(system)s", browser=browser, system=system)
 
 
 def network_of(address: str | None) -> str:

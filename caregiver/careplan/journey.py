@@ -8,6 +8,7 @@ from caregiver import clock
 from caregiver.careplan import rules, services
 from caregiver.careplan.models import CareContact, CarePlan, JourneyEvent, Program
 from caregiver.extensions import db
+from caregiver.i18n import format_when
 
 
 @dataclass
@@ -27,7 +28,7 @@ def timeline(user_id: int, kind: str | None = None) -> list[SimpleNamespace]:
 
 def describe(event: SimpleNamespace) -> str:
     """An event in a few words: its kind and day."""
-    return f"{rules.EVENT_KINDS[event.kind]}, {event.day.strftime('%b %-d, %Y')}"
+    return f"{rules.EVENT_KINDS[event.kind]}, {format_when(event.day, 'date')}"
 
 
 def kinds_used(events: list[SimpleNamespace]) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
-from caregiver.i18n import DEFAULT_LANGUAGE
+from caregiver.i18n import DEFAULT_LANGUAGE, format_when
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_NOTICE
 
@@ -135,9 +135,11 @@ def date_changed(
 def _when(moment: datetime, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
     """A date and time in the reader's zone, with the meeting's own clock when it differs."""
     local, own = moment.astimezone(zone), moment.astimezone(meeting_zone)
-    words = f"{local:%A, %B %-d at %-I:%M %p}"
+    words = format_when(local, "day_at")
     if own.utcoffset() != local.utcoffset():
-        words += " " + gettext("your time (%(time)s where it meets)", time=f"{own:%-I:%M %p %Z}")
+        words += " " + gettext(
+            "your time (%(time)s where it meets)", time=f"{format_when(own, 'time')} {own:%Z}"
+        )
     return words
 
 

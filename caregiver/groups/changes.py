@@ -11,6 +11,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Meeting, MeetingChange
+from caregiver.i18n import format_when
 
 NOTE_MAX = 300
 
@@ -34,7 +35,7 @@ def _check_change_day(meeting: Meeting, on_day: date | None) -> date:
     if not recurrence.has_day(recurrence.Rule.of(meeting), on_day):
         raise FieldError(
             "on_day",
-            gettext("This meeting has no occurrence on %(day)s.", day=f"{on_day:%A, %B %-d}"),
+            gettext("This meeting has no occurrence on %(day)s.", day=format_when(on_day, "day")),
         )
     return on_day
 

@@ -25,6 +25,7 @@ from caregiver.groups.feed_address import split_address
 from caregiver.groups.feed_source import Source, entry_source, entry_types, join_split_days
 from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
+from caregiver.i18n import format_when
 from caregiver.timezones import all_timezones
 
 # The spec's end time when a feed gives none.
@@ -55,8 +56,8 @@ class Planned:
     def hours(self) -> str:
         return gettext(
             "%(start)s to %(end)s",
-            start=f"{self.data.start_time:%-I:%M %p}",
-            end=f"{self.data.end_time:%-I:%M %p}",
+            start=format_when(self.data.start_time, "time"),
+            end=format_when(self.data.end_time, "time"),
         )
 
     @property

@@ -19,6 +19,7 @@ from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import GROUP_KINDS, Meeting, SupportGroup
+from caregiver.i18n import format_when
 from caregiver.i18n import lazy_gettext as _l
 
 DEFAULT_DAYS = 14
@@ -239,4 +240,4 @@ def day_label(day: date, today: date) -> str:
         return gettext("Today")
     if day == today + timedelta(days=1):
         return gettext("Tomorrow")
-    return day.strftime("%A, %B %-d")
+    return format_when(day, "day")

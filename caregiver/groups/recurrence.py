@@ -17,6 +17,7 @@ from flask_babel import gettext, pgettext
 
 from caregiver.groups.wall_clock import meeting_span
 from caregiver.groups.words import and_list
+from caregiver.i18n import format_when
 from caregiver.i18n import lazy_gettext as _l
 
 # Names standing alone (a choice in a list); inside a sentence see ``weekday_in_sentence``.
@@ -133,7 +134,7 @@ def _monthly(week: int, weekday: str) -> str:
 def describe(rule: Rule) -> str:
     """The rule in words: "Every Monday and Thursday", "First Tuesday of the month"."""
     if rule.repeat == "once":
-        return rule.first_day.strftime("%A, %B %-d, %Y")
+        return format_when(rule.first_day, "day_year")
     if rule.repeat == "monthly":
         return _monthly(rule.month_week or 1, weekday_in_sentence(rule.month_weekday or 0))
     names = [weekday_in_sentence(day) for day in sorted(rule.weekdays)]

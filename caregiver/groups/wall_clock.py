@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 
+from caregiver.i18n import format_when
+
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     """A wall-clock time on a day in a zone, normalized through UTC.
@@ -81,8 +83,8 @@ def missing_time(day: date, at: time, timezone: str) -> str | None:
     return gettext(
         "%(time)s doesn't exist on %(day)s in %(place)s: clocks jump from %(skipped)s to "
         "%(resumes)s. Choose another time.",
-        time=f"{at:%-I:%M %p}",
-        day=f"{day:%B %-d}",
+        time=format_when(at, "time"),
+        day=format_when(day, "month_day"),
         place=place,
         skipped=f"{gap.skipped_from:%-I:%M}",
         resumes=f"{gap.resumes_at:%-I:%M}",

@@ -14,6 +14,7 @@ from caregiver import clock, crypto
 from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import EARLIEST_YEAR
+from caregiver.i18n import format_when
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
@@ -391,7 +392,7 @@ def by_month(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     """Group a newest-first list under month headings ("November 2026")."""
     groups: list[tuple[str, list[Entry]]] = []
     for entry in entries:
-        label = entry.entry_date.strftime("%B %Y")
+        label = format_when(entry.entry_date, "month")
         if not groups or groups[-1][0] != label:
             groups.append((label, []))
         groups[-1][1].append(entry)

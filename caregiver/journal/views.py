@@ -24,6 +24,7 @@ from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import EARLIEST_YEAR, ActionForm, accepts_upload, show_field_error
+from caregiver.i18n import format_when
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry
@@ -275,7 +276,7 @@ def _month_asked(this_month: date) -> date:
         flash(
             gettext(
                 "The calendar shows the months from %(first)s to this one, so here is this month.",
-                first=f"{FIRST_MONTH:%B %Y}",
+                first=format_when(FIRST_MONTH, "month"),
             ),
             "info",
         )

@@ -20,7 +20,7 @@ from caregiver.goals.models import Goal
 from caregiver.groups import alerts
 from caregiver.groups.attendance import plans_of
 from caregiver.groups.models import Meeting
-from caregiver.i18n import DEFAULT_LANGUAGE
+from caregiver.i18n import DEFAULT_LANGUAGE, format_when
 from caregiver.journal import services as journal_services
 from caregiver.outbox import Skip
 from caregiver.reminders import meeting_reminders, schedule, time_words
@@ -124,7 +124,10 @@ class Batch:
             raise Skip("unknown kind")
         token = unsubscribe_token(person.id, row.kind)
         link = unsubscribe_link(token)  # built once for the headers and both parts
-        message = renderer(person, row, link, self.now)
+        # The whole message in the person's language: the times and words made before the
+        # templates too.
+        with force_locale(person.language or DEFAULT_LANGUAGE):
+            message = renderer(person, row, link, self.now)
         message.headers.update(unsubscribe_headers(token, link))
         return message
 
@@ -152,7 +155,7 @@ def _journal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         language=person.language,
         person=person,
         part_of_day=time_words.part_of_day(_local(person, now)),
-        chosen_time=local.strftime("%-I:%M %p"),
+        chosen_time=format_when(local, "time"),
         unsubscribe=unsubscribe,
     )
 
@@ -168,7 +171,7 @@ def _goal(person, row, unsubscribe: str, now: datetime) -> mail.Message:
         discreet=person.discreet,
         language=person.language,
         person=person,
-        chosen_time=local.strftime("%-I:%M %p"),
+        chosen_time=format_when(local, "time"),
         unsubscribe=unsubscribe,
     )
 
@@ -180,7 +183,7 @@ def _weekly(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     first = last - timedelta(days=6)
     days = journal_services.day_summaries(person.id, first, last)
     meetings = [
-        occurrence.start.astimezone(zone).strftime("%A, %b %-d at %-I:%M %p")
+        format_when(occurrence.start.astimezone(zone), "short_day_at")
         for _meeting, occurrence in plans_of(person.id, row.due_at)
         if occurrence.status != "cancelled"
     ]
@@ -213,18 +216,18 @@ def _meeting(person, row, unsubscribe: str, now: datetime) -> mail.Message:
     zone = ZoneInfo(person.timezone)
     local = occurrence.start.astimezone(zone)
     own = occurrence.start.astimezone(ZoneInfo(meeting.timezone))
-    # "tomorrow", "in about an hour": words in the person's language, as the mail around them.
-    with force_locale(person.language or DEFAULT_LANGUAGE):
-        meets = time_words.how_soon(local, now.astimezone(zone))
+    meets = time_words.how_soon(local, now.astimezone(zone))
     return mail.render_message(
         "reminder_meeting",
         person.email,
         discreet=person.discreet,
         language=person.language,
         person=person,
-        weekday=local.strftime("%A"),
-        when=local.strftime("%A, %b %-d at %-I:%M %p"),
-        local_when=own.strftime("%-I:%M %p %Z") if own.utcoffset() != local.utcoffset() else "",
+        weekday=format_when(local, "weekday"),
+        when=format_when(local, "short_day_at"),
+        local_when=f"{format_when(own, 'time')} {own:%Z}"
+        if own.utcoffset() != local.utcoffset()
+        else "",
         meets=meets,
         online=meeting.mode != "in_person",
         place=", ".join(part for part in (meeting.venue, meeting.city) if part),

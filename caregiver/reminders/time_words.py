@@ -9,6 +9,8 @@ from datetime import datetime
 
 from flask_babel import gettext, ngettext
 
+from caregiver.i18n import format_when
+
 # Local hours each part of the day starts at. From 22:00 to 05:00 none fits well ("night"
 # reads oddly in a subject, "morning" at 02:54 is wrong), so the subject names none.
 PARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, ""))
@@ -36,5 +38,4 @@ def how_soon(start: datetime, now: datetime) -> str:
         return gettext("later today")
     if days == 1:
         return gettext("tomorrow")
-    # The weekday's name is still English strftime's; the sentence around it is translated.
-    return gettext("on %(weekday)s", weekday=f"{start:%A}")
+    return gettext("on %(weekday)s", weekday=format_when(start, "weekday"))

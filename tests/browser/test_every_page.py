@@ -1,4 +1,5 @@
-"""Every page the app serves, on the smallest phone and on a Pixel 7, in light and in dark.
+"""Every page the app serves, on the smallest phone and on a Pixel 7, in light and in dark, and
+in Spanish.
 
 The pages come from the URL map itself (tests/site_map.py): each GET rule is either visited (with
 real ids, as the role that can see it, or logged out for public pages) or named there as
@@ -27,6 +28,25 @@ from site_map import (
 
 pytestmark = pytest.mark.one_instant
 
+# What the walk fills in and presses, in each language it walks in.
+WORDS = {
+    "en": {
+        "email": "Email address",
+        "password": "Password",
+        "log in": "Log in",
+        "set up": "Set up two-step sign-in",
+        "code": "6-digit code from your app",
+        "turn on": "Turn on two-step sign-in",
+    },
+    "es": {
+        "email": "Correo electrónico",
+        "password": "Contraseña",
+        "log in": "Entrar",
+        "set up": "Activar los dos pasos",
+        "code": "Código de 6 dígitos de su aplicación",
+        "turn on": "Activar los dos pasos",
+    },
+}
 WIDTHS = (412, 320)  # a Pixel 7, then the narrowest phone still in use
 BUDGET = 60 * 1024  # HTML + CSS + JS as transferred
 COUNTED = {"document", "stylesheet", "script"}
@@ -90,12 +110,13 @@ def test_every_get_route_is_walked_or_named_as_not_a_page(live_server, site):
 class Walker:
     """One browser context for one role in one colour scheme, logged in once."""
 
-    def __init__(self, browser, context_args, base, scheme, check):
+    def __init__(self, browser, context_args, base, scheme, check, language="en"):
         self.base = base
         self.check = check
+        self.words = WORDS[language]
         # No service worker: it would answer from its own cache, and every part is to be weighed.
         self.context = browser.new_context(
-            **context_args, color_scheme=scheme, service_workers="block"
+            **context_args, color_scheme=scheme, service_workers="block", locale=language
         )
         self.page = self.context.new_page()
         self.page.emulate_media(color_scheme=scheme)
@@ -120,9 +141,9 @@ class Walker:
 
     def log_in(self, email):
         self.page.goto(self.base + "/auth/login")
-        self.page.get_by_label("Email address").fill(email)
-        self.page.get_by_label("Password", exact=True).fill(PASSWORD)
-        self.page.get_by_role("button", name="Log in", exact=True).click()
+        self.page.get_by_label(self.words["email"]).fill(email)
+        self.page.get_by_label(self.words["password"], exact=True).fill(PASSWORD)
+        self.page.get_by_role("button", name=self.words["log in"], exact=True).click()
         expect(self.page).to_have_url(self.base + "/dashboard")
 
     def visit(self, name, path):
@@ -166,23 +187,25 @@ class Walker:
         self.page.set_viewport_size({"width": WIDTHS[0], "height": 915})
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme(request):
+# English in light and dark; Spanish, whose words are longer, in light.
+@pytest.fixture(params=[("en", "light"), ("en", "dark"), ("es", "light")], ids="-".join)
+def language_and_scheme(request):
     return request.param
 
 
-def walker(browser, browser_context_args, live_server, scheme, check) -> Walker:
+def walker(browser, browser_context_args, live_server, language_and_scheme, check) -> Walker:
     base = live_server.config["BASE_URL"]
     check.scale = "css"  # some 400 screenshots: a pixel per CSS pixel takes a third of the time
-    return Walker(browser, browser_context_args, base, scheme, check)
+    language, scheme = language_and_scheme
+    return Walker(browser, browser_context_args, base, scheme, check, language)
 
 
 # Split in walks of similar length, so that pytest-xdist spreads them over the cores.
 @pytest.mark.parametrize("role", ["visitor", "caregiver", "care-plan", "facilitator", "admin"])
 def test_every_page_fits_a_phone(
-    role, scheme, browser, browser_context_args, live_server, site, check
+    role, language_and_scheme, browser, browser_context_args, live_server, site, check
 ):
-    walk = walker(browser, browser_context_args, live_server, scheme, check)
+    walk = walker(browser, browser_context_args, live_server, language_and_scheme, check)
     if role in EMAILS:
         walk.log_in(EMAILS[role])
     for name, path in site.pages[role]:
@@ -198,13 +221,13 @@ def walk_two_step(walk: Walker):
     the last two need two-step on."""
     page = walk.page
     walk.parts.clear()
-    page.get_by_role("button", name="Set up two-step sign-in").click()
+    page.get_by_role("button", name=walk.words["set up"]).click()
     expect(page).to_have_url(walk.base + "/account/two-step/setup")
     walk.check_here("two-step-setup")
     secret = page.locator("[data-secret]").inner_text().replace(" ", "")
-    page.get_by_label("6-digit code from your app").fill(pyotp.TOTP(secret).now())
+    page.get_by_label(walk.words["code"]).fill(pyotp.TOTP(secret).now())
     walk.parts.clear()
-    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    page.get_by_role("button", name=walk.words["turn on"]).click()
     expect(page).to_have_url(walk.base + "/account/two-step/recovery-codes")
     walk.check_here("recovery-codes")
     walk.visit("new-recovery-codes", "/account/two-step/new-codes")

@@ -9,6 +9,8 @@ from caregiver.auth import security_log, services
 from caregiver.auth.views.blueprint import bp
 from caregiver.forms import ActionForm
 
+bp.add_app_template_filter(security_log.device_name, "device_name")
+
 
 @bp.route("/account/security")
 @login_required

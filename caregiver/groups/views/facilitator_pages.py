@@ -16,6 +16,7 @@ from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
+from caregiver.i18n import format_when
 from caregiver.routing import row_id
 
 PREVIEW_COUNT = 5
@@ -178,7 +179,7 @@ def cancel_date(meeting_id):
         else:
             told = alerts.date_changed(meeting, "cancelled", change.on_day, change.note)
             flash(
-                gettext("Cancelled on %(day)s.", day=f"{change.on_day:%A, %B %-d}")
+                gettext("Cancelled on %(day)s.", day=format_when(change.on_day, "day"))
                 + f" {_told(told)}",
                 "success",
             )
@@ -225,7 +226,7 @@ def restore_date(meeting_id, on_day):
     if ActionForm().validate() and date_changes.restore_occurrence(meeting, day):
         told = alerts.date_changed(meeting, "restored", day)
         flash(
-            gettext("%(day)s is back on its usual time.", day=f"{day:%A, %B %-d}")
+            gettext("%(day)s is back on its usual time.", day=format_when(day, "day"))
             + f" {_told(told)}",
             "success",
         )

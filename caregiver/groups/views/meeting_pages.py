@@ -17,6 +17,7 @@ from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.models import LANGUAGES
 from caregiver.groups.views.blueprint import bp
 from caregiver.groups.words import and_list
+from caregiver.i18n import format_when
 
 NEXT_COUNT = 5
 # A visitor's timezone, as their browser reported it or as they picked it: read by every
@@ -174,7 +175,7 @@ def plans_message(added, taken_back, any_chosen: bool) -> str:
 
 
 def _days(days) -> str:
-    names = [f"{day:%A, %B %-d}" for day in days]
+    names = [format_when(day, "day") for day in days]
     return and_list(names)
 
 
