@@ -66,7 +66,7 @@ def test_the_account_page_speaks_spanish(client, spanish):
         "Inicio de sesión en dos pasos",
         "Bloqueo en este aparato",
         "¿Dirige un grupo de apoyo para familias?",
-        "Borrar su cuenta",
+        "Eliminar su cuenta",
     ):
         assert words in page, words
     for english in (
