@@ -7,6 +7,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import auth, guidance, i18n, mail, main, reminders
@@ -140,6 +141,7 @@ def init_templates(app: Flask) -> None:
             "logout_form": _logout_form,
             "discreet": is_discreet(),
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
+            "script_words": _script_words,
         }
 
     @app.template_filter("localtime")
@@ -155,6 +157,23 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
     app.jinja_env.globals["app_name_for"] = mail.app_name
+
+
+def _script_words() -> dict[str, str]:
+    """What the page's script writes itself, in the page's language ({time} is its to fill)."""
+    return {
+        "show": gettext("Show"),
+        "hide": gettext("Hide"),
+        "show password": gettext("Show password"),
+        "show PIN": gettext("Show PIN"),
+        "draft from": gettext("You have an unsaved draft from %(time)s.", time="{time}"),
+        "restore draft": gettext("Restore draft"),
+        "discard draft": gettext("Discard draft"),
+        "draft kept": gettext("Draft kept on this device at %(time)s.", time="{time}"),
+        "no passkey": gettext("No passkey was used. You can try again when you're ready."),
+        "passkey here": gettext("This device already has a passkey for your account."),
+        "try again": gettext("That didn't work. Please try again."),
+    }
 
 
 def _logout_form() -> ActionForm:

@@ -247,7 +247,9 @@ def test_typed_markup_stays_plain_text(client):
         assert response.status_code == 200
         assert "<script>alert" not in body.lower() and "<img src=x" not in body.lower()
         elements = Elements(body).found
-        assert [tag for tag, _attrs in elements if tag == "script"] == ["script"]  # app.js
+        # Only the layout's two: app.js, and the words it writes (data, never run).
+        scripts = [attrs for tag, attrs in elements if tag == "script"]
+        assert scripts == [["src", "defer"], ["type", "id"]]
         assert not [tag for tag, attrs in elements if any(a.startswith("on") for a in attrs)]
         assert hidden_fields(response)["noticed"] == payload
 

@@ -2,6 +2,15 @@
 (function () {
   "use strict";
 
+  // The words this file writes, in the page's language (the layout puts them in the page).
+  var WORDS = (function () {
+    var found = document.getElementById("script-words");
+    try { return JSON.parse(found ? found.textContent : "{}"); } catch (e) { return {}; }
+  })();
+  function word(key, time) {
+    return (WORDS[key] || key).replace("{time}", time || "");
+  }
+
   // Timezones ------------------------------------------------------------------------------
   function browserZone() {
     var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -49,14 +58,14 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button button-secondary";
-      button.textContent = "Show";
+      button.textContent = word("show");
       button.setAttribute("aria-pressed", "false");
-      var secret = input.getAttribute("inputmode") === "numeric" ? "PIN" : "password";
-      button.setAttribute("aria-label", "Show " + secret);
+      var secret = input.getAttribute("inputmode") === "numeric" ? "show PIN" : "show password";
+      button.setAttribute("aria-label", word(secret));
       button.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
-        button.textContent = show ? "Hide" : "Show";
+        button.textContent = word(show ? "hide" : "show");
         button.setAttribute("aria-pressed", String(show));
       });
       input.parentNode.appendChild(button);
@@ -118,7 +127,8 @@
   }
 
   function timeLabel(stamp) {
-    return new Date(stamp).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    var language = document.documentElement.lang || [];
+    return new Date(stamp).toLocaleTimeString(language, { hour: "numeric", minute: "2-digit" });
   }
 
   function journalDrafts() {
@@ -136,15 +146,15 @@
       offer.className = "notice draft-offer";
       offer.setAttribute("role", "status");
       var text = document.createElement("p");
-      text.textContent = "You have an unsaved draft from " + timeLabel(saved.at) + ".";
+      text.textContent = word("draft from", timeLabel(saved.at));
       var restore = document.createElement("button");
       restore.type = "button";
       restore.className = "button button-primary";
-      restore.textContent = "Restore draft";
+      restore.textContent = word("restore draft");
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "button button-secondary";
-      discard.textContent = "Discard draft";
+      discard.textContent = word("discard draft");
       restore.addEventListener("click", function () {
         writeFields(form, saved.fields);
         offer.remove();
@@ -167,7 +177,7 @@
       } catch (e) { return; }
       if (status) {
         status.hidden = false;
-        status.textContent = "Draft kept on this device at " + timeLabel(Date.now()) + ".";
+        status.textContent = word("draft kept", timeLabel(Date.now()));
       }
     }
     form.addEventListener("input", function () {
@@ -366,10 +376,10 @@
         busy = false;
         status.hidden = false;
         status.textContent = error && error.name === "NotAllowedError"
-          ? "No passkey was used. You can try again when you're ready."
+          ? word("no passkey")
           : error && error.name === "InvalidStateError"
-            ? "This device already has a passkey for your account."
-            : (error && error.message) || "That didn't work. Please try again.";
+            ? word("passkey here")
+            : (error && error.message) || word("try again");
       });
     });
   }
