@@ -23,10 +23,7 @@ from caregiver.outbox.models import PRIORITY_NOTICE
 BODY_MAX = 2000
 NOTICE_KINDS = ("group_message", "meeting_changed")
 NOTICE_LIFETIME = timedelta(days=1)  # a schedule change told days late helps nobody
-# What changed in a whole series, as the notice keeps it (in English, for the record); each
-# reader gets it in their own language (``series_words``).
-SERIES_PARTS = {"time": "a new day or time", "place": "a new place", "link": "new joining details"}
-SERIES_START = "now has "
+SERIES_PARTS = ("time", "place", "link")  # what can change in a whole series, as kept
 
 
 def group_recipients(group_id: int) -> list[User]:
@@ -101,14 +98,16 @@ def message_followers(group: SupportGroup, sender: User, body: str) -> int:
 
 
 def meeting_changed(
-    meeting: Meeting, what: str, on_days: set[date] | None, today: date, note: str = ""
+    meeting: Meeting, parts: list[str], on_days: set[date] | None, today: date, note: str = ""
 ) -> int:
-    """Tell people about a new time or place for the series."""
+    """Tell people about a new time, place or link (``parts``: SERIES_PARTS) for the series;
+    each reader gets the words in their own language."""
     notice = GroupNotice(
         kind="meeting_changed",
         group_id=meeting.group_id,
         meeting_id=meeting.id,
-        what=what,
+        change="series",
+        what=" ".join(part for part in SERIES_PARTS if part in parts),
         body=note,
     )
     return _queue(notice, change_recipients(meeting, on_days, today))
@@ -143,11 +142,6 @@ def _when(moment: datetime, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
     return words
 
 
-def series_change(parts: list[str]) -> str:
-    """What changed in a series ("time", "place", "link"), as the notice keeps it."""
-    return SERIES_START + " and ".join(SERIES_PARTS[part] for part in parts) + "."
-
-
 def _part_words(part: str) -> str:
     if part == "time":
         return gettext("a new day or time")
@@ -156,23 +150,20 @@ def _part_words(part: str) -> str:
     return gettext("new joining details")
 
 
-def series_words(what: str) -> str:
-    """A series change kept by ``series_change``, in the reader's language; other words as
-    they were kept."""
-    names = {words: part for part, words in SERIES_PARTS.items()}
-    pieces = what.removeprefix(SERIES_START).removesuffix(".").split(" and ")
-    if not what.startswith(SERIES_START) or not all(piece in names for piece in pieces):
-        return what
-    said = _part_words(names[pieces[0]])
-    for piece in pieces[1:]:
-        said = gettext("%(first)s and %(last)s", first=said, last=_part_words(names[piece]))
+def series_words(parts: list[str]) -> str:
+    """What changed in a whole series, in the reader's language: "now has a new place."."""
+    said = _part_words(parts[0])
+    for part in parts[1:]:
+        said = gettext("%(first)s and %(last)s", first=said, last=_part_words(part))
     return gettext("now has %(changes)s.", changes=said)
 
 
 def change_words(notice, zone: ZoneInfo, meeting_zone: ZoneInfo) -> str:
-    """What happened to a date, in the reader's zone; a series change keeps its own words."""
-    if not notice.change or notice.was_at is None:
-        return series_words(notice.what)
+    """What happened to the series or to one date (in the reader's zone)."""
+    if notice.change == "series":
+        return series_words(notice.what.split())
+    if notice.was_at is None:
+        return notice.what
     was = _when(notice.was_at, zone, meeting_zone)
     if notice.change == "cancelled":
         return gettext("the %(when)s meeting is cancelled.", when=was)

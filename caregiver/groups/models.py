@@ -229,7 +229,8 @@ class GroupNotice(db.Model):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     what: Mapped[str] = mapped_column(String(300), default="")
     # A single date's change ("cancelled", "moved", "restored"), told in each reader's zone:
-    # the date's usual start and, for a move, its new one.
+    # the date's usual start and, for a move, its new one; or "series", with what changed in
+    # ``what`` ("time place"), told in each reader's language.
     change: Mapped[str] = mapped_column(String(20), default="")
     was_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     now_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -94,9 +94,8 @@ def edit_meeting(meeting_id):
 def _announce_series_change(meeting, changed: list[str]) -> int:
     if not changed:
         return 0
-    what = alerts.series_change(changed)
     today = clock.today_in(meeting.timezone)
-    return alerts.meeting_changed(meeting, what, None, today)
+    return alerts.meeting_changed(meeting, changed, None, today)
 
 
 @bp.route("/groups/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
