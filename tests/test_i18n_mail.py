@@ -102,3 +102,16 @@ def test_group_notices_speak_spanish(app, mailbox, twins, make_user):
     db.session.commit()
     changed = [sent(app, mailbox, person.email) for person in twins]
     assert_spanish_twin(*changed, written=f"Cerrado por el feriado {meeting.name}")
+
+    # A new time and place for the whole series, as a facilitator's edit tells it.
+    alerts.meeting_changed(meeting, ["time", "place"], None, today())
+    db.session.commit()
+    moved = [sent(app, mailbox, person.email) for person in twins]
+    assert_spanish_twin(*moved, written=meeting.name)
+    assert (
+        "now has a new day or time and a new place." in moved[0].get_body(("plain",)).get_content()
+    )
+    assert (
+        "ahora tiene otro día u otra hora y otro lugar."
+        in moved[1].get_body(("plain",)).get_content()
+    )
