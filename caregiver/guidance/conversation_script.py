@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from caregiver import clock
 from caregiver.guidance import conversation_script_es
+from caregiver.guidance.script_text import sentence, strip_lead, tidy, trim_end
 from caregiver.journal.services import EntryData
 
 OPENING = "I care about you, and there is something I would like to talk about."
@@ -62,27 +63,9 @@ class Answers:
     if_badly: str = ""
 
 
-def tidy(text: str | None) -> str:
-    """One line of text: surrounding space trimmed, runs of spaces and line breaks made single."""
-    return " ".join((text or "").split())
-
-
 def _strip_lead(text: str, key: str) -> tuple[str, bool]:
     """The answer without words the sentence adds itself, and whether any were removed."""
-    rest = re.sub(rf"^(?:{_LEADS[key]})\b[\s,:]*", "", text, count=1, flags=re.IGNORECASE)
-    if rest == text or not rest.strip(" .,!?"):
-        return text, False
-    return rest, True
-
-
-def _trim_end(text: str) -> str:
-    return text.rstrip(" .,;:")
-
-
-def _sentence(text: str) -> str:
-    text = _trim_end(text)
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(("!", "?")) else f"{text}."
+    return strip_lead(text, _LEADS[key])
 
 
 def _lower_first(text: str, only_common: bool = False) -> str:
@@ -111,48 +94,48 @@ def noticed_sentence(answer: str) -> str:
     """'You missed dinner' becomes 'I noticed you missed dinner.'"""
     rest, as_typed = _own_words(answer, "noticed")
     if not rest or as_typed:  # "I saw you leave at 2 a.m." stays as it is
-        return _sentence(rest) if rest else ""
-    return _sentence("I noticed " + _lower_first(rest, only_common=True))
+        return sentence(rest) if rest else ""
+    return sentence("I noticed " + _lower_first(rest, only_common=True))
 
 
 def feel_sentence(answer: str) -> str:
     """'scared' or 'I'm scared' becomes 'I feel scared when that happens.'"""
     rest, as_typed = _own_words(answer, "feel")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
-    rest = _trim_end(_lower_first(rest))
+        return sentence(rest) if rest else ""
+    rest = trim_end(_lower_first(rest))
     if rest.endswith(("!", "?")) or _FEEL_LINKS.search(rest) or len(rest.split()) > 5:
-        return _sentence("I feel " + rest)
-    return _sentence(f"I feel {rest} when that happens")
+        return sentence("I feel " + rest)
+    return sentence(f"I feel {rest} when that happens")
 
 
 def would_like_sentence(answer: str) -> str:
     """'Come to dinner on Sunday' becomes 'I would like you to come to dinner on Sunday.'"""
     rest, as_typed = _own_words(answer, "would_like")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
+        return sentence(rest) if rest else ""
     rest = _lower_first(rest)
     if _first_word(rest) == "that" and len(rest.split()) > 1:
         rest = rest.split(" ", 1)[1]
     first = _first_word(rest)
     if first in {"you", "we", "they"} and not rest.casefold().startswith("you to "):
-        return _sentence("I would like it if " + rest)
+        return sentence("I would like it if " + rest)
     if first == "to":
-        return _sentence("I would like you " + rest)
+        return sentence("I would like you " + rest)
     if first in _NOUN_STARTS or first in {"you", "for", "us", "it"}:
-        return _sentence("I would like " + rest)
-    return _sentence("I would like you to " + rest)
+        return sentence("I would like " + rest)
+    return sentence("I would like you to " + rest)
 
 
 def offer_sentence(answer: str) -> str:
     """'Drive you to the appointment' becomes 'I can drive you to the appointment.'"""
     rest, as_typed = _own_words(answer, "offer")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
+        return sentence(rest) if rest else ""
     rest = _lower_first(rest)
     if _first_word(rest) in _NOUN_STARTS:
-        return _sentence("I can offer " + rest)
-    return _sentence("I can " + rest)
+        return sentence("I can offer " + rest)
+    return sentence("I can " + rest)
 
 
 def build_script(answers: Answers, language: str = "en") -> str:
@@ -163,7 +146,7 @@ def build_script(answers: Answers, language: str = "en") -> str:
     when_where = tidy(answers.when_where)
     if_badly, _ = _strip_lead(tidy(answers.if_badly), "if_badly")
     paragraphs = [
-        _sentence("When and where: " + when_where) if when_where else "",
+        sentence("When and where: " + when_where) if when_where else "",
         OPENING,
         _join(noticed_sentence(answers.noticed), feel_sentence(answers.feel)),
         _join(
@@ -171,7 +154,7 @@ def build_script(answers: Answers, language: str = "en") -> str:
             offer_sentence(answers.offer),
             "What do you think?",
         ),
-        _join(_sentence("If it goes badly: " + if_badly) if if_badly else "", SAFETY),
+        _join(sentence("If it goes badly: " + if_badly) if if_badly else "", SAFETY),
     ]
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -8,6 +8,8 @@ Plain values in, plain text out: no requests, no database.
 
 import re
 
+from caregiver.guidance.script_text import sentence, strip_lead, tidy, trim_end
+
 OPENING = "Me importas mucho, y hay algo de lo que quiero hablar contigo."
 ASK = "¿Tú qué piensas?"
 SAFETY = "Si alguien está en peligro, voy a llamar al 911."
@@ -77,28 +79,9 @@ _COMMON_STARTS = {
 _TU_VERB_ENDINGS = ("aste", "iste", "abas")
 
 
-def tidy(text: str | None) -> str:
-    """One line of text: surrounding space trimmed, runs of spaces and line breaks made single."""
-    return " ".join((text or "").split())
-
-
 def _strip_lead(text: str, key: str) -> tuple[str, bool]:
     """The answer without words the sentence adds itself, and whether any were removed."""
-    rest = re.sub(rf"^(?:{_LEADS[key]})\b[\s,:]*", "", text, count=1, flags=re.IGNORECASE)
-    if rest == text or not rest.strip(" .,!?¡¿"):
-        return text, False
-    return rest, True
-
-
-def _trim_end(text: str) -> str:
-    return text.rstrip(" .,;:")
-
-
-def _sentence(text: str) -> str:
-    text = _trim_end(text)
-    opening = len(text) - len(text.lstrip("¿¡"))
-    text = text[:opening] + text[opening : opening + 1].upper() + text[opening + 1 :]
-    return text if text.endswith(("!", "?")) else f"{text}."
+    return strip_lead(text, _LEADS[key])
 
 
 def _first_word(text: str) -> str:
@@ -133,49 +116,49 @@ def noticed_sentence(answer: str) -> str:
     """'Faltaste a la cena' becomes 'Me di cuenta de que faltaste a la cena.'"""
     rest, as_typed = _own_words(answer, "noticed")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
-    return _sentence("Me di cuenta de que " + _lower_first(rest, only_common=True))
+        return sentence(rest) if rest else ""
+    return sentence("Me di cuenta de que " + _lower_first(rest, only_common=True))
 
 
 def feel_sentence(answer: str) -> str:
     """'asustada' becomes 'Me siento asustada cuando eso pasa.'; 'miedo', 'Siento miedo…'."""
     rest, as_typed = _own_words(answer, "feel")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
-    rest = _trim_end(_lower_first(rest))
+        return sentence(rest) if rest else ""
+    rest = trim_end(_lower_first(rest))
     words = [w for w in re.split(r"[\s,]+", rest.casefold()) if w and w not in _AMOUNTS]
     first = words[0] if words else ""
     noun = first in _FEELING_NOUNS or first.endswith(_NOUN_ENDINGS)
     lead = "Siento " if noun else "Me siento "
     if rest.endswith(("!", "?")) or _LINKS.search(rest) or len(rest.split()) > 5:
-        return _sentence(lead + rest)
-    return _sentence(f"{lead}{rest} cuando eso pasa")
+        return sentence(lead + rest)
+    return sentence(f"{lead}{rest} cuando eso pasa")
 
 
 def would_like_sentence(answer: str) -> str:
     """'que vengas a cenar el domingo' becomes 'Me gustaría que vengas a cenar el domingo.'"""
     rest, as_typed = _own_words(answer, "would_like")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
+        return sentence(rest) if rest else ""
     rest = _lower_first(rest)
     first = _first_word(rest)
     if first == "que" or first in _NOUN_STARTS or _is_infinitive(first):
-        return _sentence("Me gustaría " + rest)
-    return _sentence("Me gustaría que " + rest)
+        return sentence("Me gustaría " + rest)
+    return sentence("Me gustaría que " + rest)
 
 
 def offer_sentence(answer: str) -> str:
     """'llevarte a la cita' becomes 'Puedo llevarte a la cita.'"""
     rest, as_typed = _own_words(answer, "offer")
     if not rest or as_typed:
-        return _sentence(rest) if rest else ""
+        return sentence(rest) if rest else ""
     rest = _lower_first(rest)
     first = _first_word(rest)
     if _is_infinitive(first):
-        return _sentence("Puedo " + rest)
+        return sentence("Puedo " + rest)
     if first in _NOUN_STARTS:
-        return _sentence("Te puedo ofrecer " + rest)
-    return _sentence(rest)
+        return sentence("Te puedo ofrecer " + rest)
+    return sentence(rest)
 
 
 def build_script(
@@ -191,11 +174,11 @@ def build_script(
     when_where = tidy(when_where)
     if_badly, _ = _strip_lead(tidy(if_badly), "if_badly")
     paragraphs = [
-        _sentence(WHEN_WHERE + when_where) if when_where else "",
+        sentence(WHEN_WHERE + when_where) if when_where else "",
         OPENING,
         _join(noticed_sentence(noticed), feel_sentence(feel)),
         _join(would_like_sentence(would_like), offer_sentence(offer), ASK),
-        _join(_sentence(IF_BADLY + if_badly) if if_badly else "", SAFETY),
+        _join(sentence(IF_BADLY + if_badly) if if_badly else "", SAFETY),
     ]
     return "\n\n".join(p for p in paragraphs if p)
 
