@@ -19,7 +19,13 @@ ANIMATION = "el => getComputedStyle(el).animationName"
 
 def one_of(lines, lead=""):
     """A pattern matching ``lead`` followed by any of ``lines``."""
-    return re.compile(r"^\s*" + re.escape(lead) + "(" + "|".join(map(re.escape, lines)) + r")\s*$")
+    return re.compile(
+        r"^\s*"
+        + re.escape(lead)
+        + "("
+        + "|".join(re.escape(str(line)) for line in lines)
+        + r")\s*$"
+    )
 
 
 def add_goal(page, base, title="Walk for 20 minutes"):
