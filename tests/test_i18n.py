@@ -211,3 +211,17 @@ def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
             assert "marzo" in spanish
         if "%p" in STRFTIME_OF_SHAPE[shape]:
             assert ("a.\u202fm." if moment.hour < 12 else "p.\u202fm.") in spanish
+
+
+def test_no_spanish_message_brings_a_quote_mark_its_english_has_not():
+    # Template words are markup (they may hold our own <strong>), and many sit inside attributes
+    # such as aria-label="…": a straight double quote the English lacks would end the attribute.
+    with catalogs.CATALOG.open("rb") as source:
+        catalog = read_po(source)
+    found = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and any('"' in s for s in strings) and not any('"' in i for i in ids):
+            found.append(ids[0])
+    assert not found, f"use “ ” in these: {found}"

@@ -10,7 +10,7 @@ from helpers import count_queries, count_statements, log_in, submit, today
 
 from caregiver import crypto
 from caregiver.extensions import db
-from caregiver.journal import search, services
+from caregiver.journal import prompts, search, services
 from caregiver.journal.models import JournalEntry
 
 pytestmark = pytest.mark.one_instant
@@ -206,3 +206,40 @@ def test_the_list_shows_its_filters_only_when_there_are_live_entries(client, log
     services.delete_entry(entry)
     assert "Filter entries" not in client.get("/journal/").get_data(as_text=True)
     assert services.count_entries(user.id) == 0 and not services.has_entries(user.id)
+
+
+def test_the_prompt_answered_last_is_found_in_the_index_of_answered_entries(app, make_user):
+    # Two indexes once served a read ordered by the entries' day, and SQLite, with no statistics,
+    # took whichever was made first: the live one meant walking every entry. Ordered by
+    # creation, only the index of answered entries serves it (PostgreSQL goes by statistics).
+    user = make_user()
+    add(user, ["plain"] * 5)
+    key = prompts.for_day(user.id, today()).key
+    add(user, ["answered"], prompt_key=key)
+    assert prompts.recently_answered(user.id, today()) == {key}
+    if db.engine.dialect.name != "sqlite":
+        return
+    compiled = prompts._ANSWERED.compile(db.engine)
+    values = {**compiled.params, "user_id": user.id, "day": today().isoformat()}
+    found = db.session.connection().exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {compiled}", tuple(values[name] for name in compiled.positiontup)
+    )
+    plan = " | ".join(row[3] for row in found)
+    assert "INDEX ix_journal_entries_answered_owner (user_id=?)" in plan, plan
+    assert "live_owner" not in plan, plan
+
+
+def test_the_prompt_answered_last_is_the_one_written_last_whatever_its_day(app, make_user):
+    user = make_user()
+    first, second = prompts.for_day(user.id, today()).key, prompts.for_day(user.id, today(), 1).key
+    add(user, ["about this morning"], prompt_key=first)
+    # Then, about a day weeks back: that answer was given last, so it is the one kept back.
+    entry = services.EntryData(
+        body="about last month",
+        entry_date=today() - timedelta(days=40),
+        entry_time=time(9, 0),
+        prompt_key=second,
+    )
+    services.add_entry(user, entry)
+    db.session.commit()
+    assert prompts.recently_answered(user.id, today() + timedelta(days=1)) == {second}

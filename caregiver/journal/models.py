@@ -50,11 +50,12 @@ class JournalEntry(db.Model):
             sqlite_where=text(LIVE),
             postgresql_where=text(LIVE),
         ),
-        # The latest answered prompt (not offered again) without walking unanswered entries.
+        # The prompt answered last (not offered again): the newest answered entry by creation,
+        # without walking unanswered ones. Its order (id) is one the live index cannot serve,
+        # so SQLite never takes that one and walks every live entry instead.
         Index(
-            "ix_journal_entries_answered_owner_written",
+            "ix_journal_entries_answered_owner",
             "user_id",
-            "written_at",
             "id",
             sqlite_where=text(ANSWERED),
             postgresql_where=text(ANSWERED),

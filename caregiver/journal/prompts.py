@@ -108,8 +108,9 @@ def for_day(user_id: int, day: date, skip: int = 0, avoid: frozenset[str] = froz
 
 
 def _answered_prompts():
-    """Prompt keys of the person's live entries: those of ``day`` and the latest one, as two
-    narrow reads joined rather than one OR that walks all the person's entries."""
+    """Prompt keys of the person's live entries: those of ``day`` and of the entry answered last
+    (the newest written down, whatever day it is about), as two narrow reads joined rather than
+    one OR that walks all the person's entries."""
     answered = select(JournalEntry.prompt_key).where(
         JournalEntry.user_id == bindparam("user_id"),
         JournalEntry.deleted_at.is_(None),
@@ -117,7 +118,7 @@ def _answered_prompts():
     )
     latest = (
         answered.with_only_columns(JournalEntry.id)
-        .order_by(JournalEntry.written_at.desc(), JournalEntry.id.desc())
+        .order_by(JournalEntry.id.desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -131,5 +132,5 @@ _ANSWERED = _answered_prompts()  # the dashboard asks on every visit: built once
 
 
 def recently_answered(user_id: int, day: date) -> frozenset[str]:
-    """The prompts not to offer again yet: those answered on ``day`` and the latest answered."""
+    """The prompts not to offer again yet: those answered on ``day`` and the one answered last."""
     return frozenset(db.session.scalars(_ANSWERED, {"user_id": user_id, "day": day}))
