@@ -4,6 +4,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -469,7 +470,7 @@ def test_progress_pictures_match_their_tables_and_the_data(client, login):
     found = charts_on(html)
     # No weekly ratings yet: the invitation to rate stands where their chart will be.
     assert set(found) == {"goal-calendar", "boundary-weeks", "mood-30", "mood-90"}
-    assert "Do this week&#39;s check-in" in html
+    assert "Do this week's check-in" in unescape(html)
     for chart_id, root in found.items():
         assert root.find(f"{NS}title").text and root.attrib["role"] == "img", chart_id
     # Heatmap: four done days drawn, and the weekly table adds up to the same.
@@ -503,7 +504,7 @@ def test_a_newcomers_progress_shows_what_will_appear_instead_of_empty_charts(cli
     html = client.get("/progress").get_data(as_text=True)
     assert charts_on(html) == {} and 'class="chart' not in html
     assert html.count('class="empty-state has-art"') == 4
-    assert "After a few check-ins you&#39;ll see your week here" in html
+    assert "After a few check-ins you'll see your week here" in unescape(html)
     for url in ("/goals/new", "/boundaries/new", "/journal/new", "/progress/check-in"):
         assert f'class="button button-primary" href="{url}"' in html, url
     # A goal and a boundary without check-ins yet: the buttons lead to checking in instead.
