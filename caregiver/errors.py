@@ -3,12 +3,11 @@
 import logging
 
 from flask import Flask, render_template, request
-from flask_babel import gettext
-from flask_babel.speaklater import LazyString
+from flask_babel import force_locale, gettext
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from caregiver.i18n import current_language
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language
 from caregiver.i18n import lazy_gettext as _l
 
 
@@ -85,31 +84,33 @@ def in_words(text) -> str:
         return str(text)
     except Exception:  # noqa: BLE001 - an error page must still be shown
         log.exception("error text could not be translated")
-        return text._args[0] if isinstance(text, LazyString) else text
+        with force_locale(DEFAULT_LANGUAGE):
+            return str(text)
 
 
 def fallback_page(title, message) -> str:
     """The error page without the layout, in the page's language when it can be known."""
     try:
-        words = {
-            "lang": current_language(),
-            "emergency": gettext(
-                "In an emergency call %(number)s.", number=Markup('<a href="tel:911">911</a>')
-            ),
-            "crisis": gettext(
-                "For a crisis call or text %(number)s.", number=Markup('<a href="tel:988">988</a>')
-            ),
-            "help": gettext("Crisis help"),
-        }
+        return _fallback_page(title, message, current_language())
     except Exception:  # noqa: BLE001 - an error page must still be shown
         log.exception("error page could not be translated")
-        words = {
-            "lang": "en",
-            "emergency": 'In an emergency call <a href="tel:911">911</a>.',
-            "crisis": 'For a crisis call or text <a href="tel:988">988</a>.',
-            "help": "Crisis help",
-        }
-    return FALLBACK_PAGE.format(title=escape(title), message=escape(message), **words)
+        with force_locale(DEFAULT_LANGUAGE):
+            return _fallback_page(title, message, DEFAULT_LANGUAGE)
+
+
+def _fallback_page(title, message, language: str) -> str:
+    return FALLBACK_PAGE.format(
+        lang=language,
+        title=escape(title),
+        message=escape(message),
+        emergency=gettext(
+            "In an emergency call %(number)s.", number=Markup('<a href="tel:911">911</a>')
+        ),
+        crisis=gettext(
+            "For a crisis call or text %(number)s.", number=Markup('<a href="tel:988">988</a>')
+        ),
+        help=gettext("Crisis help"),
+    )
 
 
 def render_error(code: int, detail: str | None = None):
