@@ -153,8 +153,21 @@ def test_every_article_reads_at_grade_8_or_below():
     assert not too_hard, f"Flesch-Kincaid grade above 8: {too_hard}"
 
 
+def test_every_spanish_article_reads_as_plain_spanish():
+    # Fernández-Huerta: 70-80 reads "fairly easy", above 80 "easy" (docs/spanish.md).
+    spanish = library.libraries()["es"]
+    assert set(spanish) == set(ARTICLES)
+    textstat.set_lang("es")  # Spanish syllables; textstat keeps one language for everyone
+    try:
+        scores = {slug: textstat.fernandez_huerta(a.text) for slug, a in spanish.items()}
+    finally:
+        textstat.set_lang("en_US")
+    too_hard = {slug: score for slug, score in scores.items() if score < 70}
+    assert not too_hard, f"Fernández-Huerta below 70: {too_hard}"
+
+
 def test_every_source_is_an_https_page_of_a_known_authority():
-    for article in ARTICLES.values():
+    for article in [*ARTICLES.values(), *library.libraries()["es"].values()]:
         for source in article.sources:
             assert source.url.startswith("https://"), (article.slug, source.url)
             assert library.is_allowed_source(source.url), (article.slug, source.url)
