@@ -8,6 +8,7 @@ browser's languages.
 from datetime import date, datetime, time
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
@@ -24,6 +25,9 @@ COOKIE = "caregiver_lang"
 COOKIE_LASTS = 400 * 24 * 3600  # the longest a browser keeps a cookie
 
 
+# Numbers, times and the names of days as each language writes them in the United States, where
+# the app's readers are (docs/spanish.md): 20,000 and 7:00 p.m. in Spanish too.
+FORMATS = {"en": "en_US", "es": "es_US"}
 # Every way the app writes a day or a time, as Babel patterns: English keeps the shapes it has
 # always had, Spanish puts the day before the month. Babel supplies the names of months and
 # weekdays and the a.m./p.m. of each language.
@@ -92,11 +96,17 @@ def format_when(moment: date | time | datetime, shape: str = "date") -> str:
     the page or message; an aware instant is written in its own timezone."""
     language = current_language()
     pattern = SHAPES[shape].get(language, SHAPES[shape][DEFAULT_LANGUAGE])
+    place = FORMATS[language]
     if isinstance(moment, datetime):
-        return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=language)
+        return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=place)
     if isinstance(moment, time):
-        return format_time(moment, pattern, locale=language)
-    return format_date(moment, pattern, locale=language)
+        return format_time(moment, pattern, locale=place)
+    return format_date(moment, pattern, locale=place)
+
+
+def format_count(number: int) -> str:
+    """A whole number with the digit grouping of the page's language: 20,000."""
+    return format_decimal(number, locale=FORMATS[current_language()])
 
 
 def return_path() -> str | None:
@@ -124,6 +134,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, default_locale=DEFAULT_LANGUAGE, locale_selector=select_locale)
 
     app.add_template_filter(format_when, "when")
+    app.add_template_filter(format_count, "count")
 
     @app.context_processor
     def language():

@@ -16,6 +16,8 @@ from itertools import accumulate
 
 from flask_babel import gettext
 
+from caregiver.i18n import format_count
+
 # An export nests four deep (the file, a list, an item, its tags); far more is not an export.
 MAX_DEPTH = 16
 # What an export may hold per item: objects and lists (the item, its tags or checklist, a
@@ -88,7 +90,9 @@ def _check_shape(text: str, what: str, max_items: int, items: str) -> None:
     if too_many or outside.count(",") > VALUES_PER_ITEM * max_items:
         raise NotAnExport(
             gettext(
-                "Import at most %(count)s %(items)s at a time.", count=f"{max_items:,}", items=items
+                "Import at most %(count)s %(items)s at a time.",
+                count=format_count(max_items),
+                items=items,
             )
         )
     depth = accumulate(1 if bracket in "[{" else -1 for bracket in brackets)
@@ -107,7 +111,7 @@ def read_zip_member(content: bytes, name: str, max_bytes: int, max_files: int) -
         "The %(name)s in that ZIP file unpacks to more than %(size)s MB, "
         "more than we can import at once.",
         name=name,
-        size=f"{max_bytes // 2**20:,}",
+        size=format_count(max_bytes // 2**20),
     )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -116,8 +120,8 @@ def read_zip_member(content: bytes, name: str, max_bytes: int, max_files: int) -
                 raise NotAnExport(
                     gettext(
                         "That ZIP file holds %(count)s files; an export has at most %(most)s.",
-                        count=f"{len(members):,}",
-                        most=f"{max_files:,}",
+                        count=format_count(len(members)),
+                        most=format_count(max_files),
                     )
                 )
             info = next((member for member in members if member.filename == name), None)

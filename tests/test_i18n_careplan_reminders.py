@@ -209,8 +209,8 @@ def test_every_kind_of_reminder_mail_arrives_in_spanish(app, make_user, mailbox,
     for message in mailbox.to(person.email):
         received.setdefault(str(message["Subject"]), []).append(message)
     expected = {
-        "Su pausa de la noche": "Esta es la pausa de las 8:00 p.\u202fm. que usted eligió.",
-        "Un recordatorio que puso para las 8:00 a.\u202fm.": "Una de las cosas que planeó hoy",
+        "Su pausa de la noche": "Esta es la pausa de las 8:00 p.m. que usted eligió.",
+        "Un recordatorio que puso para las 8:00 a.m.": "Una de las cosas que planeó hoy",
         "Recordatorio: grupo familiar del martes": "Su grupo se reúne mañana: ",
         "Su semana en resumen": "Aquí está su semana, solo en números.",
     }

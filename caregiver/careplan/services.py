@@ -23,6 +23,7 @@ from caregiver.careplan.models import (
 )
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import format_count
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
@@ -104,7 +105,7 @@ def today(user) -> date:
 
 def too_long(limit: int):
     """The message for text over ``limit`` characters (lazy: forms make theirs at import)."""
-    return _l("Keep this to %(limit)s characters or fewer.", limit=f"{limit:,}")
+    return _l("Keep this to %(limit)s characters or fewer.", limit=format_count(limit))
 
 
 def _clean_text(name: str, rule: Text, raw) -> str:

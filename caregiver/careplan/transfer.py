@@ -16,6 +16,7 @@ from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import LISTS, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import format_count
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.transfer import ImportReport, NotAnExport, parse_export
 
@@ -88,7 +89,9 @@ def read_upload(content: bytes) -> dict:
         if not isinstance(data.get(section, []), list):
             raise NotAnExport(gettext("The export's %(section)s are not a list.", section=section))
     if sum(len(data.get(section, [])) for section in SECTIONS) > MAX_ITEMS:
-        raise NotAnExport(gettext("Import at most %(num)s items at a time.", num=f"{MAX_ITEMS:,}"))
+        raise NotAnExport(
+            gettext("Import at most %(num)s items at a time.", num=format_count(MAX_ITEMS))
+        )
     return data
 
 

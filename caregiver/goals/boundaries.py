@@ -13,6 +13,7 @@ from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Boundary, BoundaryCheckin
 from caregiver.goals.services import check_day, check_note, clear_checkin, owned, record_checkin
+from caregiver.i18n import format_count
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
@@ -57,7 +58,10 @@ def check_boundary(data: BoundaryData) -> BoundaryData:
     for name, text in (("reason", reason), ("response", response)):
         if len(text) > DETAIL_MAX:
             raise FieldError(
-                name, gettext("Keep this to %(most)s characters or fewer.", most=f"{DETAIL_MAX:,}")
+                name,
+                gettext(
+                    "Keep this to %(most)s characters or fewer.", most=format_count(DETAIL_MAX)
+                ),
             )
     return BoundaryData(statement, reason, response)
 

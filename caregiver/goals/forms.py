@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from caregiver.forms import DayField, TimeOfDayField
 from caregiver.goals import boundaries, services
 from caregiver.goals.models import WELLBEING_AREAS
-from caregiver.i18n import LazyText
+from caregiver.i18n import LazyText, format_count
 from caregiver.i18n import lazy_gettext as _l
 
 # Labels in words, put off until shown so they speak the page's language.
@@ -22,7 +22,7 @@ RATING_CHOICES = [SelectChoice("", _l("Skip"))] + [
 
 
 def _most(limit: int) -> str:
-    return f"{limit:,}"
+    return format_count(limit)
 
 
 DETAIL_LENGTH = Length(

@@ -15,7 +15,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules, tallies
 from caregiver.goals.models import Goal, GoalCheckin
-from caregiver.i18n import DEFAULT_LANGUAGE, current_language
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language, format_count
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
 
@@ -85,7 +85,8 @@ def check_note(note: str) -> str:
     note = clean_text(note or "").strip()
     if len(note) > NOTE_MAX:
         raise FieldError(
-            "note", gettext("Keep the note to %(most)s characters or fewer.", most=f"{NOTE_MAX:,}")
+            "note",
+            gettext("Keep the note to %(most)s characters or fewer.", most=format_count(NOTE_MAX)),
         )
     return note
 

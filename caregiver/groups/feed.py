@@ -27,6 +27,7 @@ from caregiver.extensions import db
 from caregiver.groups import type_codes
 from caregiver.groups.models import Meeting, SupportGroup
 from caregiver.groups.services import slugify
+from caregiver.i18n import format_count
 
 SLUG_MAX = 64
 DAY_SUFFIX = 2  # "-3": room kept at the end of a slug for the day
@@ -272,7 +273,7 @@ def read_feed(text: str) -> list[dict]:
             "text",
             gettext(
                 "This feed has more than %(limit)s meetings. Split it into parts.",
-                limit=f"{MAX_ENTRIES:,}",
+                limit=format_count(MAX_ENTRIES),
             ),
         )
     for number, entry in enumerate(entries, 1):

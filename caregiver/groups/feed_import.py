@@ -25,7 +25,7 @@ from caregiver.groups.feed_address import split_address
 from caregiver.groups.feed_source import Source, entry_source, entry_types, join_split_days
 from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
-from caregiver.i18n import format_when
+from caregiver.i18n import format_count, format_when
 from caregiver.timezones import all_timezones
 
 # The spec's end time when a feed gives none.
@@ -220,7 +220,7 @@ def _refuse_huge_numbers(entry: dict) -> None:
                         "Its %(field)s is a number %(digits)s digits long, far too long to be "
                         "right.",
                         field=key.replace("_", " "),
-                        digits=f"{item.digits:,}",
+                        digits=format_count(item.digits),
                     )
                 )
 
@@ -266,7 +266,7 @@ def checked(data: MeetingData) -> MeetingData:
                 gettext(
                     "Its %(field)s is longer than %(limit)s characters.",
                     field=what,
-                    limit=f"{limit:,}",
+                    limit=format_count(limit),
                 )
             )
     return data

@@ -22,7 +22,7 @@ from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
 from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
 from caregiver.groups.services import LANGUAGES, GroupData
-from caregiver.i18n import LazyText
+from caregiver.i18n import LazyText, format_count
 from caregiver.i18n import lazy_gettext as _l
 
 
@@ -46,7 +46,9 @@ class LenientFloatField(FloatField):
 
 
 def _length(limit: int, what) -> Length:
-    message = _l("Keep %(what)s to %(limit)s characters or fewer.", what=what, limit=f"{limit:,}")
+    message = _l(
+        "Keep %(what)s to %(limit)s characters or fewer.", what=what, limit=format_count(limit)
+    )
     return Length(max=limit, message=message)
 
 

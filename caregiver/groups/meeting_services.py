@@ -13,6 +13,7 @@ from caregiver.extensions import db
 from caregiver.groups import conference, recurrence, type_codes
 from caregiver.groups.changes import refuse_missing_time, revised
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
+from caregiver.i18n import format_count
 from caregiver.timezones import all_timezones
 
 NAME_MAX = 120
@@ -171,7 +172,8 @@ def _check_lengths(data: MeetingData) -> None:
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(data, name)) > limit:
             raise FieldError(
-                name, gettext("Keep this to %(limit)s characters or fewer.", limit=f"{limit:,}")
+                name,
+                gettext("Keep this to %(limit)s characters or fewer.", limit=format_count(limit)),
             )
     if data.language not in LANGUAGES:
         raise FieldError("language", gettext("Choose the language from the list."))

@@ -20,6 +20,7 @@ from caregiver.groups.models import (
     Meeting,
     SupportGroup,
 )
+from caregiver.i18n import format_count
 
 GROUP_NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -63,7 +64,9 @@ def _check_group(data: GroupData) -> GroupData:
     if len(description) > DESCRIPTION_MAX:
         raise FieldError(
             "description",
-            gettext("Keep the description to %(limit)s characters.", limit=f"{DESCRIPTION_MAX:,}"),
+            gettext(
+                "Keep the description to %(limit)s characters.", limit=format_count(DESCRIPTION_MAX)
+            ),
         )
     email = data.contact_email.strip()
     if email:

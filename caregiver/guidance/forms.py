@@ -5,6 +5,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from caregiver.guidance.conversation_script import Answers
+from caregiver.i18n import format_count
 from caregiver.i18n import lazy_gettext as _l
 
 ANSWER_MAX = 400
@@ -16,7 +17,7 @@ def _too_long(limit: int) -> Length:
         max=limit,
         message=_l(
             "Please keep this to %(num)s characters or fewer. Your words are still here.",
-            num=f"{limit:,}",
+            num=format_count(limit),
         ),
     )
 

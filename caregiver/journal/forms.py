@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from caregiver.forms import DayField
+from caregiver.i18n import format_count
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import services
 
@@ -48,7 +49,7 @@ class EntryForm(FlaskForm):
                 message=_l(
                     "An entry can be up to %(most)s characters. "
                     "Your text is still here: shorten it or split it into two entries.",
-                    most=f"{services.BODY_MAX:,}",
+                    most=format_count(services.BODY_MAX),
                 ),
             ),
         ],

@@ -14,7 +14,7 @@ from caregiver import clock, crypto
 from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import EARLIEST_YEAR
-from caregiver.i18n import format_when
+from caregiver.i18n import format_count, format_when
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags
@@ -117,7 +117,8 @@ def check_entry(data: EntryData, timezone: str) -> None:
         raise FieldError("body", gettext("Write something before saving."))
     if len(data.body) > BODY_MAX:
         raise FieldError(
-            "body", gettext("An entry can be up to %(most)s characters.", most=f"{BODY_MAX:,}")
+            "body",
+            gettext("An entry can be up to %(most)s characters.", most=format_count(BODY_MAX)),
         )
     if len(data.title) > TITLE_MAX:
         raise FieldError(

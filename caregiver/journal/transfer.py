@@ -12,6 +12,7 @@ from sqlalchemy import select
 from caregiver import clock
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import format_count
 from caregiver.journal import services
 from caregiver.journal.models import JournalEntry
 from caregiver.transfer import ImportReport, NotAnExport, parse_export, read_zip_member
@@ -114,7 +115,9 @@ def read_upload(filename: str, content: bytes) -> dict:
         raise NotAnExport(gettext("That export has no list of entries."))
     if len(data["entries"]) > MAX_IMPORT_ENTRIES:
         raise NotAnExport(
-            gettext("Import at most %(most)s entries at a time.", most=f"{MAX_IMPORT_ENTRIES:,}")
+            gettext(
+                "Import at most %(most)s entries at a time.", most=format_count(MAX_IMPORT_ENTRIES)
+            )
         )
     return data
 
