@@ -52,8 +52,8 @@ def english_words() -> set[str]:
         english |= {name.lower() for name in get_month_names(width, locale="en").values()}
         english |= {name.lower() for name in get_day_names(width, locale="en").values()}
         # Spanish shortens some months as English does (nov, oct): those stay Spanish.
-        spanish |= {name.lower() for name in get_month_names(width, locale="es").values()}
-        spanish |= {name.lower() for name in get_day_names(width, locale="es").values()}
+        spanish |= {name.lower() for name in get_month_names(width, locale="es_US").values()}
+        spanish |= {name.lower() for name in get_day_names(width, locale="es_US").values()}
     with catalogs.CATALOG.open("rb") as source:
         for message in read_po(source):
             for form in message.string if isinstance(message.string, tuple) else (message.string,):
