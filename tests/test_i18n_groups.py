@@ -3,12 +3,14 @@ the facilitator's forms and the messages after an RSVP."""
 
 import re
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from group_helpers import make_group, make_meeting
 from helpers import log_in, submit
 from test_i18n import compiled_catalog, lang_of  # noqa: F401 - the catalog the pages read
 
+from caregiver import clock
 from caregiver.extensions import db
 
 pytestmark = pytest.mark.time_dependent
@@ -76,14 +78,27 @@ def test_a_spanish_visitor_finds_meetings_with_spanish_filters(client, meeting):
     assert "No meetings match" not in empty
 
 
+def meeting_in_progress(meeting) -> bool:
+    """Whether the weekly meeting is being held at the pinned instant, on its own clock."""
+    local = clock.now().astimezone(ZoneInfo(meeting.timezone))
+    held = local.weekday() in meeting.weekday_list
+    return held and meeting.start_time <= local.time() < meeting.end_time
+
+
 def test_a_meeting_page_and_a_group_page_speak_spanish(client, meeting):
     response = client.get(f"/meetings/{meeting.id}", headers=SPANISH)
     page = text_of(response)
     assert lang_of(response) == "es"
+    # A meeting being held right now heads its dates "Now and next" (on a leap day's evening,
+    # for one, which is a Tuesday in 2028).
+    if meeting_in_progress(meeting):
+        dates_heading, english_heading = "Ahora y próximas", "Now and next"
+    else:
+        dates_heading, english_heading = "Próximas fechas", "Next dates"
     for spanish in (
         "Cada martes",
         "Todas las reuniones",
-        "Próximas fechas",
+        dates_heading,
         "Dónde",
         "Unirse en línea",
         "Sobre esta reunión",
@@ -94,7 +109,7 @@ def test_a_meeting_page_and_a_group_page_speak_spanish(client, meeting):
         assert spanish in page, spanish
     # The meeting's language is named in the language of the page.
     assert '<li class="tag">Español</li>' in page
-    for english in ("Every Tuesday", "Next dates", "About this meeting", "Open to anyone"):
+    for english in ("Every Tuesday", english_heading, "About this meeting", "Open to anyone"):
         assert english not in page, english
     assert '<li class="tag">Spanish</li>' not in page
 
