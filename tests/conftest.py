@@ -4,6 +4,7 @@ SMTP server that receives the app's mail, and factories for people."""
 import os
 import smtplib
 
+import catalogs
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -22,6 +23,12 @@ from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 
 pytest_plugins = ["pinned_clock"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalog():
+    """The Spanish .mo file the app reads, rebuilt when the .po file is newer (as `make` does)."""
+    catalogs.compile_spanish()
 
 
 @pytest.fixture(scope="session")
@@ -148,3 +155,12 @@ def login(client, make_user):
         return user
 
     return as_role
+
+
+@pytest.fixture
+def spanish_speaker(login):
+    """A signed-in person whose account speaks Spanish, whatever their browser asks for."""
+    person = login()
+    person.language = "es"
+    db.session.commit()
+    return person

@@ -11,17 +11,10 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask_babel import force_locale
 from helpers import csrf_token, submit
+from spanish_pages import assert_reads, lang_of
 
 from caregiver import i18n
 from caregiver.extensions import db
-
-LANG_RE = re.compile(r'<html lang="([a-z]+)">')
-
-
-def lang_of(response) -> str:
-    found = LANG_RE.search(response.get_data(as_text=True))
-    assert found, response.get_data(as_text=True)[:200]
-    return found.group(1)
 
 
 def switch_link(response, code: str) -> str:
@@ -115,17 +108,13 @@ def test_mail_speaks_the_language_on_the_account_whatever_the_browser(client, ma
 # Spanish --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", autouse=True)
-def compiled_catalog():
-    catalogs.compile_spanish()
-
-
 def test_a_spanish_visitor_reads_the_login_page_in_spanish(client):
     page = client.get("/auth/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
-    for words in ("Entrar", "¿Olvidó su contraseña?", "Correo electrónico", "Contraseña"):
-        assert words in page
-    for english in ("Forgot your password?", "Email address", "Skip to main content"):
-        assert english not in page
+    assert_reads(
+        page,
+        spanish=("Entrar", "¿Olvidó su contraseña?", "Correo electrónico", "Contraseña"),
+        english=("Forgot your password?", "Email address", "Skip to main content"),
+    )
     # The footer's sentence keeps its tappable number inside the Spanish words.
     assert 'En una emergencia, llame al <a href="tel:911">911</a>.' in page
 

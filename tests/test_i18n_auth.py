@@ -3,38 +3,18 @@ the account mail a Spanish-speaking person receives, whatever their browser says
 
 import re
 
-import pytest
 from helpers import PASSWORD, log_in, submit, text_of
-
-# The catalog is compiled once by test_i18n's fixture when it is older than the .po file.
-from test_i18n import compiled_catalog, lang_of  # noqa: F401
+from spanish_pages import ENGLISH_BROWSER, assert_reads, spanish_page
 from test_two_step import turn_on
 
 from caregiver.auth.models import FacilitatorRequest
 from caregiver.extensions import db
 
-ENGLISH_BROWSER = {"Accept-Language": "en"}
 # Words a subject must never carry: mail previews are seen by whoever holds the phone.
 NOT_IN_A_SUBJECT = re.compile(
     r"adicci|droga|opioide|opiáceo|recupera[cr]|sobredosis|tratamiento|consumo|addict|drug",
     re.IGNORECASE,
 )
-
-
-@pytest.fixture
-def spanish(client, login):
-    """A signed-in person whose account speaks Spanish."""
-    person = login()
-    person.language = "es"
-    db.session.commit()
-    return person
-
-
-def page_text(client, url: str) -> str:
-    response = client.get(url, headers=ENGLISH_BROWSER)
-    assert response.status_code == 200, url
-    assert lang_of(response) == "es"
-    return response.get_data(as_text=True)
 
 
 def html_of(message) -> str:
@@ -55,33 +35,34 @@ def assert_spanish_mail(message, subject_words: str, body_words: str, english: s
         assert "If someone is in danger" not in body
 
 
-def test_the_account_page_speaks_spanish(client, spanish):
-    page = page_text(client, "/account")
-    for words in (
-        "<h1>Su cuenta</h1>",
-        "Sesión iniciada como",
-        "Sus datos",
-        "Guardar datos",
-        "Cambiar su contraseña",
-        "Inicio de sesión en dos pasos",
-        "Bloqueo en este aparato",
-        "¿Dirige un grupo de apoyo para familias?",
-        "Eliminar su cuenta",
-    ):
-        assert words in page, words
-    for english in (
-        "Your account",
-        "Signed in as",
-        "Save details",
-        "Change your password",
-        "Two-step sign-in",
-        "Delete your account",
-        "Add to home screen",
-    ):
-        assert english not in page, english
+def test_the_account_page_speaks_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/account")
+    assert_reads(
+        page,
+        spanish=(
+            "<h1>Su cuenta</h1>",
+            "Sesión iniciada como",
+            "Sus datos",
+            "Guardar datos",
+            "Cambiar su contraseña",
+            "Inicio de sesión en dos pasos",
+            "Bloqueo en este aparato",
+            "¿Dirige un grupo de apoyo para familias?",
+            "Eliminar su cuenta",
+        ),
+        english=(
+            "Your account",
+            "Signed in as",
+            "Save details",
+            "Change your password",
+            "Two-step sign-in",
+            "Delete your account",
+            "Add to home screen",
+        ),
+    )
 
 
-def test_a_wrong_current_password_is_refused_in_spanish(client, spanish):
+def test_a_wrong_current_password_is_refused_in_spanish(client, spanish_speaker):
     response = submit(
         client,
         "/account/password",
@@ -95,7 +76,7 @@ def test_a_wrong_current_password_is_refused_in_spanish(client, spanish):
     assert "That isn&#39;t your current password." not in page
 
 
-def test_a_saved_change_is_said_in_spanish(client, spanish):
+def test_a_saved_change_is_said_in_spanish(client, spanish_speaker):
     response = submit(
         client, "/account/discreet", {"discreet": "y"}, page="/account", headers=ENGLISH_BROWSER
     )
@@ -104,53 +85,57 @@ def test_a_saved_change_is_said_in_spanish(client, spanish):
     assert "Discreet mode is on." not in page
 
 
-def test_the_security_page_speaks_spanish(client, spanish):
-    page = page_text(client, "/account/security")
-    for words in (
-        "<h1>Inicio de sesión y seguridad</h1>",
-        "Dónde tiene la sesión abierta",
-        "Este aparato",
-        "Lo que pasó últimamente",
-        # The log's entries are named in Spanish too.
-        "<strong>Inició sesión</strong>",
-        "¿Hay algo aquí que no hizo usted?",
-    ):
-        assert words in page, words
-    for english in (
-        "Where you&#39;re signed in",
-        "This device",
-        "What happened lately",
-        "Signed in<",
-    ):
-        assert english not in page, english
+def test_the_security_page_speaks_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/account/security")
+    assert_reads(
+        page,
+        spanish=(
+            "<h1>Inicio de sesión y seguridad</h1>",
+            "Dónde tiene la sesión abierta",
+            "Este aparato",
+            "Lo que pasó últimamente",
+            # The log's entries are named in Spanish too.
+            "<strong>Inició sesión</strong>",
+            "¿Hay algo aquí que no hizo usted?",
+        ),
+        english=(
+            "Where you&#39;re signed in",
+            "This device",
+            "What happened lately",
+            "Signed in<",
+        ),
+    )
 
 
-def test_two_step_set_up_speaks_spanish(client, spanish):
-    page = page_text(client, "/account/two-step")
+def test_two_step_set_up_speaks_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/account/two-step")
     assert "Con el inicio de sesión en dos pasos" in page
     assert "Activar los dos pasos" in page
     assert "Set up two-step sign-in" not in page
     submit(client, "/account/two-step/start", page="/account/two-step", headers=ENGLISH_BROWSER)
-    page = page_text(client, "/account/two-step/setup")
-    for words in (
-        "Abra su aplicación de autenticación y elija agregar una cuenta.",
-        "Escanee esto con su aplicación de autenticación.",
-        "Código QR para su aplicación de autenticación",
-        "Código de 6 dígitos de su aplicación",
-    ):
-        assert words in page, words
-    for english in ("Scan the QR code", "QR code for your authenticator app", "Turn on two-step"):
-        assert english not in page, english
+    page = spanish_page(client, "/account/two-step/setup")
+    assert_reads(
+        page,
+        spanish=(
+            "Abra su aplicación de autenticación y elija agregar una cuenta.",
+            "Escanee esto con su aplicación de autenticación.",
+            "Código QR para su aplicación de autenticación",
+            "Código de 6 dígitos de su aplicación",
+        ),
+        english=("Scan the QR code", "QR code for your authenticator app", "Turn on two-step"),
+    )
     # A code of the wrong shape is refused in Spanish, next to its field.
     response = submit(client, "/account/two-step/setup", {"code": "12"}, headers=ENGLISH_BROWSER)
     assert response.status_code == 400
     assert "Escriba los 6 dígitos que muestra su aplicación" in response.get_data(as_text=True)
 
 
-def test_the_app_lock_page_and_its_pin_rule_speak_spanish(client, spanish):
-    page = page_text(client, "/account/lock")
-    for words in ("Bloqueo de la aplicación", "Activar el bloqueo", "5 minutos", "Elija un PIN"):
-        assert words in page, words
+def test_the_app_lock_page_and_its_pin_rule_speak_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/account/lock")
+    assert_reads(
+        page,
+        spanish=("Bloqueo de la aplicación", "Activar el bloqueo", "5 minutos", "Elija un PIN"),
+    )
     assert "Turn on the app lock" not in page and "App lock" not in page
     response = submit(
         client,

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from careplan_helpers import add_contact, add_event, add_program
 from helpers import next_local, submit
+from spanish_pages import assert_reads
 
 from caregiver.extensions import db
 from caregiver.goals import services as goal_services
@@ -29,26 +30,15 @@ def page_of(response) -> str:
 
 def assert_spanish(page: str, spanish=(), english=()):
     assert '<html lang="es">' in page
-    for words in spanish:
-        assert words in page, words
-    for words in english:
-        assert words not in page, words
-
-
-@pytest.fixture
-def spanish_person(client, login):
-    person = login()
-    person.language = "es"
-    db.session.commit()
-    return person
+    assert_reads(page, spanish, english)
 
 
 # Care plan pages ---------------------------------------------------------------------------------
 
 
-def test_the_care_plan_overview_speaks_spanish(client, spanish_person):
-    add_event(spanish_person, "back_in_treatment", 5)
-    add_program(spanish_person)
+def test_the_care_plan_overview_speaks_spanish(client, spanish_speaker):
+    add_event(spanish_speaker, "back_in_treatment", 5)
+    add_program(spanish_speaker)
     page = page_of(client.get("/careplan/"))
     assert_spanish(
         page,
@@ -65,7 +55,7 @@ def test_the_care_plan_overview_speaks_spanish(client, spanish_person):
     )
 
 
-def test_a_program_form_shows_its_labels_and_problems_in_spanish(client, spanish_person):
+def test_a_program_form_shows_its_labels_and_problems_in_spanish(client, spanish_speaker):
     page = page_of(client.get("/careplan/programs/new"))
     assert_spanish(
         page,
@@ -109,17 +99,17 @@ def test_a_program_form_shows_its_labels_and_problems_in_spanish(client, spanish
     )
 
 
-def test_the_contacts_page_and_the_journey_speak_spanish(client, spanish_person):
+def test_the_contacts_page_and_the_journey_speak_spanish(client, spanish_speaker):
     page = page_of(client.get("/careplan/contacts/"))
     assert_spanish(
         page,
         spanish=("Contactos de cuidado", "Todavía no hay contactos", "Agregar un contacto"),
         english=("No contacts yet", "Add a contact"),
     )
-    add_contact(spanish_person, role="sponsor")
+    add_contact(spanish_speaker, role="sponsor")
     page = page_of(client.get("/careplan/contacts/"))
     assert_spanish(page, spanish=("Padrino o contacto del grupo", "Editar"), english=("Edit<",))
-    add_event(spanish_person, "relapse", 3)
+    add_event(spanish_speaker, "relapse", 3)
     page = page_of(client.get("/careplan/journey/"))
     assert_spanish(
         page,
@@ -137,7 +127,7 @@ def test_the_contacts_page_and_the_journey_speak_spanish(client, spanish_person)
 SETTINGS = "/account/reminders"
 
 
-def test_the_reminder_settings_speak_spanish_and_say_saved(client, spanish_person):
+def test_the_reminder_settings_speak_spanish_and_say_saved(client, spanish_speaker):
     page = page_of(client.get(SETTINGS))
     assert_spanish(
         page,

@@ -2,24 +2,17 @@
 the facilitator's forms and the messages after an RSVP."""
 
 import re
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 from group_helpers import make_group, make_meeting
 from helpers import log_in, submit
-from test_i18n import compiled_catalog, lang_of  # noqa: F401 - the catalog the pages read
+from spanish_pages import SPANISH, assert_reads, lang_of, page_text
 
 from caregiver import clock
 from caregiver.extensions import db
 
 pytestmark = pytest.mark.time_dependent
-
-SPANISH = {"Accept-Language": "es"}
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
 
 
 def in_spanish(person):
@@ -41,39 +34,43 @@ def meeting(facilitator):
 
 def test_a_spanish_visitor_finds_meetings_with_spanish_filters(client, meeting):
     response = client.get("/meetings/", headers=SPANISH)
-    page = text_of(response)
+    page = page_text(response)
     assert lang_of(response) == "es"
-    for spanish in (
-        "Buscar una reunión para familias",
-        "No necesita una cuenta para ir",
-        "Esta noche",
-        "Este fin de semana",
-        "Próximas 2 semanas",
-        "Más filtros",
-        "Cualquier día",
-        "Cualquier idioma",
-        ">Español</option>",
-        ">Vietnamita</option>",
-        "En persona o en línea",
-        "Springfield y en línea",
-        "Ver reuniones",
-    ):
-        assert spanish in page, spanish
+    assert_reads(
+        page,
+        spanish=(
+            "Buscar una reunión para familias",
+            "No necesita una cuenta para ir",
+            "Esta noche",
+            "Este fin de semana",
+            "Próximas 2 semanas",
+            "Más filtros",
+            "Cualquier día",
+            "Cualquier idioma",
+            ">Español</option>",
+            ">Vietnamita</option>",
+            "En persona o en línea",
+            "Springfield y en línea",
+            "Ver reuniones",
+        ),
+    )
     assert re.search(r"\d+ reuniones? en las próximas 2 semanas\.", page)
-    for english in (
-        "Find a family meeting",
-        "More filters",
-        "Any language",
-        "This weekend",
-        "Show meetings",
-        "in the next 2 weeks",
-        "and online",
-        ">Spanish<",
-    ):
-        assert english not in page, english
+    assert_reads(
+        page,
+        english=(
+            "Find a family meeting",
+            "More filters",
+            "Any language",
+            "This weekend",
+            "Show meetings",
+            "in the next 2 weeks",
+            "and online",
+            ">Spanish<",
+        ),
+    )
 
     # A filter that finds nothing says so in Spanish.
-    empty = text_of(client.get("/meetings/", query_string={"q": "zzz"}, headers=SPANISH))
+    empty = page_text(client.get("/meetings/", query_string={"q": "zzz"}, headers=SPANISH))
     assert "Ninguna reunión coincide" in empty and "Ver reuniones en línea" in empty
     assert "No meetings match" not in empty
 
@@ -87,7 +84,7 @@ def meeting_in_progress(meeting) -> bool:
 
 def test_a_meeting_page_and_a_group_page_speak_spanish(client, meeting):
     response = client.get(f"/meetings/{meeting.id}", headers=SPANISH)
-    page = text_of(response)
+    page = page_text(response)
     assert lang_of(response) == "es"
     # A meeting being held right now heads its dates "Now and next" (on a leap day's evening,
     # for one, which is a Tuesday in 2028).
@@ -95,30 +92,34 @@ def test_a_meeting_page_and_a_group_page_speak_spanish(client, meeting):
         dates_heading, english_heading = "Ahora y próximas", "Now and next"
     else:
         dates_heading, english_heading = "Próximas fechas", "Next dates"
-    for spanish in (
-        "Cada martes",
-        "Todas las reuniones",
-        dates_heading,
-        "Dónde",
-        "Unirse en línea",
-        "Sobre esta reunión",
-        "Abierta a todos",
-        "Agregar a mi calendario (.ics)",
-        "para decir que irá o para seguir el grupo",
-    ):
-        assert spanish in page, spanish
+    assert_reads(
+        page,
+        spanish=(
+            "Cada martes",
+            "Todas las reuniones",
+            dates_heading,
+            "Dónde",
+            "Unirse en línea",
+            "Sobre esta reunión",
+            "Abierta a todos",
+            "Agregar a mi calendario (.ics)",
+            "para decir que irá o para seguir el grupo",
+        ),
+    )
     # The meeting's language is named in the language of the page.
     assert '<li class="tag">Español</li>' in page
-    for english in ("Every Tuesday", english_heading, "About this meeting", "Open to anyone"):
-        assert english not in page, english
+    assert_reads(
+        page, english=("Every Tuesday", english_heading, "About this meeting", "Open to anyone")
+    )
     assert '<li class="tag">Spanish</li>' not in page
 
-    group = text_of(client.get(f"/groups/{meeting.group.slug}", headers=SPANISH))
-    for spanish in ("Todos los grupos", "Grupo de apoyo para familias", "Español, Inglés"):
-        assert spanish in group, spanish
-    for english in ("All groups", "Family support group", "Spanish, English", "Log in</a> to"):
-        assert english not in group, english
-    listing = text_of(client.get("/groups/", headers=SPANISH))
+    group = page_text(client.get(f"/groups/{meeting.group.slug}", headers=SPANISH))
+    assert_reads(
+        group,
+        spanish=("Todos los grupos", "Grupo de apoyo para familias", "Español, Inglés"),
+        english=("All groups", "Family support group", "Spanish, English", "Log in</a> to"),
+    )
+    listing = page_text(client.get("/groups/", headers=SPANISH))
     assert "Grupos de apoyo" in listing and "Support groups" not in listing
 
 
@@ -130,18 +131,18 @@ def test_an_rsvp_is_confirmed_in_spanish(client, make_user, meeting):
     assert "Voy a ir</button>" in html and "¿A qué fechas va a venir?" in html
     first = re.findall(r'name="on_day" value="([0-9-]+)"', html)[0]
     done = submit(client, f"{page}/attend", {"on_day": [first]}, page=page, follow_redirects=True)
-    shown = text_of(done)
+    shown = page_text(done)
     assert "Anotado: piensa venir el " in shown and "Piensa ir" in shown
     assert "Guardar mis fechas</button>" in shown
     assert "Noted: you plan to come" not in shown and "You plan to go" not in shown
 
     nothing = submit(client, f"{page}/attend", {}, page=page, follow_redirects=True)
-    assert "Quitado de sus planes: " in text_of(nothing)
+    assert "Quitado de sus planes: " in page_text(nothing)
 
     followed = submit(
         client, f"/groups/{meeting.group.slug}/follow", page=page, follow_redirects=True
     )
-    shown = text_of(followed)
+    shown = page_text(followed)
     assert "Ahora sigue a Springfield Families." in shown and "Usted sigue este grupo" in shown
     assert "You follow" not in shown
 
@@ -149,23 +150,24 @@ def test_an_rsvp_is_confirmed_in_spanish(client, make_user, meeting):
 def test_a_facilitator_fills_the_meeting_form_in_spanish(client, facilitator, meeting):
     log_in(client, in_spanish(facilitator))
     url = f"/groups/{meeting.group.slug}/meetings/new"
-    form = text_of(client.get(url))
-    for spanish in (
-        "Agregar una reunión",
-        "Nombre de la reunión",
-        "Cada cuánto",
-        "Semanal",
-        "Una sola vez",
-        "Zona horaria de la reunión",
-        "Quién puede venir",
-        "Acceso para silla de ruedas",
-        "Mostrar el enlace a todos",
-        "Agregar reunión",
-        ">Martes<",
-    ):
-        assert spanish in form, spanish
-    for english in ("Meeting name", "How often", "Who can come", "Add meeting", ">Tuesday<"):
-        assert english not in form, english
+    form = page_text(client.get(url))
+    assert_reads(
+        form,
+        spanish=(
+            "Agregar una reunión",
+            "Nombre de la reunión",
+            "Cada cuánto",
+            "Semanal",
+            "Una sola vez",
+            "Zona horaria de la reunión",
+            "Quién puede venir",
+            "Acceso para silla de ruedas",
+            "Mostrar el enlace a todos",
+            "Agregar reunión",
+            ">Martes<",
+        ),
+        english=("Meeting name", "How often", "Who can come", "Add meeting", ">Tuesday<"),
+    )
 
     # A meeting that ends before it starts is refused with the reason, in Spanish.
     refused = submit(
@@ -186,15 +188,15 @@ def test_a_facilitator_fills_the_meeting_form_in_spanish(client, facilitator, me
         },
     )
     assert refused.status_code == 400
-    shown = text_of(refused)
+    shown = page_text(refused)
     assert "La reunión debe terminar después de empezar." in shown
     assert "The meeting must end after it starts." not in shown
 
-    missing = text_of(submit(client, url, {"repeat": "weekly"}))
+    missing = page_text(submit(client, url, {"repeat": "weekly"}))
     assert "Póngale un nombre a la reunión." in missing
     assert "Give the meeting a name." not in missing
 
-    manage = text_of(client.get(f"/groups/{meeting.group.slug}/manage"))
+    manage = page_text(client.get(f"/groups/{meeting.group.slug}/manage"))
     assert "Escribir a los seguidores" in manage and "Message followers" not in manage
-    dates = text_of(client.get(f"/groups/meetings/{meeting.id}/dates"))
+    dates = page_text(client.get(f"/groups/meetings/{meeting.id}/dates"))
     assert "Cancelar o cambiar una fecha" in dates and "Cancel this date" not in dates

@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 from helpers import make_test_app, submit
+from spanish_pages import assert_reads
 
 from caregiver.extensions import db
 from caregiver.guidance import library
@@ -49,13 +50,6 @@ def page(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
-def spanish_person(login):
-    person = login()
-    person.language = "es"
-    db.session.commit()
-    return person
-
-
 def textarea(response, name: str) -> str:
     pattern = rf'<textarea[^>]*name="{name}"[^>]*>(?:\r?\n)?(.*?)</textarea>'
     found = re.search(pattern, response.get_data(as_text=True), re.S)
@@ -75,27 +69,31 @@ def test_every_article_has_a_spanish_version_that_matches_the_english():
 
 def test_the_library_page_in_spanish(client):
     html = page(client.get("/guidance/", headers=ES))
-    for words in (
-        "<h1>Guías</h1>",
-        "¿Primera vez aquí? Empiece por estos",
-        "Entender la adicción",
-        "Opciones de tratamiento",
-        "Preparar una conversación",
-        "min de lectura",
-        "no consejos médicos",
-    ):
-        assert words in html
+    assert_reads(
+        html,
+        spanish=(
+            "<h1>Guías</h1>",
+            "¿Primera vez aquí? Empiece por estos",
+            "Entender la adicción",
+            "Opciones de tratamiento",
+            "Preparar una conversación",
+            "min de lectura",
+            "no consejos médicos",
+        ),
+    )
     path = html.split("Empiece por estos", 1)[1].split("</ol>", 1)[0]
     positions = [path.index(SPANISH[slug].title) for slug in library.START_HERE]
     assert positions == sorted(positions)
-    for english in (
-        "New here? Start with these",
-        "Understanding addiction",
-        "min read",
-        ENGLISH["if-you-just-found-out"].title,
-        "not medical advice",
-    ):
-        assert english not in html
+    assert_reads(
+        html,
+        english=(
+            "New here? Start with these",
+            "Understanding addiction",
+            "min read",
+            ENGLISH["if-you-just-found-out"].title,
+            "not medical advice",
+        ),
+    )
 
 
 def test_a_topic_page_in_spanish(client):
@@ -114,16 +112,19 @@ def test_an_article_in_spanish_at_the_same_address(client):
     assert f'<h1 id="article-title">{article.title}</h1>' in html
     assert article.summary in html and "recaída" in html
     assert f"{article.minutes} min de lectura" in html
-    for words in ("Escribir sobre esto", "Fuentes", "Para seguir leyendo", "Si alguien está en"):
-        assert words in html
+    assert_reads(
+        html,
+        spanish=("Escribir sobre esto", "Fuentes", "Para seguir leyendo", "Si alguien está en"),
+    )
     # The crisis card says how to reach 988 in Spanish.
     assert "oprima el 2" in html and "AYUDA" in html
     for slug in article.related:
         assert SPANISH[slug].title in html and ENGLISH[slug].title not in html
     for prompt in article.prompts:
         assert prompt in html
-    for english in (ENGLISH["when-relapse-happens"].title, "Write about this", "Sources"):
-        assert english not in html
+    assert_reads(
+        html, english=(ENGLISH["when-relapse-happens"].title, "Write about this", "Sources")
+    )
     # The same address in English is the English article, and says nothing of the 988 option.
     english = unescape(client.get("/guidance/when-relapse-happens").get_data(as_text=True))
     assert ENGLISH["when-relapse-happens"].title in english and "oprima" not in english
@@ -180,8 +181,7 @@ def test_spanish_search_explains_itself_in_spanish(client, query, message):
 # Marks and the reading card ----------------------------------------------------------------------
 
 
-def test_marks_flashes_and_the_reading_card_in_spanish(client, login):
-    spanish_person(login)
+def test_marks_flashes_and_the_reading_card_in_spanish(client, spanish_speaker):
     first, second = library.START_HERE[:2]
     html = page(client.get("/dashboard"))
     assert "Siga leyendo" in html and SPANISH[first].title in html
@@ -218,8 +218,10 @@ def test_the_spanish_script_is_written_for_spanish_readers():
 
 def test_the_planner_speaks_spanish_and_builds_a_spanish_script(client):
     html = page(client.get(PLAN, headers=ES))
-    for words in ("1. Lo que noté", "2. Cómo me siento", "Crear mi guion", "Lo que voy a decir"):
-        assert words in html
+    assert_reads(
+        html,
+        spanish=("1. Lo que noté", "2. Cómo me siento", "Crear mi guion", "Lo que voy a decir"),
+    )
     assert "What I noticed" not in html and "Make my script" not in html
     missing = submit(client, PLAN, {**ANSWERS_ES, "feel": ""}, headers=ES)
     assert missing.status_code == 400
@@ -233,8 +235,7 @@ def test_the_planner_speaks_spanish_and_builds_a_spanish_script(client):
     assert "I noticed" not in html and "Log in to save it" not in html
 
 
-def test_a_spanish_plan_is_saved_with_a_spanish_title_and_tag(client, login):
-    spanish_person(login)
+def test_a_spanish_plan_is_saved_with_a_spanish_title_and_tag(client, spanish_speaker):
     shown = submit(client, PLAN, ANSWERS_ES)
     saved = submit(client, SAVE, {**ANSWERS_ES, "script": textarea(shown, "script")}, page=PLAN)
     assert saved.status_code == 302
@@ -245,8 +246,7 @@ def test_a_spanish_plan_is_saved_with_a_spanish_title_and_tag(client, login):
     assert journal.open_entry(row).body == SCRIPT_ES
 
 
-def test_an_overlong_script_is_refused_in_spanish(client, login):
-    spanish_person(login)
+def test_an_overlong_script_is_refused_in_spanish(client, spanish_speaker):
     response = submit(client, SAVE, {**ANSWERS_ES, "script": "palabra " * 700}, page=PLAN)
     assert response.status_code == 400
     assert "Use 5,000 letras o menos, por favor. Lo que escribió sigue aquí." in page(response)

@@ -4,35 +4,18 @@ from datetime import timedelta
 
 import pytest
 from helpers import submit
-from test_i18n import compiled_catalog, lang_of  # noqa: F401 - the fixture builds the catalog
+from spanish_pages import assert_reads, spanish_page
 
 from caregiver import clock
-from caregiver.extensions import db
 from caregiver.goals import services as goals
 from caregiver.journal import prompts
 
 pytestmark = pytest.mark.time_dependent
 
 
-@pytest.fixture
-def speaker(client, login):
-    """A signed-in person whose account speaks Spanish (whatever the browser asks for)."""
-    person = login()
-    person.language = "es"
-    db.session.commit()
-    return person
-
-
-def page_of(client, url) -> str:
-    response = client.get(url, headers={"Accept-Language": "en"})
-    assert response.status_code == 200, response.status_code
-    assert lang_of(response) == "es"
-    return response.get_data(as_text=True)
-
-
 def followed(client, response) -> str:
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return page_of(client, response.headers["Location"])
+    return spanish_page(client, response.headers["Location"])
 
 
 def entry_form(person, **fields):
@@ -41,110 +24,105 @@ def entry_form(person, **fields):
     return values | {"entry_date": day.isoformat(), "entry_time": "21:30"} | fields
 
 
-def assert_spanish(page: str, spanish: tuple, english: tuple) -> None:
-    for words in spanish:
-        assert words in page, words
-    for words in english:
-        assert words not in page, words
-
-
-def test_an_empty_journal_in_spanish(client, speaker):
-    page = page_of(client, "/journal/")
-    assert_spanish(
+def test_an_empty_journal_in_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/journal/")
+    assert_reads(
         page,
         ("Su diario está vacío", "Escribir su primera anotación", "Nueva anotación", "Calendario"),
         ("Your journal is empty", "Write your first entry", "New entry", "Only you can read"),
     )
 
 
-def test_the_new_entry_form_names_the_moods_and_asks_a_spanish_prompt(client, speaker):
-    page = page_of(client, "/journal/new")
-    assert_spanish(
+def test_the_new_entry_form_names_the_moods_and_asks_a_spanish_prompt(client, spanish_speaker):
+    page = spanish_page(client, "/journal/new")
+    assert_reads(
         page,
         ("¿Cómo se siente?", "Muy mal", "Regular", "Muy bien", "Guardar", "Ver otra pregunta"),
         ("How are you feeling?", "Very low", "Okay", "Save entry", "Show another prompt"),
     )
-    offered = prompts.for_day(speaker.id, clock.today_in(speaker.timezone))
+    offered = prompts.for_day(spanish_speaker.id, clock.today_in(spanish_speaker.timezone))
     spanish = prompts.get(offered.key, "es")
     english = prompts.get(offered.key, "en")
     assert spanish.text != english.text
     assert spanish.text in page and english.text not in page
 
 
-def test_a_saved_entry_and_a_refused_one_speak_spanish(client, speaker):
-    refused = submit(client, "/journal/new", entry_form(speaker, body=" "), page="/journal/new")
+def test_a_saved_entry_and_a_refused_one_speak_spanish(client, spanish_speaker):
+    refused = submit(
+        client, "/journal/new", entry_form(spanish_speaker, body=" "), page="/journal/new"
+    )
     assert refused.status_code == 400
-    assert_spanish(
+    assert_reads(
         refused.get_data(as_text=True),
         ("Escriba algo antes de guardar.",),
         ("Write something before saving.",),
     )
-    saved = submit(client, "/journal/new", entry_form(speaker), page="/journal/new")
+    saved = submit(client, "/journal/new", entry_form(spanish_speaker), page="/journal/new")
     page = followed(client, saved)
-    assert_spanish(page, ("Su anotación está guardada.", "Ánimo: Bien"), ("Your entry is saved",))
-    listing = page_of(client, "/journal/")
-    assert_spanish(listing, ("Filtrar anotaciones", "Cualquier ánimo"), ("Filter entries",))
+    assert_reads(page, ("Su anotación está guardada.", "Ánimo: Bien"), ("Your entry is saved",))
+    listing = spanish_page(client, "/journal/")
+    assert_reads(listing, ("Filtrar anotaciones", "Cualquier ánimo"), ("Filter entries",))
 
 
-def test_searching_the_journal_in_spanish(client, speaker):
-    page = page_of(client, "/journal/search")
-    assert_spanish(page, ("Buscar en su diario", "palabras entre comillas"), ("Looks in titles",))
-    submit(client, "/journal/new", entry_form(speaker), page="/journal/new")
+def test_searching_the_journal_in_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/journal/search")
+    assert_reads(page, ("Buscar en su diario", "palabras entre comillas"), ("Looks in titles",))
+    submit(client, "/journal/new", entry_form(spanish_speaker), page="/journal/new")
     found = submit(client, "/journal/search", {"q": "largo"}).get_data(as_text=True)
-    assert_spanish(found, ("1 anotación coincide",), ("1 entry matches",))
+    assert_reads(found, ("1 anotación coincide",), ("1 entry matches",))
     none = submit(client, "/journal/search", {"q": "cebra"}).get_data(as_text=True)
-    assert_spanish(none, ("No se encontró nada",), ("Nothing found",))
+    assert_reads(none, ("No se encontró nada",), ("Nothing found",))
     empty = submit(client, "/journal/search", {"q": ""}).get_data(as_text=True)
-    assert_spanish(empty, ("Escriba una palabra para buscar.",), ("Type a word to look for.",))
+    assert_reads(empty, ("Escriba una palabra para buscar.",), ("Type a word to look for.",))
 
 
-def test_goals_and_the_new_goal_form_in_spanish(client, speaker):
-    page = page_of(client, "/goals/")
-    assert_spanish(
+def test_goals_and_the_new_goal_form_in_spanish(client, spanish_speaker):
+    page = spanish_page(client, "/goals/")
+    assert_reads(
         page,
         ("Cuidarse", "Todavía no hay metas para cuidarse", "Sus límites", "Agregar una meta"),
         ("Looking after yourself", "No self-care goals yet", "No boundaries yet"),
     )
-    form = page_of(client, "/goals/new")
+    form = spanish_page(client, "/goals/new")
     suggestion = next(iter(goals.examples("es")["goals"].values()))
     assert suggestion["title"] != goals.examples("en")["goals"][suggestion["key"]]["title"]
-    assert_spanish(
+    assert_reads(
         form,
         ("¿Qué va a hacer por usted?", "Todos los días", "Una vez por semana", suggestion["title"]),
         ("What will you do for yourself?", "Every day", "Once a week", "Add one in a tap"),
     )
     refused = submit(client, "/goals/new", {"title": "", "per_week": "7"})
-    assert_spanish(
+    assert_reads(
         refused.get_data(as_text=True), ("Póngale un nombre a la meta",), ("Give the goal a name",)
     )
 
 
-def test_a_check_in_and_the_progress_page_in_spanish(client, speaker):
+def test_a_check_in_and_the_progress_page_in_spanish(client, spanish_speaker):
     added = submit(client, "/goals/new", {"title": "Caminar 20 minutos", "per_week": "7"})
     page = followed(client, added)
-    assert_spanish(page, ("Meta agregada.", "Hecho", "Día libre"), ("Goal added", "Skip day"))
+    assert_reads(page, ("Meta agregada.", "Hecho", "Día libre"), ("Goal added", "Skip day"))
     goal_id = int(added.headers["Location"].rsplit("-", 1)[1])
-    day = clock.today_in(speaker.timezone).isoformat()
+    day = clock.today_in(spanish_speaker.timezone).isoformat()
     tapped = submit(
         client, f"/goals/{goal_id}/check-in", {"day": day, "value": "skip"}, page="/goals/"
     )
-    assert_spanish(followed(client, tapped), ("Marcado como día libre.",), ("Marked as a skip",))
-    progress = page_of(client, "/progress")
-    assert_spanish(
+    assert_reads(followed(client, tapped), ("Marcado como día libre.",), ("Marked as a skip",))
+    progress = spanish_page(client, "/progress")
+    assert_reads(
         progress,
         ("Su avance", "Metas de todos los días", "Racha", "Constancia", "Calendario de registros"),
         ("Your progress", "Daily goals", "Strength", "Check-in calendar", "How am I doing?"),
     )
     wellbeing = submit(client, "/progress/check-in", {"week": ""}, page="/progress/check-in")
-    assert_spanish(wellbeing.get_data(as_text=True), ("Sueño", "Omitir"), ("Sleep", "Skip"))
+    assert_reads(wellbeing.get_data(as_text=True), ("Sueño", "Omitir"), ("Sleep", "Skip"))
 
 
-def test_a_spanish_page_shows_the_spanish_boundary_example(client, speaker):
-    page = page_of(client, "/boundaries/new?example=money")
+def test_a_spanish_page_shows_the_spanish_boundary_example(client, spanish_speaker):
+    page = spanish_page(client, "/boundaries/new?example=money")
     example = goals.examples("es")["boundaries"]["money"]
     english = goals.examples("en")["boundaries"]["money"]
     assert example["statement"] != english["statement"]
-    assert_spanish(
+    assert_reads(
         page,
         (example["statement"], "Empiece con un ejemplo", "Guardar límite"),
         (english["statement"], "Start from an example", "Save boundary"),

@@ -1,14 +1,10 @@
 """The shared pages and the main area in Spanish: landing, home, crisis help, privacy, the More
 page, error pages and a refused form, with no English left in what they say."""
 
-from html import unescape
-
 from helpers import log_in
-from test_i18n import compiled_catalog, lang_of  # noqa: F401 - the fixture builds the catalog
+from spanish_pages import SPANISH, assert_reads, lang_of, page_text
 
 from caregiver.extensions import db
-
-SPANISH = {"Accept-Language": "es"}
 
 
 def spanish_person(make_user, role="caregiver"):
@@ -18,29 +14,28 @@ def spanish_person(make_user, role="caregiver"):
     return person
 
 
-def page_text(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
 def test_a_spanish_visitor_reads_the_landing_page_in_spanish(client):
     response = client.get("/", headers=SPANISH)
     assert lang_of(response) == "es"
     page = page_text(response)
-    for words in (
-        "No tiene que cargar con esto sin ayuda",
-        "Crear una cuenta gratis",
-        "¿Alguien está en peligro ahora mismo?",
-        "Nuestra promesa de privacidad",
-        '"No te voy a dar dinero en efectivo"',
-        # 988 comes with how to reach it in Spanish.
-        "En español: llame al 988 y oprima el 2, o envíe la palabra AYUDA al 988.",
-    ):
-        assert words in page
+    assert_reads(
+        page,
+        spanish=(
+            "No tiene que cargar con esto sin ayuda",
+            "Crear una cuenta gratis",
+            "¿Alguien está en peligro ahora mismo?",
+            "Nuestra promesa de privacidad",
+            '"No te voy a dar dinero en efectivo"',
+            # 988 comes with how to reach it in Spanish.
+            "En español: llame al 988 y oprima el 2, o envíe la palabra AYUDA al 988.",
+        ),
+    )
     assert 'Si alguien no se despierta o no respira, llame al <a href="tel:911">911</a> ahora.' in (
         page
     )
-    for english in ("You don't have to carry this alone", "Create a free account", "Log in"):
-        assert english not in page
+    assert_reads(
+        page, english=("You don't have to carry this alone", "Create a free account", "Log in")
+    )
 
 
 def test_a_new_spanish_speaker_gets_a_spanish_home_page(client, make_user):
@@ -48,44 +43,46 @@ def test_a_new_spanish_speaker_gets_a_spanish_home_page(client, make_user):
     response = client.get("/dashboard", headers={"Accept-Language": "en"})
     assert lang_of(response) == "es"
     page = page_text(response)
-    for words in (
-        "Hola, Ana",
-        "Respire hondo.",
-        "¿Necesita ayuda ahora mismo?",
-        'Sobredosis o peligro: llame al <a href="tel:911">911</a>.',
-        'Crisis: llame o envíe un mensaje de texto al <a href="tel:988">988</a>.',
-        "Toda la ayuda en una crisis",
-    ):
-        assert words in page
-    for english in ("Hello, Ana", "Take a breath", "Need help right now?", "All crisis help"):
-        assert english not in page
+    assert_reads(
+        page,
+        spanish=(
+            "Hola, Ana",
+            "Respire hondo.",
+            "¿Necesita ayuda ahora mismo?",
+            'Sobredosis o peligro: llame al <a href="tel:911">911</a>.',
+            'Crisis: llame o envíe un mensaje de texto al <a href="tel:988">988</a>.',
+            "Toda la ayuda en una crisis",
+        ),
+        english=("Hello, Ana", "Take a breath", "Need help right now?", "All crisis help"),
+    )
 
 
 def test_crisis_help_in_spanish_reads_the_spanish_texts_of_the_data(client):
     response = client.get("/help", headers=SPANISH)
     assert lang_of(response) == "es"
     page = page_text(response)
-    for words in (
-        "Busque ayuda ahora",
-        "Emergencia: llame al 911",
-        "Llamar al 988",
-        "Mensaje al 988",
-        "988 Línea de Prevención del Suicidio y Crisis",
-        "En español: llame al 988 y oprima el 2, o envíe la palabra AYUDA al 988.",
-        "AYUDA (mensaje de texto al 988)",
-        "Si tuvo una sobredosis",
-        "Estos números son para: <strong>Estados Unidos</strong>.",
-        "TTY (teléfono de texto):",
-    ):
-        assert words in page
-    for english in (
-        "Get help now",
-        "In Spanish: call 988",
-        "Suicide &amp; Crisis Lifeline",
-        "If they have overdosed",
-        "United States",
-    ):
-        assert english not in page
+    assert_reads(
+        page,
+        spanish=(
+            "Busque ayuda ahora",
+            "Emergencia: llame al 911",
+            "Llamar al 988",
+            "Mensaje al 988",
+            "988 Línea de Prevención del Suicidio y Crisis",
+            "En español: llame al 988 y oprima el 2, o envíe la palabra AYUDA al 988.",
+            "AYUDA (mensaje de texto al 988)",
+            "Si tuvo una sobredosis",
+            "Estos números son para: <strong>Estados Unidos</strong>.",
+            "TTY (teléfono de texto):",
+        ),
+        english=(
+            "Get help now",
+            "In Spanish: call 988",
+            "Suicide &amp; Crisis Lifeline",
+            "If they have overdosed",
+            "United States",
+        ),
+    )
     # The footer's crisis line and another country's page speak Spanish too.
     assert "¿Está en crisis? Busque ayuda ahora" in page
     other = page_text(client.get("/help/gb", headers=SPANISH))
@@ -142,8 +139,9 @@ def test_a_refused_form_says_so_in_spanish(client, make_user):
 def test_an_admin_reads_the_admin_pages_in_spanish(client, make_user):
     log_in(client, spanish_person(make_user, role="admin"))
     page = page_text(client.get("/admin/"))
-    for words in ("Correo saliente", "Solicitudes para dirigir grupos", "No hay solicitudes"):
-        assert words in page
+    assert_reads(
+        page, spanish=("Correo saliente", "Solicitudes para dirigir grupos", "No hay solicitudes")
+    )
     assert "Outgoing mail" not in page and "Facilitator requests" not in page
     outbox = page_text(client.get("/admin/outbox"))
     assert "Mensajes fallidos" in outbox and "No hay mensajes fallidos" in outbox
