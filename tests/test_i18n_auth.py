@@ -130,6 +130,12 @@ def test_two_step_set_up_speaks_spanish(client, spanish_speaker):
     assert "Escriba los 6 dígitos que muestra su aplicación" in response.get_data(as_text=True)
 
 
+def test_the_suggested_passkey_name_is_in_spanish(client, spanish_speaker):
+    android = "Mozilla/5.0 (Linux; Android 14; Pixel 7) Chrome/126.0 Mobile Safari/537.36"
+    page = client.get("/account/passkeys", headers={"User-Agent": android} | ENGLISH_BROWSER)
+    assert 'value="Chrome en Android"' in page.get_data(as_text=True)
+
+
 def test_the_app_lock_page_and_its_pin_rule_speak_spanish(client, spanish_speaker):
     page = spanish_page(client, "/account/lock")
     assert_reads(

@@ -50,8 +50,9 @@ def _list_page(form, status=200):
 @bp.route("/account/passkeys")
 @recent_proof_required
 def passkeys_page():
+    # The suggested name is the person's own label from then on, so it is in their language.
     device = security_log.describe_device(request.headers.get("User-Agent", ""))
-    return _list_page(forms.PasskeyAddForm(formdata=None, name=device))
+    return _list_page(forms.PasskeyAddForm(formdata=None, name=security_log.device_name(device)))
 
 
 @bp.route("/account/passkeys/options", methods=["POST"])
