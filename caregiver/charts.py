@@ -113,7 +113,8 @@ def heatmap(
     first = end - timedelta(days=end.weekday() + 7 * (weeks - 1))
     left, top, pitch = 26, 20, min(28.0, (WIDTH - 30) / weeks)
     root = _svg("heatmap", chart_id, top + 7 * pitch + 2)
-    for row, label in ((0, "M"), (2, "W"), (4, "F")):
+    for row in (0, 2, 4):  # Monday, Wednesday, Friday
+        label = format_when(first + timedelta(days=row), "weekday_letter")
         _text(root, left - 6, top + row * pitch + pitch / 2 + 3, label, "end")
     months: list[tuple[int, str]] = []
     rows: list[list[str]] = []

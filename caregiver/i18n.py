@@ -34,6 +34,7 @@ FORMATS = {"en": "en_US", "es": "es_US"}
 SHAPES = {
     "time": {"en": "h:mm a", "es": "h:mm a"},
     "weekday": {"en": "EEEE", "es": "EEEE"},
+    "weekday_letter": {"en": "EEEEE", "es": "EEEEE"},
     "date": {"en": "MMM d, y", "es": "d MMM y"},
     "long_date": {"en": "MMMM d, y", "es": "d 'de' MMMM 'de' y"},
     "month": {"en": "MMMM y", "es": "MMMM 'de' y"},

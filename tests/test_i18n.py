@@ -1,7 +1,7 @@
 """Languages: which one a page speaks, the footer's switch, and the choice kept on the account."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from helpers import csrf_token, submit
 from spanish_pages import assert_reads, lang_of
 
-from caregiver import i18n
+from caregiver import charts, i18n
 from caregiver.extensions import db
 
 
@@ -175,7 +175,7 @@ STRFTIME_OF_SHAPE = {
 }
 
 
-@pytest.mark.parametrize("shape", sorted(i18n.SHAPES))
+@pytest.mark.parametrize("shape", sorted(i18n.SHAPES.keys() - {"weekday_letter"}))  # no strftime
 def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
     app = Flask(__name__)  # only the language part: no database to run on
     i18n.init_app(app)
@@ -200,6 +200,18 @@ def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
             assert "marzo" in spanish
         if "%p" in STRFTIME_OF_SHAPE[shape]:
             assert ("a.m." if moment.hour < 12 else "p.m.") in spanish  # as in the US
+
+
+def test_the_check_in_calendar_names_its_rows_with_the_days_letters():
+    app = Flask(__name__)
+    i18n.init_app(app)
+    letters = {}
+    for language in ("en", "es"):
+        with app.test_request_context(), force_locale(language):
+            svg = charts.heatmap("calendar", "Check-ins", {}, end=date(2027, 3, 2)).svg
+        letters[language] = re.findall(r'text-anchor="end">(\w)</text>', svg)
+    # Monday, Wednesday and Friday: lunes, miércoles and viernes.
+    assert letters == {"en": ["M", "W", "F"], "es": ["L", "M", "V"]}
 
 
 def test_no_spanish_message_brings_a_quote_mark_its_english_has_not():
