@@ -35,3 +35,13 @@ def spanish_page(client, url: str) -> str:
     assert response.status_code == 200, (url, response.status_code)
     assert lang_of(response) == "es"
     return response.get_data(as_text=True)
+
+
+# "p.m." ending a sentence: its period is the sentence's too ("p.m.." is a typo, as is
+# "p.m.</strong>."); Spanish times end with one.
+DOUBLED_STOP = re.compile(r"\b[ap]\.\s?m\.(?:\s*</\w+>)*\.")
+
+
+def assert_one_stop(text: str) -> None:
+    found = DOUBLED_STOP.search(text)
+    assert not found, text[max(0, found.start() - 80) : found.end() + 20]

@@ -7,11 +7,12 @@ Reminder mail is read in Spanish by tests/test_i18n_careplan_reminders.py, every
 """
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from group_helpers import make_group, make_meeting
 from helpers import today
+from spanish_pages import assert_one_stop
 
 from caregiver.auth import account_mail, security_log
 from caregiver.extensions import db
@@ -47,6 +48,7 @@ def assert_spanish_twin(english, spanish, written=""):
             s for s in sentences(re.sub(r"<[^>]+>", "\n", theirs)) if s in ours and s not in written
         ]
         assert not left, f"{spanish['Subject']}: English left in the {part} part: {left}"
+        assert_one_stop(ours)
     assert '<html lang="es">' in spanish.get_body(("html",)).get_content()
 
 
@@ -115,3 +117,16 @@ def test_group_notices_speak_spanish(app, mailbox, twins, make_user):
         "ahora tiene otro día u otra hora y otro lugar."
         in moved[1].get_body(("plain",)).get_content()
     )
+
+    # One date moved to the next evening: both dates end with their times in either language.
+    later = tuesday + timedelta(weeks=1)
+    change = date_changes.move_occurrence(
+        meeting, later, later + timedelta(days=1), time(18, 30), time(20, 0), ""
+    )
+    alerts.date_changed(meeting, "moved", later, "", change.new_day, change.new_start)
+    db.session.commit()
+    one_date = [sent(app, mailbox, person.email) for person in twins]
+    assert_spanish_twin(*one_date, written=meeting.name)
+    english, spanish = (mail.get_body(("plain",)).get_content() for mail in one_date)
+    assert "meeting moves to Wednesday" in english and "6:30 PM." in english
+    assert "se cambia al miércoles" in spanish and "6:30 p.m., solo por esa vez." in spanish

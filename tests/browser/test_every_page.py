@@ -25,6 +25,7 @@ from site_map import (
     fill_site,
     visited_rules,
 )
+from spanish_pages import assert_one_stop
 
 pytestmark = pytest.mark.one_instant
 
@@ -170,6 +171,12 @@ class Walker:
         if self.foreign:
             self.problems.append(f"{name} asked other origins: {self.foreign}")
             self.foreign.clear()
+        try:
+            assert_one_stop(self.page.inner_text("body"))
+        except AssertionError as failure:
+            self.problems.append(
+                f"{name}: a time's period doubled at the end of a sentence: {failure}"
+            )
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 915})
             try:
