@@ -49,6 +49,11 @@ def label(zone: str) -> str:
     return str(common) if common else zone.replace("_", " ")
 
 
+def city(zone: str) -> str:
+    """The place a zone is named after, for "%(zone)s time": "Los Angeles"."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def short_choices(*also: str | None) -> list[tuple[str, str]]:
     """The common zones, after any of ``also`` (a person's own, a guess) that are not among
     them."""

@@ -10,7 +10,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from caregiver import auth, guidance, i18n, mail, main, reminders
+from caregiver import auth, guidance, i18n, mail, main, reminders, timezones
 from caregiver.admin import views as admin_views
 from caregiver.auth import device_lock
 from caregiver.auth import views as auth_views
@@ -154,6 +154,8 @@ def init_templates(app: Flask) -> None:
             zone = current_user.timezone
         return i18n.format_when(moment.astimezone(ZoneInfo(zone)), shape)
 
+    app.add_template_filter(timezones.label, "zone_label")
+    app.add_template_filter(timezones.city, "zone_city")
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
     app.jinja_env.globals["app_name_for"] = mail.app_name

@@ -96,6 +96,7 @@ def test_a_meeting_page_and_a_group_page_speak_spanish(client, meeting):
         page,
         spanish=(
             "Cada martes",
+            "(hora de Chicago)",  # the meeting's clock, named by its city
             "Todas las reuniones",
             dates_heading,
             "Dónde",
