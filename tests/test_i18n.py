@@ -202,9 +202,9 @@ def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
             assert ("a.m." if moment.hour < 12 else "p.m.") in spanish  # as in the US
 
 
-def test_the_check_in_calendar_names_its_rows_with_the_days_letters():
-    app = Flask(__name__)
-    i18n.init_app(app)
+def test_the_check_in_calendar_names_its_rows_with_the_days_letters(app):
+    # The app's own catalogs: a bare app would read none, and Flask-Babel keeps what it read
+    # for the whole process.
     letters = {}
     for language in ("en", "es"):
         with app.test_request_context(), force_locale(language):
