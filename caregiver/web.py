@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -179,9 +179,13 @@ def _script_words() -> dict[str, str]:
 
 
 def _logout_form() -> ActionForm:
+    """The footer's forms' token (log out, lock now, language), made once for the page."""
     # Never the form that was sent, so it must not read the request: on the page that says a
     # request was too large, reading it would fail again.
-    return ActionForm(formdata=None)
+    form = g.get("footer_form")
+    if form is None:
+        form = g.footer_form = ActionForm(formdata=None)
+    return form
 
 
 def _nav_active(item: NavItem) -> bool:
