@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import catalogs
 import pytest
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, render_template_string
 from flask_babel import force_locale
 from helpers import csrf_token, submit
-from spanish_pages import assert_reads, lang_of
+from spanish_pages import SPANISH, assert_reads, lang_of
 
 from caregiver import charts, i18n
 from caregiver.extensions import db
@@ -212,6 +212,16 @@ def test_the_check_in_calendar_names_its_rows_with_the_days_letters(app):
         letters[language] = re.findall(r'text-anchor="end">(\w)</text>', svg)
     # Monday, Wednesday and Friday: lunes, miércoles and viernes.
     assert letters == {"en": ["M", "W", "F"], "es": ["L", "M", "V"]}
+
+
+def test_a_page_keeps_its_language_around_a_message_written_in_another(app):
+    words = '{{ _("Log in") }} · {{ ngettext("%(num)d day", "%(num)d days", 2) }}'
+    with app.test_request_context(headers=SPANISH):
+        before = render_template_string(words)
+        with force_locale("en"):
+            inside = render_template_string(words)
+        after = render_template_string(words)
+    assert (before, inside, after) == ("Entrar · 2 días", "Log in · 2 days", "Entrar · 2 días")
 
 
 def test_no_spanish_message_brings_a_quote_mark_its_english_has_not():
