@@ -35,7 +35,7 @@ def _by_key() -> tuple[dict[str, str], dict[str, list[str]]]:
     names = {_key(zone): zone for zone in all_timezones()}
     cities: dict[str, list[str]] = {}
     for zone in all_timezones():
-        cities.setdefault(_key(zone.rsplit("/", 1)[-1]), []).append(zone)
+        cities.setdefault(_key(city(zone)), []).append(zone)
     return names, cities
 
 

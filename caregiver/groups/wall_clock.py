@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 
+from caregiver import timezones
 from caregiver.i18n import format_when
 
 
@@ -79,13 +80,12 @@ def missing_time(day: date, at: time, timezone: str) -> str | None:
     gap = gap_at(day, at, ZoneInfo(timezone))
     if gap is None:
         return None
-    place = timezone.rsplit("/", 1)[-1].replace("_", " ")
     return gettext(
         "%(time)s doesn't exist on %(day)s in %(place)s: clocks jump from %(skipped)s to "
         "%(resumes)s. Choose another time.",
         time=format_when(at, "time"),
         day=format_when(day, "month_day"),
-        place=place,
+        place=timezones.city(timezone),
         skipped=f"{gap.skipped_from:%-I:%M}",
         resumes=f"{gap.resumes_at:%-I:%M}",
     )
