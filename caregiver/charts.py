@@ -11,10 +11,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext, ngettext, pgettext
 from markupsafe import Markup
 
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext, ngettext, pgettext
 from caregiver.i18n import lazy_gettext as _l
 
 SVG_NS = "http://www.w3.org/2000/svg"

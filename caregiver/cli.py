@@ -6,7 +6,6 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from caregiver import crypto, outbox
@@ -16,6 +15,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import services as group_services
 from caregiver.groups.demo import load_demo_groups
+from caregiver.i18n import ngettext
 from caregiver.journal import services as journal_services
 from caregiver.reminders import jobs, planner
 

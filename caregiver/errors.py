@@ -3,11 +3,11 @@
 import logging
 
 from flask import Flask, render_template, request
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from caregiver.i18n import DEFAULT_LANGUAGE, current_language
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language, gettext
 from caregiver.i18n import lazy_gettext as _l
 
 

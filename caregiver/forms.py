@@ -3,7 +3,6 @@
 from functools import wraps
 
 from flask import request
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, Field, SelectMultipleField, TimeField
@@ -13,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from caregiver import clock, timezones
 from caregiver.extensions import csrf
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 # A DayField takes dates from 1 January of EARLIEST_YEAR to 31 December, YEARS_AHEAD years on.

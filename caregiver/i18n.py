@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
-from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale, get_translations, gettext, ngettext
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
@@ -52,6 +52,24 @@ SHAPES = {
     "date_at": {"en": "MMM d, y 'at' h:mm a", "es": "d MMM y, h:mm a"},
     "day_year_at": {"en": "EEEE, MMMM d, y 'at' h:mm a", "es": "EEEE d 'de' MMMM 'de' y, h:mm a"},
 }
+
+
+def gettext(string: str, **variables) -> str:
+    """``string`` in the language of the page or message, with ``variables`` put in."""
+    found = page_translations().ugettext(string)
+    return found % variables if variables else found
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The form for ``num`` in the language of the page or message; ``%(num)d`` is ``num``."""
+    variables.setdefault("num", num)
+    return page_translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, **variables) -> str:
+    """``gettext`` of a message whose words depend on ``context``."""
+    found = page_translations().upgettext(context, string)
+    return found % variables if variables else found
 
 
 class LazyText(LazyString):
@@ -149,6 +167,8 @@ def page_translations():
     which a page of forty messages pays forty times. They are kept on its own context, in the
     place ``force_locale`` empties on the way in and puts back on the way out, so mail written
     in another language during a request still gets its own."""
+    if not has_app_context():
+        return get_translations()  # no page: the words as written
     context = g.get("_flask_babel")
     found = getattr(context, "babel_translations", None)
     if found is None:

@@ -8,12 +8,12 @@ from functools import lru_cache, wraps
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, redirect, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from caregiver import clock
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

@@ -14,9 +14,7 @@ import zlib
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from flask_babel import gettext
-
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 
 # An export nests four deep (the file, a list, an item, its tags); far more is not an export.
 MAX_DEPTH = 16

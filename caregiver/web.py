@@ -7,7 +7,6 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import auth, guidance, i18n, mail, main, reminders, timezones
@@ -26,6 +25,7 @@ from caregiver.groups import views as groups_views
 from caregiver.groups.views import meeting_pages
 from caregiver.guidance import views as guidance_views
 from caregiver.guidance.views import article_pages
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import views as journal_views
 from caregiver.main import views as main_views

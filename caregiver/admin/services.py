@@ -1,6 +1,5 @@
 """The decisions admins make on facilitator requests."""
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock
@@ -8,6 +7,7 @@ from caregiver.auth import account_mail
 from caregiver.auth.facilitator_requests import RequestError, note_of
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 
 
 def pending_requests() -> list[tuple[FacilitatorRequest, str]]:

@@ -1,13 +1,13 @@
 """Admin pages: approving facilitators, and the health of outgoing mail."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import outbox
 from caregiver.admin import services
 from caregiver.auth.facilitator_requests import RequestError
 from caregiver.forms import ActionForm
+from caregiver.i18n import gettext
 from caregiver.reminders import jobs
 from caregiver.reminders import services as reminder_services
 from caregiver.security import admin_required

@@ -9,13 +9,12 @@ end the session: the password is then the only way back.
 import re
 from datetime import timedelta
 
-from flask_babel import gettext
-
 from caregiver import clock, security
 from caregiver.auth import security_log
 from caregiver.auth.models import LoginSession
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 MINUTES = (1, 5, 15, 30)

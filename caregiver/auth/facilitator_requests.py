@@ -1,11 +1,11 @@
 """Asking to become a facilitator: one open request at a time, which an admin then decides."""
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import crypto
 from caregiver.auth.models import FacilitatorRequest, User
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 from caregiver.sealed import open_text, save_sealed
 from caregiver.text import clean_text
 

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import webauthn
-from flask_babel import gettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import parse_authentication_credential_json
@@ -35,6 +34,7 @@ from caregiver.auth.models import User
 from caregiver.auth.sign_in_models import Passkey, SpentChallenge
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text
 from caregiver.text import clean_line

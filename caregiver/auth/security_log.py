@@ -6,12 +6,12 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from flask import has_request_context, request
-from flask_babel import gettext
 from sqlalchemy import delete, exists, select
 
 from caregiver import clock
 from caregiver.auth.models import SecurityEvent
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 KEEP_FOR = timedelta(days=90)

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
@@ -14,6 +13,7 @@ from caregiver.auth import account_mail, security_log, sign_in_throttle
 from caregiver.auth.models import LoginSession, User
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 
 REMEMBER_FOR = timedelta(days=30)
 IDLE_SESSION_FOR = timedelta(hours=24)

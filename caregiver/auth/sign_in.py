@@ -8,7 +8,6 @@ both, kept here with the rest of signing in.
 import math
 
 from flask import session, url_for
-from flask_babel import gettext
 from flask_login import login_user
 
 from caregiver import security
@@ -21,6 +20,7 @@ from caregiver.auth import (
     two_step,
 )
 from caregiver.errors import FieldError
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 # How often a person (or a script) may try a password, from one address.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pyotp
 import segno
-from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
@@ -24,6 +23,7 @@ from caregiver.auth.models import User
 from caregiver.auth.sign_in_models import RecoveryCode, TwoStep
 from caregiver.errors import FieldError
 from caregiver.extensions import db
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 ISSUER = "Caregiver"

@@ -4,8 +4,8 @@ import re
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext
 
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 
 # What can happen on the loved one's path, in the order the form offers it.

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from caregiver import clock
@@ -23,7 +22,7 @@ from caregiver.careplan.models import (
 )
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text

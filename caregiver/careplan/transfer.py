@@ -9,14 +9,12 @@ import json
 from datetime import date
 from types import SimpleNamespace
 
-from flask_babel import gettext
-
 from caregiver import clock
 from caregiver.careplan import journey, rules, services
 from caregiver.careplan.models import LISTS, CarePlan, InsuranceCall, JourneyEvent, Program
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.transfer import ImportReport, NotAnExport, parse_export
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, crypto
@@ -13,7 +12,7 @@ from caregiver.extensions import db
 from caregiver.goals import rules
 from caregiver.goals.models import Boundary, BoundaryCheckin
 from caregiver.goals.services import check_day, check_note, clear_checkin, owned, record_checkin
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text

@@ -1,6 +1,5 @@
 """Goal, boundary, check-in and weekly rating forms: they check the input alone."""
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -9,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from caregiver.forms import DayField, TimeOfDayField
 from caregiver.goals import boundaries, services
 from caregiver.goals.models import WELLBEING_AREAS
-from caregiver.i18n import LazyText, format_count
+from caregiver.i18n import LazyText, format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 
 # Labels in words, put off until shown so they speak the page's language.

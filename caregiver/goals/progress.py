@@ -3,7 +3,6 @@
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import bindparam, func, select, update
 
 from caregiver import charts, clock
@@ -12,6 +11,7 @@ from caregiver.extensions import db
 from caregiver.goals import boundaries, rules, tallies
 from caregiver.goals.models import WELLBEING_AREAS, Goal, GoalCheckin, WellbeingCheckin
 from caregiver.goals.services import GoalItem, kept, open_goal, owned
+from caregiver.i18n import gettext
 from caregiver.journal import services as journal
 
 WEEKS_SHOWN = rules.WEEKS_SHOWN

@@ -6,7 +6,6 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
-from flask_babel import gettext, ngettext
 from sqlalchemy import bindparam, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +14,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.goals import rules, tallies
 from caregiver.goals.models import Goal, GoalCheckin
-from caregiver.i18n import DEFAULT_LANGUAGE, current_language, format_count
+from caregiver.i18n import DEFAULT_LANGUAGE, current_language, format_count, gettext, ngettext
 from caregiver.sealed import open_text, save_sealed, seal_optional
 from caregiver.text import clean_line, clean_text
 

@@ -8,7 +8,7 @@ says nothing about why a person follows a group.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from caregiver import mail, outbox
@@ -16,7 +16,7 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Attendance, GroupFollow, GroupNotice, Meeting, SupportGroup
-from caregiver.i18n import DEFAULT_LANGUAGE, format_when
+from caregiver.i18n import DEFAULT_LANGUAGE, format_when, gettext
 from caregiver.outbox import Skip
 from caregiver.outbox.models import PRIORITY_NOTICE
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import Attendance, GroupFollow, Meeting, SupportGroup
 from caregiver.groups.services import meetings_of
+from caregiver.i18n import gettext
 
 
 def following(user, group_id: int) -> GroupFollow | None:

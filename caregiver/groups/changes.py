@@ -3,7 +3,6 @@
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, events
@@ -11,7 +10,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.groups import recurrence, wall_clock
 from caregiver.groups.models import Meeting, MeetingChange
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext
 
 NOTE_MAX = 300
 

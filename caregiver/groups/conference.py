@@ -7,9 +7,8 @@ online meeting without a way in is listed as inactive. So a link we publish must
 
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
-
 from caregiver.groups.words import and_list
+from caregiver.i18n import gettext
 
 # Domain (the link's host or a parent of it) and the name people know the service by.
 PROVIDERS = {

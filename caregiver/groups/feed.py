@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -27,7 +26,7 @@ from caregiver.extensions import db
 from caregiver.groups import type_codes
 from caregiver.groups.models import Meeting, SupportGroup
 from caregiver.groups.services import slugify
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 
 SLUG_MAX = 64
 DAY_SUFFIX = 2  # "-3": room kept at the end of a slug for the day

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from sqlalchemy import String, select
 
 from caregiver.errors import FieldError
@@ -25,7 +24,7 @@ from caregiver.groups.feed_address import split_address
 from caregiver.groups.feed_source import Source, entry_source, entry_types, join_split_days
 from caregiver.groups.meeting_services import MeetingData, check_meeting, create_meetings
 from caregiver.groups.models import Meeting, SupportGroup
-from caregiver.i18n import format_count, format_when
+from caregiver.i18n import format_count, format_when, gettext
 from caregiver.timezones import all_timezones
 
 # The spec's end time when a feed gives none.

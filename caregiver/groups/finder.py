@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +18,7 @@ from caregiver.extensions import db
 from caregiver.groups import recurrence
 from caregiver.groups.changes import changes_for
 from caregiver.groups.models import GROUP_KINDS, Meeting, SupportGroup
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext
 from caregiver.i18n import lazy_gettext as _l
 
 DEFAULT_DAYS = 14

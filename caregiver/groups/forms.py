@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -22,7 +21,7 @@ from caregiver.groups.meeting_services import MeetingData
 from caregiver.groups.models import GROUP_KINDS, MODES, REPEATS
 from caregiver.groups.recurrence import ORDINALS, WEEKDAY_NAMES
 from caregiver.groups.services import LANGUAGES, GroupData
-from caregiver.i18n import LazyText, format_count
+from caregiver.i18n import LazyText, format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 
 

@@ -4,7 +4,6 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, time
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock, events
@@ -13,7 +12,7 @@ from caregiver.extensions import db
 from caregiver.groups import conference, recurrence, type_codes
 from caregiver.groups.changes import refuse_missing_time, revised
 from caregiver.groups.models import LANGUAGES, MODES, REPEATS, Meeting, MeetingChange, SupportGroup
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.timezones import all_timezones
 
 NAME_MAX = 120

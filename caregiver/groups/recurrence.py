@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekdays as weekdays_of
-from flask_babel import gettext, pgettext
 
 from caregiver.groups.wall_clock import meeting_span
 from caregiver.groups.words import and_list
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext, pgettext
 from caregiver.i18n import lazy_gettext as _l
 
 # Names standing alone (a choice in a list); inside a sentence see ``weekday_in_sentence``.

@@ -5,7 +5,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from caregiver import clock
@@ -20,7 +19,7 @@ from caregiver.groups.models import (
     Meeting,
     SupportGroup,
 )
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 
 GROUP_NAME_MAX = 120
 DESCRIPTION_MAX = 2000

@@ -14,10 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
-
 from caregiver import timezones
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -1,6 +1,6 @@
 """Small pieces of wording the groups pages share, in the language of the page."""
 
-from flask_babel import gettext
+from caregiver.i18n import gettext
 
 
 def and_list(items: list[str]) -> str:

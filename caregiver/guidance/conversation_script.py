@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
-
 from caregiver import clock
 from caregiver.guidance import conversation_script_es
 from caregiver.guidance.script_text import sentence, strip_lead, tidy, trim_end
+from caregiver.i18n import gettext
 from caregiver.journal.services import EntryData
 
 OPENING = "I care about you, and there is something I would like to talk about."

@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from caregiver.i18n import gettext
 from caregiver.journal import search as text_search
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"

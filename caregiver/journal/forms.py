@@ -1,6 +1,5 @@
 """Journal forms: they check the input alone (lengths, choices, dates)."""
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -16,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from caregiver.forms import DayField
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import services
 

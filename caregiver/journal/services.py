@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from sqlalchemy import and_, delete, exists, func, or_, select
 
 from caregiver import clock, crypto
 from caregiver.errors import FieldError
 from caregiver.extensions import db
 from caregiver.forms import EARLIEST_YEAR
-from caregiver.i18n import format_count, format_when
+from caregiver.i18n import format_count, format_when, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import prompts
 from caregiver.journal.models import JournalEntry, JournalTag, entry_tags

@@ -6,13 +6,12 @@ import json
 import zipfile
 from datetime import date, time
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from caregiver import clock
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.i18n import format_count
+from caregiver.i18n import format_count, gettext
 from caregiver.journal import services
 from caregiver.journal.models import JournalEntry
 from caregiver.transfer import ImportReport, NotAnExport, parse_export, read_zip_member

@@ -15,7 +15,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import clock, encouragement
@@ -24,7 +23,7 @@ from caregiver.auth.sign_in import AUTH_LIMIT, log_in_again
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import EARLIEST_YEAR, ActionForm, accepts_upload, show_field_error
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import forms, prompts, search, services, transfer
 from caregiver.journal.models import JournalEntry

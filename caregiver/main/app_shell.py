@@ -9,9 +9,9 @@ import hashlib
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import gettext
 
 from caregiver import crisis, mail
+from caregiver.i18n import gettext
 
 # Fetched and kept when the worker installs; everything else under /static/ is kept on first use.
 SHELL_FILES = (

@@ -1,12 +1,12 @@
 """The reminder settings form: it checks the input alone; the services decide what falls due."""
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from caregiver.forms import CheckboxesField, TimeOfDayField
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.reminders.choices import Choices, QuietHours
 from caregiver.reminders.models import MEETING_KINDS

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext
 from sqlalchemy import delete, func, select
 
 from caregiver import clock
@@ -17,6 +16,7 @@ from caregiver.auth.models import User
 from caregiver.extensions import db
 from caregiver.goals.models import Goal
 from caregiver.groups.models import Meeting
+from caregiver.i18n import gettext
 from caregiver.outbox.models import FAILED, OutboxMessage
 from caregiver.reminders import meeting_reminders, schedule
 from caregiver.reminders.models import (

@@ -7,9 +7,7 @@ the moment of sending, never from the plan. Pure functions, so any hour can be t
 
 from datetime import datetime
 
-from flask_babel import gettext, ngettext
-
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext, ngettext
 
 # Local hours each part of the day starts at. From 22:00 to 05:00 none fits well ("night"
 # reads oddly in a subject, "morning" at 02:54 is wrong), so the subject names none.

@@ -1,11 +1,11 @@
 """Reminder settings on the account page, and one-click unsubscribe links from the mail."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.extensions import csrf
 from caregiver.groups import attendance
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.reminders import choices, services
 from caregiver.reminders.forms import ReminderSettingsForm

@@ -1,7 +1,6 @@
 """The account page: profile, email, password, facilitator request, deleting the account."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
 from caregiver import crisis, i18n
@@ -10,6 +9,7 @@ from caregiver.auth.sign_in import sign_in
 from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext
 from caregiver.security import safe_next
 
 

@@ -2,7 +2,6 @@
 every private page answers with while this device is locked (/auth/locked)."""
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required, login_url, logout_user
 
 from caregiver.auth import app_lock, device_lock, forms, passkeys
@@ -12,6 +11,7 @@ from caregiver.auth.views.passkey_pages import options_answer, this_relying_part
 from caregiver.errors import FieldError, wants_json
 from caregiver.extensions import limiter, login_manager
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext, ngettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import note_proof, recent_proof_required, safe_next
 

@@ -11,7 +11,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
 from caregiver.auth import app_lock, forms, services
@@ -27,6 +26,7 @@ from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext
 from caregiver.security import TokenError, note_proof, safe_next
 
 

@@ -6,7 +6,6 @@ ordinary form, so every outcome is a redirect with a message, as with the passwo
 """
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.auth import forms, passkeys, security_log
@@ -16,6 +15,7 @@ from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404, recent_proof_required, safe_next
 

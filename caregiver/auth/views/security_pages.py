@@ -2,12 +2,12 @@
 the log of what happened to it."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver.auth import security_log, services
 from caregiver.auth.views.blueprint import bp
 from caregiver.forms import ActionForm
+from caregiver.i18n import gettext, ngettext
 
 bp.add_app_template_filter(security_log.device_name, "device_name")
 

@@ -2,7 +2,6 @@
 (/account/two-step), and the code asked for after the password (/auth/login/code)."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
@@ -12,6 +11,7 @@ from caregiver.auth.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext
 from caregiver.security import recent_proof_required
 
 # New recovery codes wait here, in this person's own session and nowhere else in the clear,

@@ -4,7 +4,6 @@ from functools import partial
 from operator import attrgetter
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, services
@@ -13,6 +12,7 @@ from caregiver.careplan.views import row_pages
 from caregiver.careplan.views.blueprint import bp
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext, ngettext
 from caregiver.security import get_own_or_404
 
 

@@ -1,7 +1,6 @@
 """Their journey: the timeline of the loved one's path, its events, the days-since counter."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -9,6 +8,7 @@ from caregiver.careplan import forms, journey, rules, services
 from caregiver.careplan.models import JourneyEvent
 from caregiver.careplan.views import row_pages
 from caregiver.careplan.views.blueprint import bp
+from caregiver.i18n import gettext
 
 RELAPSE_ARTICLE = "when-relapse-happens"
 

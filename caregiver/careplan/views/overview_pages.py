@@ -3,13 +3,13 @@
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, journey, rules, services, transfer
 from caregiver.careplan.models import LISTS, CareContact, InsuranceCall, Program
 from caregiver.careplan.views.blueprint import bp
 from caregiver.forms import ActionForm, accepts_upload
+from caregiver.i18n import gettext
 from caregiver.security import recent_proof_required
 from caregiver.transfer import ImportReport, NotAnExport
 

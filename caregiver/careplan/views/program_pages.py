@@ -4,13 +4,13 @@ two or three of them side by side."""
 from operator import attrgetter
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.careplan import forms, rules, services
 from caregiver.careplan.models import Program
 from caregiver.careplan.views import row_pages
 from caregiver.careplan.views.blueprint import bp
+from caregiver.i18n import gettext
 from caregiver.security import get_own_or_404
 
 COMPARE_MIN, COMPARE_MAX = 2, 3

@@ -4,12 +4,12 @@ Each views module declares its own routes and calls these, so a grep for a URL f
 """
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.careplan import services
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 

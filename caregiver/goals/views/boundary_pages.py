@@ -3,7 +3,6 @@
 from functools import partial
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import encouragement
@@ -18,6 +17,7 @@ from caregiver.goals.views.shared import (
     saved,
     toggle_archived,
 )
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 

@@ -4,7 +4,6 @@ from datetime import date
 from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import encouragement
@@ -21,6 +20,7 @@ from caregiver.goals.views.shared import (
     today_context,
     toggle_archived,
 )
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.security import get_own_or_404
 

@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
 from caregiver.goals import boundaries, forms, progress, rules, services
 from caregiver.goals.models import WELLBEING_AREAS
 from caregiver.goals.views.blueprint import bp
+from caregiver.i18n import gettext
 
 
 @bp.route("/progress")

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver import encouragement
@@ -11,6 +10,7 @@ from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
 from caregiver.goals import boundaries, forms, progress, services
 from caregiver.goals.models import BoundaryCheckin, GoalCheckin
+from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.refused_forms import token_refused
 

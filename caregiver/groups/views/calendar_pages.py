@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
@@ -22,6 +21,7 @@ from caregiver.groups.changes import changes_for
 from caregiver.groups.models import Meeting
 from caregiver.groups.services import slugify
 from caregiver.groups.views.blueprint import bp
+from caregiver.i18n import gettext
 from caregiver.mail import absolute_url
 
 

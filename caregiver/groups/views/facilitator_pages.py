@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -16,7 +15,7 @@ from caregiver.groups.access import managed_group, managed_meeting
 from caregiver.groups.changes import changes_for
 from caregiver.groups.forms import CancelForm, MeetingForm, MoveForm
 from caregiver.groups.views.blueprint import bp
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext, ngettext
 from caregiver.routing import row_id
 
 PREVIEW_COUNT = 5

@@ -3,7 +3,6 @@
 import json
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -13,6 +12,7 @@ from caregiver.groups import feed, feed_import
 from caregiver.groups.access import managed_group
 from caregiver.groups.feed_forms import ImportForm
 from caregiver.groups.views.blueprint import bp
+from caregiver.i18n import ngettext
 from caregiver.mail import absolute_url
 
 # Readers (apps, other sites) see a changed meeting within minutes without asking every second.

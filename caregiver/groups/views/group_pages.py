@@ -1,7 +1,6 @@
 """Support groups: the public list and pages, following, and the facilitators' group tools."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from caregiver import clock
@@ -13,6 +12,7 @@ from caregiver.groups.access import group_or_404, managed_group
 from caregiver.groups.forms import CofacilitatorForm, GroupForm, MessageForm
 from caregiver.groups.models import GROUP_KINDS, LANGUAGES
 from caregiver.groups.views.blueprint import bp
+from caregiver.i18n import gettext, ngettext
 from caregiver.security import facilitator_required
 
 # A group's followers hear from its facilitators at most this often: mail is not a chat.

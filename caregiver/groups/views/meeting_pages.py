@@ -4,7 +4,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver import clock, timezones
@@ -17,7 +16,7 @@ from caregiver.groups.forms import AttendForm, FinderForm
 from caregiver.groups.models import LANGUAGES
 from caregiver.groups.views.blueprint import bp
 from caregiver.groups.words import and_list
-from caregiver.i18n import format_when
+from caregiver.i18n import format_when, gettext
 
 NEXT_COUNT = 5
 # A visitor's timezone, as their browser reported it or as they picked it: read by every

@@ -3,13 +3,12 @@
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from caregiver.forms import ActionForm
 from caregiver.guidance import library, services
 from caregiver.guidance.views.blueprint import bp
-from caregiver.i18n import current_language
+from caregiver.i18n import current_language, gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.main import services as main_services
 

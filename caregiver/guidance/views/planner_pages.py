@@ -1,7 +1,6 @@
 """The conversation planner: answers in, a short script in I-statements out."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
 from caregiver.auth.forms import LoginForm
@@ -10,7 +9,7 @@ from caregiver.errors import FieldError
 from caregiver.extensions import limiter
 from caregiver.guidance import conversation_script, forms
 from caregiver.guidance.views.blueprint import bp
-from caregiver.i18n import current_language
+from caregiver.i18n import current_language, gettext
 from caregiver.journal import services as journal_services
 
 
