@@ -224,6 +224,18 @@ def test_a_page_keeps_its_language_around_a_message_written_in_another(app):
     assert (before, inside, after) == ("Entrar · 2 días", "Log in · 2 days", "Entrar · 2 días")
 
 
+def test_words_written_in_python_follow_the_page_and_a_message_in_another_language(app):
+    def words():
+        return i18n.gettext("Log in") + " · " + i18n.ngettext("%(num)d day", "%(num)d days", 2)
+
+    with app.test_request_context(headers=SPANISH):
+        before = words()
+        with force_locale("en"):
+            inside = words()
+        after = words()
+    assert (before, inside, after) == ("Entrar · 2 días", "Log in · 2 days", "Entrar · 2 días")
+
+
 def test_no_spanish_message_brings_a_quote_mark_its_english_has_not():
     # Template words are markup (they may hold our own <strong>), and many sit inside attributes
     # such as aria-label="…": a straight double quote the English lacks would end the attribute.
