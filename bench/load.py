@@ -55,7 +55,7 @@ from caregiver.extensions import db
 from caregiver.goals import services as goal_services
 from caregiver.goals.models import Goal
 from caregiver.goals.rules import WEEKS_SHOWN
-from caregiver.journal.models import JournalEntry
+from caregiver.journal.models import JournalEntry, entry_tags
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -257,7 +257,12 @@ def seed(app: Flask, database: str) -> list[Person]:
             journal.add_entries(user, entries, rng)
             progress.add_goals(user, GOALS, rng, days)
             db.session.commit()
-            newest = sa.select(sa.func.max(JournalEntry.id)).where(JournalEntry.user_id == user.id)
+            # The newest entry with tags: both people's entry pages show the same parts.
+            newest = (
+                sa.select(sa.func.max(JournalEntry.id))
+                .join(entry_tags, entry_tags.c.entry_id == JournalEntry.id)
+                .where(JournalEntry.user_id == user.id)
+            )
             first_goal = sa.select(sa.func.min(Goal.id)).where(Goal.user_id == user.id)
             day = goal_services.today(user).isoformat()
             people.append(
