@@ -1,8 +1,10 @@
 """Languages: which one a page speaks, the footer's switch, and the choice kept on the account."""
 
+import ast
 import re
 from datetime import date, datetime
 from html import unescape
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import catalogs
@@ -234,6 +236,21 @@ def test_words_written_in_python_follow_the_page_and_a_message_in_another_langua
             inside = words()
         after = words()
     assert (before, inside, after) == ("Entrar · 2 días", "Log in · 2 days", "Entrar · 2 días")
+
+
+def test_python_takes_its_words_from_the_kept_translations():
+    # Flask-Babel's own gettext looks the translations up again for every message.
+    package = Path(i18n.__file__).parent
+    found = [
+        f"{path.relative_to(package)}:{node.lineno}"
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        and node.module == "flask_babel"
+        and {alias.name for alias in node.names} & {"gettext", "ngettext", "pgettext"}
+        and path.name != "i18n.py"
+    ]
+    assert found == [], "import gettext, ngettext and pgettext from caregiver.i18n"
 
 
 def test_no_spanish_message_brings_a_quote_mark_its_english_has_not():
