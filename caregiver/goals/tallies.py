@@ -132,19 +132,23 @@ class _Walk:
         """
         score, ring, run, best = self.score, self.ring, self.run, self.best
         keep, window, needed, daily = self.keep, self.window, self.needed, self.daily
-        mask = (1 << window) - 1
+        gain, mask, open_index = 1 - keep, (1 << window) - 1, self.open_index
         for index, status in enumerate(statuses, start):
-            done = status == DONE
-            closed = index < self.open_index
-            ring = ((ring << 1) | done) & RING_MASK
+            closed = index < open_index
+            if status == DONE:
+                ring = ((ring << 1) | 1) & RING_MASK
+                if daily:
+                    run += 1
+                    best = run if run > best else best
+            else:
+                ring = (ring << 1) & RING_MASK
+                if daily and status is None and closed:
+                    run = 0
             if status != SKIP and (status is not None or closed):
-                asked = needed * min(index + 1, window) / window
-                score = score * keep + min(1.0, (ring & mask).bit_count() / asked) * (1 - keep)
-            if daily and done:
-                run += 1
-                best = max(best, run)
-            elif daily and status is None and closed:
-                run = 0
+                # Within the first window a goal is asked for that share of the window only.
+                asked = needed if index + 1 >= window else needed * (index + 1) / window
+                share = (ring & mask).bit_count() / asked
+                score = score * keep + (share if share < 1.0 else 1.0) * gain
         self.score, self.ring, self.run, self.best = score, ring, run, best
 
     def week(self, week: WeekResult, last: bool) -> None:
@@ -177,17 +181,20 @@ def _walk(
     shown: deque[WeekResult] = deque(maxlen=WEEKS_SHOWN)
     kept = None
     start = (tally.day - first).days + 1 if tally else -first.weekday()
-    line = {day.toordinal() - first.toordinal(): status for day, status in checkins.items()}
+    keep_index = None if keep_at is None else (keep_at - first).days - 6  # that week's Monday
+    origin = first.toordinal()
+    line = {day.toordinal() - origin: status for day, status in checkins.items()}
     while start < length:
-        statuses = [line.get(index) for index in range(max(start, 0), min(start + 7, length))]
-        walk.days(max(start, 0), statuses)
+        begin = start if start > 0 else 0
+        statuses = [line.get(index) for index in range(begin, min(start + 7, length))]
+        walk.days(begin, statuses)
         # The rest of an active goal's last week is still to come, so it asks for all of it.
-        open_days = len(statuses) if archived else start + 7 - max(start, 0)
+        open_days = len(statuses) if archived else start + 7 - begin
         target = week_target(schedule.per_week, open_days - statuses.count(SKIP))
         week = WeekResult(first + timedelta(days=start), statuses.count(DONE), target)
         walk.week(week, last=start + 7 >= length)
         shown.append(week)
-        if keep_at == first + timedelta(days=start + 6):
+        if start == keep_index:
             kept = Tally(keep_at, first, walk.score, walk.ring, walk.run, walk.best)
         start += 7
     unit = "day" if walk.daily else "week"
