@@ -101,6 +101,12 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(device_lock.load_user)
     login_manager.unauthorized_handler(lock_pages.unauthorized)
+    # Sessions are rows checked on every request, and recent proof is our own (security.py):
+    # Flask-Login's freshness is never asked. Its "basic" protection would only mark the session
+    # stale, rewriting the cookie from a request whose network or browser string changed (a phone
+    # moving to Wi-Fi, a service worker's update check); sent beside a form's answer, that old
+    # cookie can land last and erase the message the form just flashed.
+    login_manager.session_protection = None
 
 
 def register_blueprints(app: Flask) -> None:

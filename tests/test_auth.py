@@ -432,3 +432,16 @@ def test_verification_mail_text_has_no_password(client, mailbox):
     body = text_of(mailbox.last_to("secret@example.org"))
     assert PASSWORD not in body
     assert re.search(r"48 hours", body)
+
+
+def test_a_request_from_another_network_or_browser_string_leaves_the_session_cookie_alone(
+    client, login
+):
+    # A service worker's update check or a phone's new network must not write an older copy of
+    # the session over one a form's answer just set (with its flashed message).
+    login()
+    for headers in ({"User-Agent": "another browser"}, {"X-Forwarded-For": "198.51.100.7"}):
+        answer = client.get("/sw.js", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.9"})
+        assert answer.status_code == 200
+        assert answer.headers.getlist("Set-Cookie") == []
+    assert client.get("/dashboard").status_code == 200  # still signed in
