@@ -43,26 +43,31 @@ def seed(user, days_back: int, per_weeks=(7, 3, 1, 5), seed_number=1) -> list[Go
     return made
 
 
-def full_walk(goal: services.GoalItem, current: date) -> rules.GoalStats:
+def full_walk(goal: services.GoalItem, current: date, reach: tallies.Reach) -> rules.GoalStats:
     """The reference: every check-in the goal has, walked from its first day."""
     query = sa.select(GoalCheckin.day, GoalCheckin.status).where(GoalCheckin.goal_id == goal.id)
     stats = rules.goal_stats(goal.schedule, dict(db.session.execute(query).all()), current)
-    return replace(stats, weeks=stats.weeks[-rules.WEEKS_SHOWN :])
+    return replace(stats, weeks=stats.weeks[-reach.weeks :])
 
 
 def assert_full_walk_numbers(user) -> None:
+    """/progress's twelve weeks, and this week's numbers of the today list, of a goal's page and
+    of its card after a tap, all equal to the full walk."""
     current = today()
-    items = progress.goal_progress(user.id, current, archived=None)
-    assert items
-    for item in items:
-        assert item.stats == full_walk(item.goal, current), item.goal.title
-        one = progress.one_goal_progress(db.session.get(Goal, item.goal.id), current)
-        assert one.stats == item.stats
+    for reach, archived in ((tallies.SHOWN, None), (tallies.THIS_WEEK, False)):
+        items = progress.goal_progress(user.id, current, archived, reach)
+        assert items
+        for item in items:
+            assert item.stats == full_walk(item.goal, current, reach), item.goal.title
+            if reach == tallies.THIS_WEEK:
+                one = progress.one_goal_progress(db.session.get(Goal, item.goal.id), current)
+                assert one.stats == item.stats
 
 
-def tally_days(user) -> dict[int, date | None]:
+def tally_days(user, column=Goal.tally_day) -> dict[int, date | None]:
+    """Each goal's base day of the twelve weeks' tally (or of another, by its column)."""
     rows = db.session.execute(
-        sa.select(Goal.id, Goal.tally_day).where(Goal.user_id == user.id).order_by(Goal.id)
+        sa.select(Goal.id, column).where(Goal.user_id == user.id).order_by(Goal.id)
     )
     return dict(rows.all())
 
@@ -71,26 +76,39 @@ def test_stored_tallies_give_the_numbers_of_the_full_walk(app, make_user, pinned
     user = make_user()
     goals = seed(user, 400)
     young = seed(user, 30, per_weeks=(7, 2), seed_number=2)
+    new = services.create_goal(user, services.GoalData("started today", 4))
     assert_full_walk_numbers(user)
     stored = tally_days(user)
+    recent = tally_days(user, Goal.recent_day)
+    last_sunday = rules.week_start(today()) - timedelta(days=1)
     assert all(stored[goal.id] for goal in goals) and not any(stored[g.id] for g in young)
+    assert all(recent[goal.id] == last_sunday for goal in goals + young)
+    assert stored[new.id] is None and recent[new.id] is None
     assert_full_walk_numbers(user)  # now from the tallies
-    assert tally_days(user) == stored
+    assert tally_days(user) == stored and tally_days(user, Goal.recent_day) == recent
     walk, weekly = goals[0], goals[1]
-    # Today's and recent days' check-ins keep the tally ...
+    # Today's check-ins keep both tallies ...
     current = today()
     services.check_in_goal(walk, current, "clear", "", current)
-    services.check_in_goal(walk, current - timedelta(days=3), rules.SKIP, "", current)
+    services.check_in_goal(walk, current, rules.DONE, "", current)
+    assert tally_days(user) == stored and tally_days(user, Goal.recent_day) == recent
+    assert_full_walk_numbers(user)
+    # ... one last week throws this week's tally away and keeps the twelve weeks' one ...
+    services.check_in_goal(walk, last_sunday - timedelta(days=2), rules.SKIP, "", current)
+    assert tally_days(user, Goal.recent_day)[walk.id] is None
     assert tally_days(user) == stored
     assert_full_walk_numbers(user)
-    # ... one recorded, changed or cleared on a day the tally counted throws it away.
+    assert tally_days(user, Goal.recent_day)[walk.id] == last_sunday
+    # ... and one recorded, changed or cleared on a day both counted throws both away.
     old = stored[walk.id] - timedelta(days=20)
     for status in (rules.DONE, rules.SKIP, "clear"):
         services.check_in_goal(walk, old, status, "", current)
         assert tally_days(user)[walk.id] is None
+        assert tally_days(user, Goal.recent_day)[walk.id] is None
         assert_full_walk_numbers(user)
     services.update_goal(weekly, services.GoalData("goal 3", 6))
     assert tally_days(user)[weekly.id] is None
+    assert tally_days(user, Goal.recent_day)[weekly.id] is None
     assert_full_walk_numbers(user)
     services.archive_goal(weekly, current)
     assert_full_walk_numbers(user)
@@ -106,7 +124,8 @@ def test_stored_tallies_give_the_numbers_of_the_full_walk(app, make_user, pinned
     assert all(tally_days(user)[goal.id] < stored[goal.id] for goal in goals)
 
 
-def test_a_tally_worked_out_before_a_back_dated_check_in_is_not_stored(app, make_user):
+@pytest.mark.parametrize("reach", [tallies.SHOWN, tallies.THIS_WEEK], ids=["twelve", "week"])
+def test_a_tally_worked_out_before_a_back_dated_check_in_is_not_stored(app, make_user, reach):
     user = make_user()
     goal = seed(user, 300, per_weeks=(7,))[0]
     current = today()
@@ -118,13 +137,14 @@ def test_a_tally_worked_out_before_a_back_dated_check_in_is_not_stored(app, make
         ).all()
     )
     _stats, tally = tallies.continued_stats(
-        services.open_goal(read).schedule, None, checkins, current
+        services.open_goal(read).schedule, None, checkins, current, reach
     )
     # Another request records a day that tally counted, before this one stores it.
     services.check_in_goal(goal, tally.day - timedelta(days=2), rules.SKIP, "", current)
     stale = progress._tally_values(read, tally) | {"version": version}
-    progress._store_tallies([stale])
-    assert tally_days(user)[goal.id] is None
+    prefix = progress.COLUMN_PREFIX[reach]
+    progress._store_tallies([stale], prefix)
+    assert tally_days(user, getattr(Goal, f"{prefix}_day"))[goal.id] is None
     assert_full_walk_numbers(user)
 
 

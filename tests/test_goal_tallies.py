@@ -14,9 +14,12 @@ from caregiver.goals.rules import DONE, SKIP, WEEKS_SHOWN, Schedule, goal_stats
 EPOCH = date(2024, 1, 1)
 
 
-def shown(stats: rules.GoalStats) -> rules.GoalStats:
-    """The reference's statistics with only the weeks the pages show."""
-    return replace(stats, weeks=stats.weeks[-WEEKS_SHOWN:])
+REACHES = {"twelve weeks": tallies.SHOWN, "this week": tallies.THIS_WEEK}
+
+
+def shown(stats: rules.GoalStats, reach=tallies.SHOWN) -> rules.GoalStats:
+    """The reference's statistics with only the weeks of a reach."""
+    return replace(stats, weeks=stats.weeks[-reach.weeks :])
 
 
 @st.composite
@@ -52,13 +55,13 @@ def goals(draw):
     return Schedule(per_week, start, end), checkins, today
 
 
-def base_days(schedule, checkins, today):
-    """Every Sunday a tally may stand on for this goal, newest first."""
+def base_days(schedule, checkins, today, reach):
+    """Every Sunday a tally of ``reach`` may stand on for this goal, newest first."""
     first = min([schedule.start, *checkins])
     last = max([today, *checkins])
     if schedule.end is not None:
         last = min(last, max(schedule.end, first))
-    newest = tallies.base_day(first, min(today, last))
+    newest = tallies.base_day(first, min(today, last), reach)
     found = []
     while newest is not None and newest >= first:
         found.append(newest)
@@ -69,14 +72,15 @@ def base_days(schedule, checkins, today):
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.parametrize("reach", REACHES.values(), ids=REACHES)
 @SETTINGS
-@given(goals(), st.integers(0, 200))
-def test_statistics_from_any_tally_equal_the_full_walk(goal, pick):
+@given(goal=goals(), pick=st.integers(0, 200))
+def test_statistics_from_any_tally_equal_the_full_walk(reach, goal, pick):
     schedule, checkins, today = goal
-    expected = shown(goal_stats(schedule, checkins, today))
-    fresh, kept = tallies.continued_stats(schedule, None, checkins, today)
+    expected = shown(goal_stats(schedule, checkins, today), reach)
+    fresh, kept = tallies.continued_stats(schedule, None, checkins, today, reach)
     assert fresh == expected
-    candidates = base_days(schedule, checkins, today)
+    candidates = base_days(schedule, checkins, today, reach)
     assert (kept is None) == (not candidates)
     if not candidates:
         return
@@ -84,36 +88,41 @@ def test_statistics_from_any_tally_equal_the_full_walk(goal, pick):
     base = candidates[pick % len(candidates)]
     tally = tallies.tally_at(schedule, checkins, today, base)
     after = {day: status for day, status in checkins.items() if day > base}
-    assert tallies.fits(tally, schedule, after, today)
-    stats, moved = tallies.continued_stats(schedule, tally, after, today)
+    assert tallies.fits(tally, schedule, after, today, reach)
+    stats, moved = tallies.continued_stats(schedule, tally, after, today, reach)
     assert stats == expected
     # A tally within the allowed lag is kept; an older one moves to the newest base day.
-    if base >= candidates[0] - tallies.BASE_LAG:
+    if base >= candidates[0] - reach.lag:
         assert moved == tally
     else:
         assert moved == kept
 
 
+@pytest.mark.parametrize("reach", REACHES.values(), ids=REACHES)
 @SETTINGS
 @given(
-    goals(), st.integers(0, 120), st.dictionaries(st.integers(0, 70), st.sampled_from([DONE, SKIP]))
+    goal=goals(),
+    later=st.integers(0, 120),
+    recent=st.dictionaries(st.integers(0, 70), st.sampled_from([DONE, SKIP])),
 )
-def test_a_kept_tally_goes_on_as_days_pass_and_recent_days_are_checked_in(goal, later, recent):
+def test_a_kept_tally_goes_on_as_days_pass_and_later_days_are_checked_in(
+    reach, goal, later, recent
+):
     schedule, checkins, today = goal
-    _stats, kept = tallies.continued_stats(schedule, None, checkins, today)
+    _stats, kept = tallies.continued_stats(schedule, None, checkins, today, reach)
     if kept is None:
         return
     then = today + timedelta(days=later)
-    # Check-ins from the settled day on never reach back into a tally; earlier ones throw it away.
+    # Check-ins after the base day never reach back into a tally; others throw it away.
     newer = dict(checkins)
     for back, status in recent.items():
         day = then - timedelta(days=back)
-        if day >= tallies.settled_before(then):
+        if day > kept.day:
             newer[day] = status
     after = {day: status for day, status in newer.items() if day > kept.day}
-    assert tallies.fits(kept, schedule, after, then)
-    stats, _moved = tallies.continued_stats(schedule, kept, after, then)
-    assert stats == shown(goal_stats(schedule, newer, then))
+    assert tallies.fits(kept, schedule, after, then, reach)
+    stats, _moved = tallies.continued_stats(schedule, kept, after, then, reach)
+    assert stats == shown(goal_stats(schedule, newer, then), reach)
 
 
 def test_a_tally_from_a_later_clock_does_not_fit():
@@ -137,3 +146,18 @@ def test_a_young_goal_keeps_no_tally_and_an_old_one_stands_before_the_weeks_show
     assert kept.day == date(2026, 8, 30)  # the Sunday before the twelfth week back
     assert kept.day.weekday() == 6 and len(stats.weeks) == WEEKS_SHOWN
     assert stats.weeks[0].monday == kept.day + timedelta(days=1)
+
+
+def test_this_weeks_tally_stands_on_last_sunday_and_goes_on_from_the_twelve_weeks_one():
+    today = date(2026, 11, 18)  # a Wednesday
+    schedule = Schedule(3, date(2025, 6, 2))
+    checkins = dict.fromkeys(rules.days_between(schedule.start, today), DONE)
+    _stats, twelve = tallies.continued_stats(schedule, None, checkins, today)
+    after = {day: status for day, status in checkins.items() if day > twelve.day}
+    stats, kept = tallies.continued_stats(schedule, twelve, after, today, tallies.THIS_WEEK)
+    assert kept.day == date(2026, 11, 15)
+    assert [week.monday for week in stats.weeks] == [date(2026, 11, 16)]
+    assert stats == shown(goal_stats(schedule, checkins, today), tallies.THIS_WEEK)
+    # A young goal started this week keeps none.
+    young = Schedule(3, date(2026, 11, 16))
+    assert tallies.continued_stats(young, None, {}, today, tallies.THIS_WEEK)[1] is None

@@ -98,10 +98,11 @@ class Goal(_Owned, db.Model):
     start_day: Mapped[date] = mapped_column(Date)
     archived_day: Mapped[date | None] = mapped_column(Date)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Where the statistics walk stood at the end of tally_day (see tallies.Tally), so pages walk
-    # only the days after it; no tally_day: walk from the first day. history_version counts the
-    # changes that threw a tally away: a tally is stored only over the version it was read with,
-    # so one worked out from check-ins read before such a change never lands after it.
+    # Where the statistics walk stood at the end of tally_day, before the twelve weeks /progress
+    # shows, and at the end of recent_day, before this week (see tallies.Tally), so pages walk
+    # only the days after one; no day: walk from the first day. history_version counts the
+    # check-ins and changes: a tally is stored only over the version it was read with, so one
+    # worked out from check-ins read before a change never lands after it.
     history_version: Mapped[int] = mapped_column(default=0, server_default="0")
     tally_day: Mapped[date | None] = mapped_column(Date)
     tally_first: Mapped[date | None] = mapped_column(Date)
@@ -109,6 +110,12 @@ class Goal(_Owned, db.Model):
     tally_ring: Mapped[int | None] = mapped_column(SmallInteger)
     tally_run: Mapped[int | None]
     tally_best: Mapped[int | None]
+    recent_day: Mapped[date | None] = mapped_column(Date)
+    recent_first: Mapped[date | None] = mapped_column(Date)
+    recent_score: Mapped[float | None] = mapped_column(Double)
+    recent_ring: Mapped[int | None] = mapped_column(SmallInteger)
+    recent_run: Mapped[int | None]
+    recent_best: Mapped[int | None]
 
 
 class GoalCheckin(_Checkin, db.Model):

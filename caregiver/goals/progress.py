@@ -16,14 +16,16 @@ from caregiver.journal import services as journal
 
 WEEKS_SHOWN = rules.WEEKS_SHOWN
 MOOD_TICKS = (1, 3, 5)  # the moods named on the chart's scale
-TALLY_FIELDS = [field.name for field in fields(tallies.Tally)]  # Goal's columns are tally_<name>
+TALLY_FIELDS = [field.name for field in fields(tallies.Tally)]
+# Each reach keeps its tally in Goal's columns <prefix>_<field>.
+COLUMN_PREFIX = {tallies.SHOWN: "tally", tallies.THIS_WEEK: "recent"}
 
 
 @dataclass
 class GoalProgress:
     goal: GoalItem
-    stats: rules.GoalStats  # its weeks are the ones shown
-    checkins: dict[date, str]  # those after the goal's tally: always the weeks shown
+    stats: rules.GoalStats  # its weeks are the ones of the reach asked for
+    checkins: dict[date, str]  # those after the goal's tally: always the weeks of that reach
 
     @property
     def recent_weeks(self) -> list[rules.WeekResult]:
@@ -38,8 +40,11 @@ class AreaTrend:
     previous: int | None
 
 
-def goal_progress(user_id: int, today: date, archived: bool | None = False) -> list[GoalProgress]:
-    """Every active (or archived; ``None``: all) goal with its statistics, in two queries.
+def goal_progress(
+    user_id: int, today: date, archived: bool | None, reach: tallies.Reach
+) -> list[GoalProgress]:
+    """Every active (or archived; ``None``: all) goal with its statistics over ``reach``, in two
+    queries.
 
     Only the check-ins after each goal's tally are read, so the work is the same for any length
     of history (see ``tallies``); a tally that is missing or moves on is written once.
@@ -52,18 +57,30 @@ def goal_progress(user_id: int, today: date, archived: bool | None = False) -> l
         .join(Goal, Goal.id == GoalCheckin.goal_id)
         .where(Goal.user_id == user_id, *kept(Goal, archived))
         # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
-        .where(GoalCheckin.day > func.coalesce(Goal.tally_day, date.min))
+        .where(GoalCheckin.day > func.coalesce(*_base_days(Goal, reach), date.min))
     )
-    return _with_stats(rows, _by_goal(db.session.execute(query)), today)
+    return _with_stats(rows, _by_goal(db.session.execute(query)), today, reach)
 
 
 def one_goal_progress(row: Goal, today: date) -> GoalProgress:
-    """One goal with its statistics."""
+    """One goal with this week's statistics: its page and its card on the today list."""
     query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
     query = query.where(GoalCheckin.goal_id == row.id)
-    if row.tally_day is not None:
-        query = query.where(GoalCheckin.day > row.tally_day)
-    return _with_stats([row], _by_goal(db.session.execute(query)), today)[0]
+    since = next(filter(None, _base_days(row, tallies.THIS_WEEK)), None)
+    if since is not None:
+        query = query.where(GoalCheckin.day > since)
+    return _with_stats([row], _by_goal(db.session.execute(query)), today, tallies.THIS_WEEK)[0]
+
+
+def _prefixes(reach: tallies.Reach) -> list[str]:
+    """The tallies a reach may go on from, the one it keeps first: this week's statistics go on
+    from the twelve weeks' tally too, when they have none of their own."""
+    return list(dict.fromkeys([COLUMN_PREFIX[reach], COLUMN_PREFIX[tallies.SHOWN]]))
+
+
+def _base_days(goal, reach: tallies.Reach) -> list:
+    """The base days of those tallies: columns of ``Goal``, or the values of a row."""
+    return [getattr(goal, f"{prefix}_day") for prefix in _prefixes(reach)]
 
 
 def _by_goal(found) -> dict[int, dict[date, str]]:
@@ -73,21 +90,27 @@ def _by_goal(found) -> dict[int, dict[date, str]]:
     return by_goal
 
 
-def _stored_tally(row: Goal) -> tallies.Tally | None:
-    if row.tally_day is None:
-        return None
-    return tallies.Tally(**{name: getattr(row, f"tally_{name}") for name in TALLY_FIELDS})
+def _stored_tally(row: Goal, reach: tallies.Reach) -> tallies.Tally | None:
+    """The first stored tally of those a reach may go on from."""
+    for prefix in _prefixes(reach):
+        if getattr(row, f"{prefix}_day") is not None:
+            values = {name: getattr(row, f"{prefix}_{name}") for name in TALLY_FIELDS}
+            return tallies.Tally(**values)
+    return None
 
 
-def _with_stats(rows: list[Goal], found: dict, today: date) -> list[GoalProgress]:
+def _with_stats(
+    rows: list[Goal], found: dict, today: date, reach: tallies.Reach
+) -> list[GoalProgress]:
     """Statistics from each goal's tally, reading all of a goal's history only when its tally
     does not fit (a clock that went back); then the tallies that changed are stored."""
     goals = {row.id: open_goal(row) for row in rows}
-    stored = {row.id: _stored_tally(row) for row in rows}
+    stored = {row.id: _stored_tally(row, reach) for row in rows}
     unfit = [
         goal_id
         for goal_id, tally in stored.items()
-        if tally and not tallies.fits(tally, goals[goal_id].schedule, found.get(goal_id, {}), today)
+        if tally
+        and not tallies.fits(tally, goals[goal_id].schedule, found.get(goal_id, {}), today, reach)
     ]
     if unfit:
         query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
@@ -96,12 +119,12 @@ def _with_stats(rows: list[Goal], found: dict, today: date) -> list[GoalProgress
     items, moved = [], []
     for row in rows:
         goal, checkins = goals[row.id], found.get(row.id, {})
-        stats, kept = tallies.continued_stats(goal.schedule, stored[row.id], checkins, today)
+        stats, kept = tallies.continued_stats(goal.schedule, stored[row.id], checkins, today, reach)
         items.append(GoalProgress(goal, stats, checkins))
         if kept != stored[row.id]:
             moved.append(_tally_values(row, kept))
     if moved:
-        _store_tallies(moved)
+        _store_tallies(moved, COLUMN_PREFIX[reach])
     return items
 
 
@@ -112,13 +135,14 @@ def _tally_values(row: Goal, tally: tallies.Tally | None) -> dict:
     }
 
 
-def _store_tallies(moved: list[dict]) -> None:
-    """Store tallies over the version they were read with only (see Goal.history_version)."""
+def _store_tallies(moved: list[dict], prefix: str) -> None:
+    """Store tallies in the columns ``<prefix>_<field>``, over the version they were read with
+    only (see Goal.history_version)."""
     table = Goal.__table__
     statement = (
         update(table)
         .where(table.c.id == bindparam("goal"), table.c.history_version == bindparam("version"))
-        .values({f"tally_{name}": bindparam(f"new_{name}") for name in TALLY_FIELDS})
+        .values({f"{prefix}_{name}": bindparam(f"new_{name}") for name in TALLY_FIELDS})
     )
     db.session.execute(statement, moved)
     db.session.commit()

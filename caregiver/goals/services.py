@@ -6,13 +6,13 @@ from datetime import date, time
 from functools import cache, partial
 from pathlib import Path
 
-from sqlalchemy import bindparam, delete, func, select, true, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from caregiver import clock, crypto, events
 from caregiver.errors import FieldError
 from caregiver.extensions import db
-from caregiver.goals import rules, tallies
+from caregiver.goals import rules
 from caregiver.goals.models import Goal, GoalCheckin
 from caregiver.i18n import DEFAULT_LANGUAGE, current_language, format_count, gettext, ngettext
 from caregiver.sealed import open_text, save_sealed, seal_optional
@@ -260,20 +260,25 @@ def check_in_goal(goal: Goal, day: date | None, status: str, note: str, today: d
         clear_checkin(GoalCheckin, goal, day)
     else:
         record_checkin(GoalCheckin, goal, day, status, note)
-    # In the same transaction as the check-in: see Goal.history_version.
-    reaches = true() if day < tallies.settled_before(today) else Goal.tally_day >= day
+    # In the same transaction as the check-in, so a tally worked out from check-ins read before
+    # it is never stored (see Goal.history_version); a tally that counted its day is thrown away.
     db.session.execute(
         update(Goal)
-        .where(Goal.id == goal.id, reaches)
-        .values(history_version=Goal.history_version + 1, tally_day=None)
+        .where(Goal.id == goal.id)
+        .values(
+            history_version=Goal.history_version + 1,
+            tally_day=case((Goal.tally_day < day, Goal.tally_day)),
+            recent_day=case((Goal.recent_day < day, Goal.recent_day)),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
 def forget_tally(goal: Goal) -> None:
-    """Throw away a goal's stored tally when what it counted changes; the next walk starts over."""
-    goal.tally_day = None
+    """Throw away a goal's stored tallies when what they counted changes; the next walk starts
+    over."""
+    goal.tally_day = goal.recent_day = None
     goal.history_version = Goal.history_version + 1
 
 

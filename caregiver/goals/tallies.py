@@ -1,11 +1,13 @@
 """Goal statistics carried on from a stored base, so they cost the same for any length of history.
 
 ``rules.goal_stats`` walks every day a goal has had. A goal here keeps a ``Tally``: where that walk
-stood at the end of a base day, a Sunday before the weeks the pages show. Statistics as of today
-go on from it over the days after it only, a few months at most. The base day moves on (at most
-every ``BASE_LAG``) while those days are walked anyway, so moving it reads nothing more. A change
-on or before the base day throws the tally away, and the next walk starts from the goal's first
-day again (see ``services.forget_tally``).
+stood at the end of a base day, a Sunday before the weeks a page shows. Statistics as of today go
+on from it over the days after it only. A page that shows twelve weeks (``SHOWN``) keeps its base
+day before them and moves it on at most every ``lag`` while those days are walked anyway, so moving
+it reads nothing more. The today list, a goal's page and a check-in show this week only
+(``THIS_WEEK``), so they keep a second tally at last Sunday and walk a week at most. A change on or
+before a base day throws that tally away, and the next walk starts from the goal's first day again
+(see ``services.check_in_goal`` and ``services.forget_tally``).
 
 Pure functions, no database; the tests hold them to ``rules.goal_stats`` for random histories.
 """
@@ -27,10 +29,21 @@ from caregiver.goals.rules import (
     week_target,
 )
 
-BASE_LAG = timedelta(weeks=5)  # how far a base day may fall behind before it moves on
 RING_DAYS = 14  # the longest strength window: older done days no longer count
 RING_MASK = (1 << RING_DAYS) - 1
 SUNDAY = 6
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The latest weeks statistics show, and how far their base day may fall behind."""
+
+    weeks: int
+    lag: timedelta
+
+
+SHOWN = Reach(WEEKS_SHOWN, timedelta(weeks=5))
+THIS_WEEK = Reach(1, timedelta(0))
 
 
 @dataclass(frozen=True)
@@ -43,23 +56,14 @@ class Tally:
     best: int
 
 
-def base_day(first: date, anchor: date) -> date | None:
+def base_day(first: date, anchor: date, reach: Reach = SHOWN) -> date | None:
     """Where a tally should stand: the Sunday before the weeks shown, if the goal is that old.
 
     ``anchor`` is the earlier of today and the goal's last day, so every day up to the base day
     is over and none of the weeks shown is in the tally.
     """
-    day = week_start(anchor) - timedelta(weeks=WEEKS_SHOWN - 1, days=1)
+    day = week_start(anchor) - timedelta(weeks=reach.weeks - 1, days=1)
     return day if day >= first else None
-
-
-def settled_before(today: date) -> date:
-    """Check-ins before this day may be in a tally someone is writing right now.
-
-    A week later than any base day as of today, so a request whose clock or timezone differs a
-    little from this one's cannot store a tally that misses a change made here.
-    """
-    return week_start(today) - timedelta(weeks=WEEKS_SHOWN - 2)
 
 
 def _span(schedule: Schedule, first: date, checkins: dict[date, str], today: date):
@@ -70,14 +74,17 @@ def _span(schedule: Schedule, first: date, checkins: dict[date, str], today: dat
     return last, min(today, last)
 
 
-def fits(tally: Tally, schedule: Schedule, checkins: dict[date, str], today: date) -> bool:
-    """Whether statistics can go on from ``tally`` with ``checkins`` (those after its base day).
+def fits(
+    tally: Tally, schedule: Schedule, checkins: dict[date, str], today: date, reach: Reach = SHOWN
+) -> bool:
+    """Whether statistics of ``reach`` can go on from ``tally`` with ``checkins`` (those after
+    its base day).
 
     A tally from a later clock (tests travel in time, people in timezones) or from before the
     goal's start moved does not.
     """
     _last, anchor = _span(schedule, tally.first, checkins, today)
-    wanted = base_day(tally.first, anchor)
+    wanted = base_day(tally.first, anchor, reach)
     return (
         tally.day.weekday() == SUNDAY
         and tally.first <= schedule.start
@@ -87,28 +94,32 @@ def fits(tally: Tally, schedule: Schedule, checkins: dict[date, str], today: dat
 
 
 def continued_stats(
-    schedule: Schedule, tally: Tally | None, checkins: dict[date, str], today: date
+    schedule: Schedule,
+    tally: Tally | None,
+    checkins: dict[date, str],
+    today: date,
+    reach: Reach = SHOWN,
 ) -> tuple[GoalStats, Tally | None]:
-    """Statistics as of today, equal to ``rules.goal_stats`` with the weeks the pages show; and
+    """Statistics as of today, equal to ``rules.goal_stats`` with the weeks of ``reach``; and
     the tally to keep from now on (the same one, a newer one, or None for a goal too young).
 
     ``checkins`` holds every check-in after the tally's base day (without a tally, all of them);
     the tally must fit (see ``fits``).
     """
-    if tally is not None and not fits(tally, schedule, checkins, today):
+    if tally is not None and not fits(tally, schedule, checkins, today, reach):
         raise ValueError("the tally does not fit these check-ins")
     first = tally.first if tally else min([schedule.start, *checkins])
     _last, anchor = _span(schedule, first, checkins, today)
-    wanted = base_day(first, anchor)
-    if wanted is None or (tally is not None and tally.day >= wanted - BASE_LAG):
-        stats, _ = _walk(schedule, tally, checkins, today, None)
+    wanted = base_day(first, anchor, reach)
+    if wanted is None or (tally is not None and tally.day >= wanted - reach.lag):
+        stats, _ = _walk(schedule, tally, checkins, today, None, reach.weeks)
         return stats, tally if wanted is not None else None
-    return _walk(schedule, tally, checkins, today, wanted)
+    return _walk(schedule, tally, checkins, today, wanted, reach.weeks)
 
 
 def tally_at(schedule: Schedule, checkins: dict[date, str], today: date, day: date) -> Tally:
     """The tally as of base day ``day``, from every check-in (a Sunday up to ``base_day``)."""
-    kept = _walk(schedule, None, checkins, today, day)[1]
+    kept = _walk(schedule, None, checkins, today, day, WEEKS_SHOWN)[1]
     if kept is None:
         raise ValueError("not a base day of this goal")
     return kept
@@ -167,8 +178,10 @@ def _walk(
     checkins: dict[date, str],
     today: date,
     keep_at: date | None,
+    weeks_shown: int,
 ) -> tuple[GoalStats, Tally | None]:
-    """Walk the weeks after the tally (or all of them), keeping a tally at the end of ``keep_at``.
+    """Walk the weeks after the tally (or all of them), keeping a tally at the end of ``keep_at``
+    and the results of the last ``weeks_shown`` weeks.
 
     Days are indexed from the goal's first day as in ``rules``, weeks by their Monday's index.
     """
@@ -178,7 +191,7 @@ def _walk(
     length = max(0, (last - first).days + 1)
     archived = schedule.end is not None
     walk = _Walk(schedule.per_week, open_index, tally)
-    shown: deque[WeekResult] = deque(maxlen=WEEKS_SHOWN)
+    shown: deque[WeekResult] = deque(maxlen=weeks_shown)
     kept = None
     start = (tally.day - first).days + 1 if tally else -first.weekday()
     keep_index = None if keep_at is None else (keep_at - first).days - 6  # that week's Monday

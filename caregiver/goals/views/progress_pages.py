@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from caregiver.errors import FieldError
-from caregiver.goals import boundaries, forms, progress, rules, services
+from caregiver.goals import boundaries, forms, progress, rules, services, tallies
 from caregiver.goals.models import WELLBEING_AREAS
 from caregiver.goals.views.blueprint import bp
 from caregiver.i18n import gettext
@@ -16,7 +16,9 @@ from caregiver.i18n import gettext
 @login_required
 def progress_overview():
     current = services.today(current_user)
-    everything = progress.goal_progress(current_user.id, current, archived=None)
+    everything = progress.goal_progress(
+        current_user.id, current, archived=None, reach=tallies.SHOWN
+    )
     active = [item for item in everything if item.goal.archived_day is None]
     weeks = progress.wellbeing_weeks(current_user.id, current)
     boundary_chart = progress.boundary_chart(current_user.id, current)

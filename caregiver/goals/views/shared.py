@@ -8,7 +8,7 @@ from flask_login import current_user
 from caregiver import encouragement
 from caregiver.errors import FieldError
 from caregiver.forms import ActionForm, show_field_error
-from caregiver.goals import boundaries, forms, progress, services
+from caregiver.goals import boundaries, forms, progress, services, tallies
 from caregiver.goals.models import BoundaryCheckin, GoalCheckin
 from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
@@ -45,7 +45,7 @@ def today_context(day: date, today: date) -> dict:
     return {
         "day": day,
         "today": today,
-        "goals": progress.goal_progress(uid, today),
+        "goals": progress.goal_progress(uid, today, archived=False, reach=tallies.THIS_WEEK),
         "goal_checkins": services.day_checkins(GoalCheckin, uid, day),
         "boundaries": boundaries.boundaries_of(uid),
         "boundary_checkins": services.day_checkins(BoundaryCheckin, uid, day),
