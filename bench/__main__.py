@@ -138,6 +138,11 @@ def main(arguments: list[str]) -> int:
     if lines:
         print()
         print(load.format_table(lines))
+        print("\nbench: the tables for the README and the deployment notes:")
+        print()
+        print(load.markdown_table(lines))
+        print()
+        print(load.sizing_table(lines))
     if pages:
         print()
         print(lighthouse_scores.format_scores(pages))

@@ -533,6 +533,57 @@ def format_table(lines: list[Line]) -> str:
     return format_columns(COLUMNS, [_cells(line) for line in lines], numeric=set(range(3, 10)))
 
 
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+SIZING_LABELS = {"hello": "hello (bare Flask)", "landing": "landing (visitor)"}
+
+
+def _markdown(header: list[str], numeric_from: int, rows: list[list[str]]) -> str:
+    rule = "|" + "".join("---|" if at < numeric_from else "---:|" for at in range(len(header)))
+    lines = [f"| {' | '.join(row)} |" for row in [header, *rows]]
+    return "\n".join([lines[0], rule, *lines[1:]])
+
+
+def markdown_table(lines: list[Line]) -> str:
+    """The scoreboard as the README shows it; a page with a budget is "met" or "missed"."""
+    rows = []
+    for line in lines:
+        judged = line.person in PEOPLE or line.person == "visitor"
+        cells = _cells(line)
+        rows.append(
+            [
+                DATABASE_NAMES.get(line.database, line.database),
+                "" if line.person == "-" else line.person,
+                *cells[2:8],
+                "" if line.statements is None else cells[8],
+                cells[9],
+                ("missed" if line.misses else "met") if judged else "",
+            ]
+        )
+    return _markdown([*COLUMNS[:-1], "budget"], 3, rows)
+
+
+def sizing_table(lines: list[Line]) -> str:
+    """Requests per second and p95 of the heavy person's pages, a column pair per database, as
+    docs/deployment.md shows them."""
+    databases = list(dict.fromkeys(line.database for line in lines))
+    by_page: dict[str, dict[str, Line]] = {}
+    for line in lines:
+        if line.person in ("-", "visitor", "heavy") and line.page != "hello template":
+            by_page.setdefault(line.page, {})[line.database] = line
+    header = ["page (heavy person)"]
+    for database in databases:
+        name = DATABASE_NAMES.get(database, database)
+        header += [f"{name} req/s", f"{name} p95 ms"]
+    rows = []
+    for page, found in by_page.items():
+        row = [SIZING_LABELS.get(page, page)]
+        for database in databases:
+            line = found.get(database)
+            row += [f"{line.median('rps'):,.0f}", f"{line.median('p95'):.0f}"] if line else ["", ""]
+        rows.append(row)
+    return _markdown(header, 1, rows)
+
+
 def misses(lines: list[Line]) -> list[str]:
     """One line a missed budget, for the bench's verdict."""
     return [
