@@ -17,6 +17,7 @@ from spanish_pages import SPANISH, assert_reads, lang_of
 
 from caregiver import charts, i18n
 from caregiver.extensions import db
+from caregiver.goals import boundaries, services
 
 
 def switch_link(response, code: str) -> str:
@@ -138,6 +139,26 @@ def test_a_spanish_speaker_gets_spanish_menus_labels_and_messages(client, login)
     assert "Opción inválida." in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.language == "es"
+
+
+def test_the_today_list_cards_speak_each_pages_language_in_turn(client, login):
+    """The cards' macros are shared by every page: each page still gets its own language."""
+    person = login()
+    services.create_goal(person, services.GoalData("Caminar", 7))
+    boundaries.create_boundary(person, boundaries.BoundaryData("No doy dinero"))
+    expected = {
+        "en": ["Done", "Skip day", "Add a note", "Held", "Crossed", "How did it go?"],
+        "es": ["Hecho", "Día libre", "Agregar una nota", "Se mantuvo", "Se cruzó", "¿Cómo le fue?"],
+    }
+    for language in ("en", "es", "en", "es"):
+        person.language = language
+        db.session.commit()
+        response = client.get("/goals/")
+        assert lang_of(response) == language
+        page = unescape(response.get_data(as_text=True))
+        assert all(word in page for word in expected[language]), language
+        other = expected["es" if language == "en" else "en"][0]
+        assert f"</svg> {other}</button>" not in page
 
 
 def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
