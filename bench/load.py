@@ -537,8 +537,8 @@ DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 SIZING_LABELS = {"hello": "hello (bare Flask)", "landing": "landing (visitor)"}
 
 
-def _markdown(header: list[str], numeric_from: int, rows: list[list[str]]) -> str:
-    rule = "|" + "".join("---|" if at < numeric_from else "---:|" for at in range(len(header)))
+def _markdown(header: list[str], numeric: range, rows: list[list[str]]) -> str:
+    rule = "|" + "".join("---:|" if at in numeric else "---|" for at in range(len(header)))
     lines = [f"| {' | '.join(row)} |" for row in [header, *rows]]
     return "\n".join([lines[0], rule, *lines[1:]])
 
@@ -559,7 +559,7 @@ def markdown_table(lines: list[Line]) -> str:
                 ("missed" if line.misses else "met") if judged else "",
             ]
         )
-    return _markdown([*COLUMNS[:-1], "budget"], 3, rows)
+    return _markdown([*COLUMNS[:-1], "budget"], range(3, 10), rows)
 
 
 def sizing_table(lines: list[Line]) -> str:
@@ -581,7 +581,7 @@ def sizing_table(lines: list[Line]) -> str:
             line = found.get(database)
             row += [f"{line.median('rps'):,.0f}", f"{line.median('p95'):.0f}"] if line else ["", ""]
         rows.append(row)
-    return _markdown(header, 1, rows)
+    return _markdown(header, range(1, len(header)), rows)
 
 
 def misses(lines: list[Line]) -> list[str]:

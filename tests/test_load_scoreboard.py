@@ -42,7 +42,7 @@ def test_the_readme_table_marks_judged_pages_met_or_missed():
     table = markdown_table(scoreboard()).splitlines()
     assert table[0].startswith("| database | person | page | req/s |")
     assert table[0].endswith("| RSS MB | budget |")
-    assert table[1] == "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    assert table[1] == "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     assert table[2] == "| SQLite |  | hello | 4,000 | 1.00 | 1.5 | 3.0 | 3.6 |  | 100 |  |"
     dashboard = "| SQLite | heavy | dashboard | 1,300 | 0.33 | 15.0 | 30.0 | 36.0 | 6 | 100 | met |"
     assert dashboard in table
