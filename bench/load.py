@@ -544,10 +544,11 @@ def _markdown(header: list[str], numeric: range, rows: list[list[str]]) -> str:
 
 
 def markdown_table(lines: list[Line]) -> str:
-    """The scoreboard as the README shows it; a page with a budget is "met" or "missed"."""
+    """The scoreboard as the README shows it; a signed-in page (those have budgets) is "met" or
+    "missed"."""
     rows = []
     for line in lines:
-        judged = line.person in PEOPLE or line.person == "visitor"
+        judged = line.person in PEOPLE
         cells = _cells(line)
         rows.append(
             [

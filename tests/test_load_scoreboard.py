@@ -44,6 +44,9 @@ def test_the_readme_table_marks_judged_pages_met_or_missed():
     assert table[0].endswith("| RSS MB | budget |")
     assert table[1] == "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     assert table[2] == "| SQLite |  | hello | 4,000 | 1.00 | 1.5 | 3.0 | 3.6 |  | 100 |  |"
+    # The landing page has no budget of its own: signed-in pages do.
+    assert table[4].startswith("| SQLite | visitor | landing | 1,000 | 0.25 |")
+    assert table[4].endswith("| 0 | 100 |  |")
     dashboard = "| SQLite | heavy | dashboard | 1,300 | 0.33 | 15.0 | 30.0 | 36.0 | 6 | 100 | met |"
     assert dashboard in table
     assert table[-1].startswith("| PostgreSQL | heavy | progress | 200 | 0.05 |")
