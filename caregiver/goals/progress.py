@@ -57,7 +57,7 @@ def goal_progress(
         .join(Goal, Goal.id == GoalCheckin.goal_id)
         .where(Goal.user_id == user_id, *kept(Goal, archived))
         # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
-        .where(GoalCheckin.day > func.coalesce(*_base_days(Goal, reach), date.min))
+        .where(GoalCheckin.day > func.coalesce(*_base_day_columns(reach), date.min))
     )
     return _with_stats(rows, _by_goal(db.session.execute(query)), today, reach)
 
@@ -66,9 +66,9 @@ def one_goal_progress(row: Goal, today: date) -> GoalProgress:
     """One goal with this week's statistics: its page and its card on the today list."""
     query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
     query = query.where(GoalCheckin.goal_id == row.id)
-    since = next(filter(None, _base_days(row, tallies.THIS_WEEK)), None)
-    if since is not None:
-        query = query.where(GoalCheckin.day > since)
+    tally = _stored_tally(row, tallies.THIS_WEEK)
+    if tally is not None:
+        query = query.where(GoalCheckin.day > tally.day)
     return _with_stats([row], _by_goal(db.session.execute(query)), today, tallies.THIS_WEEK)[0]
 
 
@@ -78,9 +78,9 @@ def _prefixes(reach: tallies.Reach) -> list[str]:
     return list(dict.fromkeys([COLUMN_PREFIX[reach], COLUMN_PREFIX[tallies.SHOWN]]))
 
 
-def _base_days(goal, reach: tallies.Reach) -> list:
-    """The base days of those tallies: columns of ``Goal``, or the values of a row."""
-    return [getattr(goal, f"{prefix}_day") for prefix in _prefixes(reach)]
+def _base_day_columns(reach: tallies.Reach) -> list:
+    """The base day columns of those tallies, in the same order."""
+    return [getattr(Goal, f"{prefix}_day") for prefix in _prefixes(reach)]
 
 
 def _by_goal(found) -> dict[int, dict[date, str]]:
