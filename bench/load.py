@@ -548,16 +548,16 @@ def markdown_table(lines: list[Line]) -> str:
     "missed"."""
     rows = []
     for line in lines:
-        judged = line.person in PEOPLE
-        cells = _cells(line)
+        _database, _person, page, *figures, statements, rss, _verdict = _cells(line)
         rows.append(
             [
                 DATABASE_NAMES.get(line.database, line.database),
                 "" if line.person == "-" else line.person,
-                *cells[2:8],
-                "" if line.statements is None else cells[8],
-                cells[9],
-                ("missed" if line.misses else "met") if judged else "",
+                page,
+                *figures,
+                "" if line.statements is None else statements,
+                rss,
+                ("missed" if line.misses else "met") if line.person in PEOPLE else "",
             ]
         )
     return _markdown([*COLUMNS[:-1], "budget"], range(3, 10), rows)
