@@ -8,12 +8,15 @@ import catalogs
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import Flask
 from helpers import (
     PASSWORD,
     PEOPLE_ZONE,
     FlakyInbox,
     Inbox,
+    RuleWithSharedBuilders,
     _postgres_schema_url,
+    create_schema,
     free_port,
     log_in,
     make_test_app,
@@ -23,6 +26,9 @@ from caregiver.auth import services as auth_services
 from caregiver.extensions import db
 
 pytest_plugins = ["pinned_clock"]
+
+# Flask's hook for the class of the URL rules its apps make: every test makes an app.
+Flask.url_rule_class = RuleWithSharedBuilders
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -110,7 +116,7 @@ def app(database_url, tmp_path, smtp_server):
     controller, _inbox = smtp_server
     app = make_test_app(database_url, tmp_path, controller.port)
     with app.app_context():
-        db.create_all()
+        create_schema()
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -19,7 +19,7 @@ import pytest
 from babel.dates import get_day_names, get_month_names
 from babel.messages.pofile import read_po
 from flask_babel import get_domain
-from helpers import log_in, make_test_app, submit
+from helpers import create_schema, log_in, make_test_app, submit
 from site_map import EMAILS, fill_site
 
 from caregiver import clock, crisis
@@ -178,7 +178,7 @@ def pseudo_app(database_url, tmp_path, smtp_server):
         database_url, tmp_path, controller.port, BABEL_TRANSLATION_DIRECTORIES=str(folder)
     )
     with app.app_context():
-        db.create_all()
+        create_schema()
         read_before = dict(get_domain().cache)
         get_domain().cache.clear()
         try:

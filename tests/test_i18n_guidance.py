@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 import sqlalchemy as sa
-from helpers import make_test_app, submit
+from helpers import create_schema, make_test_app, submit
 from spanish_pages import assert_reads
 
 from caregiver.extensions import db
@@ -265,7 +265,7 @@ def test_an_article_not_yet_in_spanish_is_shown_in_english(tmp_path, smtp_server
         GUIDANCE_CONTENT_DIR=str(content),
     )  # fmt: skip
     with app.app_context():
-        db.create_all()
+        create_schema()
         client = app.test_client()
         html = page(client.get("/guidance/aftercare", headers=ES))
         assert ENGLISH["aftercare"].title in html and "Fuentes" in html

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from helpers import PASSWORD, csrf_token, log_in, make_test_app
+from helpers import PASSWORD, create_schema, csrf_token, log_in, make_test_app
 from werkzeug.exceptions import InternalServerError
 
 from caregiver import crisis
@@ -143,7 +143,7 @@ def test_error_page_still_renders_when_the_database_is_broken(
     controller, _inbox = smtp_server
     app = make_test_app(database_url, tmp_path, controller.port, PROPAGATE_EXCEPTIONS=False)
     with app.app_context():
-        db.create_all()
+        create_schema()
         user = make_user_in()
         client = app.test_client()
         log_in(client, user)

@@ -1,10 +1,15 @@
 """The migrations build the schema the models describe, on SQLite and PostgreSQL."""
 
+import json
+import os
+from contextlib import contextmanager
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from helpers import make_test_app, raw_values
+from helpers import _postgres_schema_url, make_test_app, raw_values
 
 from caregiver import clock
 from caregiver.auth.facilitator_requests import note_of
@@ -62,3 +67,52 @@ def test_request_notes_written_in_the_clear_are_sealed_on_upgrade(
         downgrade(revision=BEFORE_SEALED_NOTES)
         assert marker.encode() not in raw_values(db.engine)
         db.engine.dispose()
+
+
+def schema_of(engine) -> dict:
+    """Every table's columns, keys, indexes (with their WHERE) and constraints, as text."""
+    found = sa.inspect(engine)
+    return {
+        table: json.dumps(
+            [
+                found.get_columns(table),
+                found.get_pk_constraint(table),
+                found.get_foreign_keys(table),
+                found.get_unique_constraints(table),
+                found.get_check_constraints(table),
+                found.get_indexes(table),
+            ],
+            default=str,  # types and an index's WHERE, as SQL
+            sort_keys=True,
+        )
+        for table in found.get_table_names()
+    }
+
+
+@contextmanager
+def another_empty_database(engine, tmp_path):
+    if engine.dialect.name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'other.sqlite3'}"
+        return
+    admin, schema, url = _postgres_schema_url(os.environ["TEST_DATABASE_URL"])
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.one_instant
+def test_the_suites_schema_script_builds_what_create_all_builds(app, tmp_path, smtp_server):
+    """Every test's database comes from create_schema (tests/helpers.py), which sends
+    create_all's statements as one script: the schema must be create_all's, to each index."""
+    controller, _inbox = smtp_server
+    scripted = schema_of(db.engine)
+    assert len(scripted) == len(db.metadata.tables)
+    with another_empty_database(db.engine, tmp_path) as url:
+        other = make_test_app(url, tmp_path / "other", controller.port)
+        with other.app_context():
+            db.create_all()
+            assert schema_of(db.engine) == scripted
+            db.engine.dispose()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 import redis
-from helpers import PASSWORD, log_in, make_test_app, raw_values, submit
+from helpers import PASSWORD, create_schema, log_in, make_test_app, raw_values, submit
 
 from caregiver.extensions import db
 
@@ -143,7 +143,7 @@ def test_rate_limits_live_in_redis_so_every_worker_shares_them(
         database_url, tmp_path / "one", controller.port, RATELIMIT_STORAGE_URI=redis_uri
     )
     with first.app_context():
-        db.create_all()
+        create_schema()
         statuses = [submit(first.test_client(), "/auth/login", data).status_code for _ in range(10)]
         db.engine.dispose()
     second = make_test_app(
