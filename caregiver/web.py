@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from caregiver import auth, guidance, i18n, mail, main, reminders, timezones
@@ -18,7 +18,6 @@ from caregiver.auth.views import lock_pages
 from caregiver.careplan import views as careplan_views
 from caregiver.careplan.views import overview_pages
 from caregiver.extensions import login_manager
-from caregiver.forms import ActionForm
 from caregiver.goals import views as goals_views
 from caregiver.goals.views import goal_pages
 from caregiver.groups import views as groups_views
@@ -144,7 +143,6 @@ def init_templates(app: Flask) -> None:
         return {
             "nav_items": items,
             "more_items": _more_items,
-            "logout_form": _logout_form,
             "discreet": is_discreet(),
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
             "script_words": _script_words,
@@ -169,6 +167,13 @@ def init_templates(app: Flask) -> None:
 
 def _script_words() -> dict[str, str]:
     """What the page's script writes itself, in the page's language ({time} is its to fill)."""
+    return _script_words_in(i18n.current_language())
+
+
+@lru_cache(maxsize=8)
+def _script_words_in(language: str) -> dict[str, str]:
+    # Once per language: every page sends these, and the catalogs do not change while the app
+    # runs. Callers must not change the dict.
     return {
         "show": gettext("Show"),
         "hide": gettext("Hide"),
@@ -182,16 +187,6 @@ def _script_words() -> dict[str, str]:
         "passkey here": gettext("This device already has a passkey for your account."),
         "try again": gettext("That didn't work. Please try again."),
     }
-
-
-def _logout_form() -> ActionForm:
-    """The footer's forms' token (log out, lock now, language), made once for the page."""
-    # Never the form that was sent, so it must not read the request: on the page that says a
-    # request was too large, reading it would fail again.
-    form = g.get("footer_form")
-    if form is None:
-        form = g.footer_form = ActionForm(formdata=None)
-    return form
 
 
 def _nav_active(item: NavItem) -> bool:
