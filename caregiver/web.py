@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from caregiver import auth, guidance, i18n, mail, main, reminders, timezones
 from caregiver.admin import views as admin_views
@@ -32,6 +33,10 @@ from caregiver.reminders import views as reminders_views
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 STATIC_MAX_AGE = 365 * 24 * 3600
+ICON = Markup(
+    '<svg class="icon" aria-hidden="true" focusable="false" width="24" height="24"'
+    ' viewBox="0 0 24 24"><use href="{sprite}#{name}"></use></svg>'
+)
 
 
 class NavItem(NamedTuple):
@@ -225,7 +230,18 @@ def init_static_versions(app: Flask) -> None:
             built[key] = url_for("static", filename=filename)
         return built[key]
 
+    drawn: dict[tuple[str, str], Markup] = {}
+
+    def icon(name: str) -> Markup:
+        """A drawing from the icon sprite, written once per name: a list of cards draws one
+        per card, and a template macro cost three times as much a call."""
+        key = (request.script_root, name)
+        if app.debug or key not in drawn:
+            drawn[key] = ICON.format(sprite=static_url("icons/sprite.svg"), name=name)
+        return drawn[key]
+
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["icon"] = icon
 
 
 def static_digest(app: Flask, filename: str) -> str | None:
