@@ -5,6 +5,7 @@ visitors carry it in a cookie set by the footer's switch; everyone else gets the
 browser's languages.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import lru_cache
 
@@ -90,6 +91,18 @@ def lazy_gettext(string: str, **variables) -> LazyText:
 def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
     """``ngettext`` put off until the text is shown, in the language of that moment."""
     return LazyText(ngettext, singular, plural, num, **variables)
+
+
+def once_per_language(words: dict[str, LazyText]) -> Callable[[], dict[str, str]]:
+    """A function that gives ``words`` in the page's language, translated once per language:
+    for words that every page sends, or that a page repeats for each of its many cards. The
+    catalogs do not change while the app runs. Callers must not change the dict."""
+
+    @lru_cache(maxsize=len(LANGUAGES))
+    def translated(_language: str) -> dict[str, str]:
+        return {key: str(text) for key, text in words.items()}
+
+    return lambda: translated(current_language())
 
 
 def select_locale() -> str:

@@ -25,7 +25,6 @@ from caregiver.groups import views as groups_views
 from caregiver.groups.views import meeting_pages
 from caregiver.guidance import views as guidance_views
 from caregiver.guidance.views import article_pages
-from caregiver.i18n import gettext
 from caregiver.i18n import lazy_gettext as _l
 from caregiver.journal import views as journal_views
 from caregiver.main import views as main_views
@@ -47,6 +46,22 @@ class NavItem(NamedTuple):
     icon: str
     sections: tuple[str, ...] = ()
 
+
+# What the page's script writes itself, in the page's language ({time} is its to fill).
+SCRIPT_WORDS = {
+    "show": _l("Show"),
+    "hide": _l("Hide"),
+    "show password": _l("Show password"),
+    "show PIN": _l("Show PIN"),
+    "draft from": _l("You have an unsaved draft from %(time)s.", time="{time}"),
+    "restore draft": _l("Restore draft"),
+    "discard draft": _l("Discard draft"),
+    "draft kept": _l("Draft kept on this device at %(time)s.", time="{time}"),
+    "no passkey": _l("No passkey was used. You can try again when you're ready."),
+    "passkey here": _l("This device already has a passkey for your account."),
+    "try again": _l("That didn't work. Please try again."),
+}
+script_words = i18n.once_per_language(SCRIPT_WORDS)
 
 # The bottom bar: five tabs at most, so each keeps one short word and fits a 320 px phone. An
 # entry shows only once its endpoint exists; "More" leads to every other section.
@@ -150,7 +165,7 @@ def init_templates(app: Flask) -> None:
             "more_items": _more_items,
             "discreet": is_discreet(),
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
-            "script_words": _script_words,
+            "script_words": script_words,
         }
 
     @app.template_filter("localtime")
@@ -168,30 +183,6 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["nav_active"] = _nav_active
     app.jinja_env.globals["absolute_url"] = mail.absolute_url
     app.jinja_env.globals["app_name_for"] = mail.app_name
-
-
-def _script_words() -> dict[str, str]:
-    """What the page's script writes itself, in the page's language ({time} is its to fill)."""
-    return _script_words_in(i18n.current_language())
-
-
-@lru_cache(maxsize=8)
-def _script_words_in(language: str) -> dict[str, str]:
-    # Once per language: every page sends these, and the catalogs do not change while the app
-    # runs. Callers must not change the dict.
-    return {
-        "show": gettext("Show"),
-        "hide": gettext("Hide"),
-        "show password": gettext("Show password"),
-        "show PIN": gettext("Show PIN"),
-        "draft from": gettext("You have an unsaved draft from %(time)s.", time="{time}"),
-        "restore draft": gettext("Restore draft"),
-        "discard draft": gettext("Discard draft"),
-        "draft kept": gettext("Draft kept on this device at %(time)s.", time="{time}"),
-        "no passkey": gettext("No passkey was used. You can try again when you're ready."),
-        "passkey here": gettext("This device already has a passkey for your account."),
-        "try again": gettext("That didn't work. Please try again."),
-    }
 
 
 def _nav_active(item: NavItem) -> bool:
