@@ -1,6 +1,7 @@
 """Languages: which one a page speaks, the footer's switch, and the choice kept on the account."""
 
 import ast
+import json
 import re
 from datetime import date, datetime
 from html import unescape
@@ -18,6 +19,8 @@ from spanish_pages import SPANISH, assert_reads, lang_of
 from caregiver import charts, i18n
 from caregiver.extensions import db
 from caregiver.goals import boundaries, services
+
+SCRIPT_WORDS_RE = re.compile(r'<script type="application/json" id="script-words">(.*?)</script>')
 
 
 def switch_link(response, code: str) -> str:
@@ -159,6 +162,26 @@ def test_the_today_list_cards_speak_each_pages_language_in_turn(client, login):
         assert all(word in page for word in expected[language]), language
         other = expected["es" if language == "en" else "en"][0]
         assert f"</svg> {other}</button>" not in page
+
+
+def test_the_scripts_words_speak_each_pages_language_in_turn(client, login):
+    """Every page sends its script's words, translated once per language: each page still
+    gets its own language's, with the time left for the script to fill."""
+    person = login()
+    expected = {
+        "en": ("Show password", "Restore draft", "Draft kept on this device at {time}."),
+        "es": ("Mostrar la contraseña", "Recuperar el borrador", "{time}"),
+    }
+    for language in ("en", "es", "en", "es"):
+        person.language = language
+        db.session.commit()
+        page = client.get("/dashboard").get_data(as_text=True)
+        found = SCRIPT_WORDS_RE.search(page)
+        assert found, "no script words on the page"
+        words = json.loads(found.group(1))
+        shown, restore, kept = expected[language]
+        assert (words["show password"], words["restore draft"]) == (shown, restore), language
+        assert kept in words["draft kept"]
 
 
 def test_every_message_has_a_spanish_translation_that_is_not_fuzzy():
