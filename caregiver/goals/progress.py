@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from caregiver import charts, clock
 from caregiver.errors import FieldError
@@ -52,12 +52,23 @@ def goal_progress(
     rows = db.session.scalars(owned(Goal, user_id, archived)).all()
     if not rows:
         return []
+    base_days = {row.id: _stored_base_day(row, reach) for row in rows}
+    untallied = [goal_id for goal_id, day in base_days.items() if day is None]
+    earliest = min((day for day in base_days.values() if day is not None), default=date.max)
     query = (
         select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         .join(Goal, Goal.id == GoalCheckin.goal_id)
         .where(Goal.user_id == user_id, *kept(Goal, archived))
-        # Not an OR: a bound on day alone lets each goal's index be read from its base day on.
         .where(GoalCheckin.day > func.coalesce(*_base_day_columns(reach), date.min))
+        # The same rows, bounded so that an index is read from a known day: the person's
+        # check-ins after the earliest base day, and all of those of a goal with no tally yet.
+        # With the bound above alone, PostgreSQL reads the whole table, everyone's history.
+        .where(
+            or_(
+                and_(GoalCheckin.user_id == user_id, GoalCheckin.day > earliest),
+                GoalCheckin.goal_id.in_(untallied),
+            )
+        )
     )
     return _with_stats(rows, _by_goal(db.session.execute(query)), today, reach)
 
@@ -88,6 +99,14 @@ def _by_goal(found) -> dict[int, dict[date, str]]:
     for goal_id, day, status in found:
         by_goal.setdefault(goal_id, {})[day] = status
     return by_goal
+
+
+def _stored_base_day(row: Goal, reach: tallies.Reach) -> date | None:
+    """The base day of the tally a reach would go on from (see ``_stored_tally``)."""
+    return next(
+        (day for prefix in _prefixes(reach) if (day := getattr(row, f"{prefix}_day")) is not None),
+        None,
+    )
 
 
 def _stored_tally(row: Goal, reach: tallies.Reach) -> tallies.Tally | None:
