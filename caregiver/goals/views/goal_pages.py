@@ -158,7 +158,7 @@ def cadence(per_week: int) -> str:
 
 
 # The words every check-in card repeats: a today list of fifty cards looks them up once per
-# language, not fifty times a page (a sixth of its work).
+# language, not fifty times a page.
 CHECK_CARD_WORDS = {
     "done": _l("Done"),
     "skip": _l("Skip day"),
