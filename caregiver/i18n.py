@@ -94,15 +94,17 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText
 
 
 def once_per_language(words: dict[str, LazyText]) -> Callable[[], dict[str, str]]:
-    """A function that gives ``words`` in the page's language, translated once per language:
-    for words that every page sends, or that a page repeats for each of its many cards. The
-    catalogs do not change while the app runs. Callers must not change the dict."""
+    """A function that gives ``words`` in the page's language, translated once per catalog:
+    for words that every page sends, or that a page repeats for each of its many cards. A
+    catalog does not change while the app runs; keyed by the catalog itself, not its language
+    code, as two apps in one process may read different catalogs for one language. Callers
+    must not change the dict."""
 
-    @lru_cache(maxsize=len(LANGUAGES))
-    def translated(_language: str) -> dict[str, str]:
+    @lru_cache(maxsize=8)
+    def translated(_catalog) -> dict[str, str]:
         return {key: str(text) for key, text in words.items()}
 
-    return lambda: translated(current_language())
+    return lambda: translated(page_translations())
 
 
 def select_locale() -> str:
