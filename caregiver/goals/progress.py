@@ -52,9 +52,9 @@ def goal_progress(
     rows = db.session.scalars(owned(Goal, user_id, archived)).all()
     if not rows:
         return []
-    base_days = {row.id: _stored_base_day(row, reach) for row in rows}
-    untallied = [goal_id for goal_id, day in base_days.items() if day is None]
-    earliest = min((day for day in base_days.values() if day is not None), default=date.max)
+    stored = [(row.id, _stored_tally(row, reach)) for row in rows]
+    untallied = [goal_id for goal_id, tally in stored if tally is None]
+    earliest = min((tally.day for _id, tally in stored if tally is not None), default=date.max)
     query = (
         select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         .join(Goal, Goal.id == GoalCheckin.goal_id)
@@ -99,14 +99,6 @@ def _by_goal(found) -> dict[int, dict[date, str]]:
     for goal_id, day, status in found:
         by_goal.setdefault(goal_id, {})[day] = status
     return by_goal
-
-
-def _stored_base_day(row: Goal, reach: tallies.Reach) -> date | None:
-    """The base day of the tally a reach would go on from (see ``_stored_tally``)."""
-    return next(
-        (day for prefix in _prefixes(reach) if (day := getattr(row, f"{prefix}_day")) is not None),
-        None,
-    )
 
 
 def _stored_tally(row: Goal, reach: tallies.Reach) -> tallies.Tally | None:
