@@ -7,13 +7,13 @@ Content-Security-Policy that forbids inline styles.
 
 import itertools
 import math
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from markupsafe import Markup
 
-from caregiver.i18n import format_when, gettext, ngettext, pgettext
+from caregiver.i18n import date_writer, format_when, gettext, ngettext, pgettext
 from caregiver.i18n import lazy_gettext as _l
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -36,52 +36,73 @@ class Chart:
     empty: bool = False
 
 
-def _day(d: date) -> str:
-    # %-d is not portable (it fails on Windows), so the day number is added by hand.
-    return format_when(d, "short_month_day")
-
-
 def _value(v: float) -> str:
     """At most one decimal, without a trailing ".0"."""
     text = f"{v:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
 
 
-def _el(parent: ET.Element, tag: str, tip: str | None = None, **attrs: object) -> ET.Element:
-    # Keyword names become attribute names: class_ -> class, data_day -> data-day.
-    el = ET.SubElement(parent, tag)
-    for k, v in attrs.items():
-        el.set(k.rstrip("_").replace("_", "-"), _value(v) if isinstance(v, float) else str(v))
-    if tip is not None:
-        ET.SubElement(el, "title").text = tip
-    return el
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _text(parent: ET.Element, x: float, y: float, text: str, anchor: str = "start") -> None:
-    _el(parent, "text", x=float(x), y=float(y), class_="chart-text", text_anchor=anchor).text = text
+def _attribute(text: str) -> str:
+    text = _escaped(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
-def _svg(kind: str, chart_id: str, height: float) -> ET.Element:
-    root = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NS,
-            "viewBox": f"0 0 {WIDTH} {_value(height)}",
-            "class": f"chart chart-{kind}",
-            "role": "img",
-            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
-            "focusable": "false",
-        },
-    )
-    ET.SubElement(root, "title", id=f"{chart_id}-title")
-    ET.SubElement(root, "desc", id=f"{chart_id}-desc")
-    return root
+@cache
+def _attribute_name(keyword: str) -> str:
+    return keyword.rstrip("_").replace("_", "-")
 
 
-def _chart(root, chart_id, title, summary, columns, rows, empty) -> Chart:
-    root[0].text, root[1].text = title, summary
-    svg = Markup(ET.tostring(root, encoding="unicode"))  # noqa: S704 - ElementTree escaped it
-    return Chart(chart_id, title, summary, svg, columns, rows, empty)
+def _attribute_value(value: object) -> str:
+    if isinstance(value, float):
+        return _value(value)
+    return str(value) if isinstance(value, int) else _attribute(str(value))
+
+
+class _Drawing:
+    """An SVG written as text, the same to the byte as ElementTree would write it, without a
+    tree built and walked again: a chart of ninety days draws hundreds of shapes on every visit.
+    """
+
+    def __init__(self, kind: str, chart_id: str, height: float):
+        self.kind, self.chart_id, self.height = kind, chart_id, height
+        self.parts: list[str] = []
+
+    def add(self, tag: str, tip: str | None = None, text: str = "", **attrs: object) -> None:
+        """One shape; keyword names become attribute names: class_ -> class, data_day ->
+        data-day. ``tip`` is its tooltip (a title child), ``text`` its own text."""
+        written = "".join(
+            f' {_attribute_name(name)}="{_attribute_value(value)}"' for name, value in attrs.items()
+        )
+        inner = "" if tip is None else f"<title>{_escaped(tip)}</title>" if tip else "<title />"
+        inner += _escaped(text)
+        self.parts.append(f"<{tag}{written}>{inner}</{tag}>" if inner else f"<{tag}{written} />")
+
+    def text(self, x: float, y: float, text: str, anchor: str = "start") -> None:
+        self.add("text", x=float(x), y=float(y), class_="chart-text", text_anchor=anchor, text=text)
+
+    def markup(self, title: str, summary: str) -> Markup:
+        chart_id = _attribute(self.chart_id)
+        head = (
+            f'<svg xmlns="{SVG_NS}" viewBox="0 0 {WIDTH} {_value(self.height)}"'
+            f' class="chart chart-{_attribute(self.kind)}" role="img"'
+            f' aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
+        )
+        names = [
+            f'<{tag} id="{chart_id}-{tag}">{_escaped(words)}</{tag}>'
+            if words
+            else f'<{tag} id="{chart_id}-{tag}" />'
+            for tag, words in (("title", title), ("desc", summary))
+        ]
+        # Every piece of text went through _escaped or _attribute above.
+        return Markup("".join([head, *names, *self.parts, "</svg>"]))  # noqa: S704
+
+
+def _chart(drawing: _Drawing, chart_id, title, summary, columns, rows, empty) -> Chart:
+    return Chart(chart_id, title, summary, drawing.markup(title, summary), columns, rows, empty)
 
 
 def _share(done: int, due: int) -> str:
@@ -108,13 +129,15 @@ def heatmap(
     summary: str | None = None,
 ) -> Chart:
     """Calendar heatmap of check-ins done against due, one Monday-to-Sunday column per week."""
+    day_name = date_writer("short_month_day")
+    nothing_due = gettext("nothing due")
     weeks = max(1, weeks)
     first = end - timedelta(days=end.weekday() + 7 * (weeks - 1))
     left, top, pitch = 26, 20, min(28.0, (WIDTH - 30) / weeks)
-    root = _svg("heatmap", chart_id, top + 7 * pitch + 2)
+    drawing = _Drawing("heatmap", chart_id, top + 7 * pitch + 2)
     for row in (0, 2, 4):  # Monday, Wednesday, Friday
         label = format_when(first + timedelta(days=row), "weekday_letter")
-        _text(root, left - 6, top + row * pitch + pitch / 2 + 3, label, "end")
+        drawing.text(left - 6, top + row * pitch + pitch / 2 + 3, label, "end")
     months: list[tuple[int, str]] = []
     rows: list[list[str]] = []
     best: tuple[float, int, int, str] | None = None
@@ -130,13 +153,12 @@ def heatmap(
             done, planned = days.get(d, (0, 0))
             week_done, week_due = week_done + done, week_due + planned
             if done == planned == 0:
-                tip = gettext("nothing due")
+                tip = nothing_due
             else:
                 tip = gettext("%(done)s of %(planned)s done", done=done, planned=planned)
-            _el(
-                root,
+            drawing.add(
                 "rect",
-                f"{DAY_NAMES[row]}, {_day(d)}: {tip}",
+                f"{DAY_NAMES[row]}, {day_name(d)}: {tip}",
                 x=left + col * pitch,
                 y=top + row * pitch,
                 width=pitch - 3,
@@ -147,14 +169,14 @@ def heatmap(
                 data_done=done,
                 data_planned=planned,
             )
-        rows.append([_day(monday), str(week_done), str(week_due), _share(week_done, week_due)])
+        rows.append([day_name(monday), str(week_done), str(week_due), _share(week_done, week_due)])
         if week_due and week_done and (best is None or week_done / week_due >= best[0]):
-            best = (week_done / week_due, week_done, week_due, _day(monday))
+            best = (week_done / week_due, week_done, week_due, day_name(monday))
     # Name the first month too unless a month label follows so closely that the two would touch.
     if not months or months[0][0] >= 2:
         months.insert(0, (0, format_when(first, "short_month")))
     for col, label in months:
-        _text(root, left + col * pitch, top - 6, label)
+        drawing.text(left + col * pitch, top - 6, label)
 
     done_all = sum(int(r[1]) for r in rows)
     due_all = sum(int(r[2]) for r in rows)
@@ -183,7 +205,7 @@ def heatmap(
                 )
     done = pgettext("chart column", "Done")  # check-ins done, not the button
     columns = [gettext("Week of"), done, gettext("Due"), gettext("Share")]
-    return _chart(root, chart_id, title, summary, columns, rows, done_all == 0)
+    return _chart(drawing, chart_id, title, summary, columns, rows, done_all == 0)
 
 
 def _int_scale(peak: int) -> tuple[int, int]:
@@ -201,6 +223,7 @@ def stacked_bars(
     summary: str | None = None,
 ) -> Chart:
     """Weekly stacked bars, one coloured segment per series, with a legend and gridlines."""
+    day_name = date_writer("short_month_day")
     left, right, height = 30, 8, 240
     # The legend wraps onto more lines when the labels are long; the plot starts below it.
     legend, x, y = [], left, 6
@@ -212,17 +235,19 @@ def stacked_bars(
         x += width
     top, bottom = y + 30, height - 26
     plot_w, plot_h = WIDTH - left - right, bottom - top
-    root = _svg("bars", chart_id, height)
+    drawing = _Drawing("bars", chart_id, height)
     for x, y, key, label in legend:
-        _el(root, "rect", x=x, y=y, width=12, height=12, rx=2, class_=f"chart-swatch series-{key}")
-        _text(root, x + 17, y + 10.5, label)
+        drawing.add(
+            "rect", x=x, y=y, width=12, height=12, rx=2, class_=f"chart-swatch series-{key}"
+        )
+        drawing.text(x + 17, y + 10.5, label)
 
     totals = [sum(counts.get(key, 0) for key, _ in series) for _, counts in weeks]
     step, axis_top = _int_scale(max(totals, default=0))
     for v in range(0, axis_top + 1, step):
         gy = bottom - v / axis_top * plot_h
-        _el(root, "line", x1=left, x2=WIDTH - right, y1=gy, y2=gy, class_="chart-grid")
-        _text(root, left - 6, gy + 4, str(v), "end")
+        drawing.add("line", x1=left, x2=WIDTH - right, y1=gy, y2=gy, class_="chart-grid")
+        drawing.text(left - 6, gy + 4, str(v), "end")
 
     slot = plot_w / max(1, len(weeks))
     bar_w = min(28.0, slot * 0.7)
@@ -236,12 +261,11 @@ def stacked_bars(
             if value:
                 h = value / axis_top * plot_h
                 y -= h
-                _el(
-                    root,
+                drawing.add(
                     "rect",
                     gettext(
                         "Week of %(week)s: %(series)s %(value)s",
-                        week=_day(monday),
+                        week=day_name(monday),
                         series=label.lower(),
                         value=value,
                     ),
@@ -255,8 +279,8 @@ def stacked_bars(
                     data_value=value,
                 )
         if (len(weeks) - 1 - i) % every == 0:
-            _text(root, cx, height - 8, _day(monday), "middle")
-        rows.append([_day(monday), *(str(counts.get(k, 0)) for k, _ in series), str(totals[i])])
+            drawing.text(cx, height - 8, day_name(monday), "middle")
+        rows.append([day_name(monday), *(str(counts.get(k, 0)) for k, _ in series), str(totals[i])])
 
     if summary is None:
         if sum(totals) == 0:
@@ -273,7 +297,7 @@ def stacked_bars(
                 parts=parts,
             )
     columns = [gettext("Week of"), *(label for _, label in series), gettext("Total")]
-    return _chart(root, chart_id, title, summary, columns, rows, sum(totals) == 0)
+    return _chart(drawing, chart_id, title, summary, columns, rows, sum(totals) == 0)
 
 
 def line(
@@ -293,6 +317,7 @@ def line(
     ``weights``: how many entries each day's value averages (one each when not given), so the
     summary counts entries, not days.
     """
+    day_name = date_writer("short_month_day")
     points = sorted(points, key=lambda p: p[0])
     if y_ticks is None:
         y_ticks = {v: _value(v) for v in (y_min, (y_min + y_max) / 2, y_max)}
@@ -311,10 +336,10 @@ def line(
         # Out-of-range values sit on the edge; their real number is in the tooltip and table.
         return bottom - (min(max(v, y_min), y_max) - y_min) / y_range * plot_h
 
-    root = _svg("line", chart_id, height)
+    drawing = _Drawing("line", chart_id, height)
     for v, label in sorted(y_ticks.items()):
-        _el(root, "line", x1=left, x2=WIDTH - right, y1=y_at(v), y2=y_at(v), class_="chart-grid")
-        _text(root, left - 6, y_at(v) + 4, label, "end")
+        drawing.add("line", x1=left, x2=WIDTH - right, y1=y_at(v), y2=y_at(v), class_="chart-grid")
+        drawing.text(left - 6, y_at(v) + 4, label, "end")
 
     segments: list[list[tuple[float, float]]] = [[]]
     for d, v in points:
@@ -326,14 +351,13 @@ def line(
         "M" + " L".join(f"{_value(x)} {_value(y)}" for x, y in seg) for seg in segments if seg
     )
     if path:
-        _el(root, "path", d=path, class_="chart-line-path")
+        drawing.add("path", d=path, class_="chart-line-path")
 
     valued = [(d, v) for d, v in points if v is not None]
     for d, v in valued:
-        _el(
-            root,
+        drawing.add(
             "circle",
-            f"{_day(d)}: {value_label} {_value(v)}",
+            f"{day_name(d)}: {value_label} {_value(v)}",
             cx=x_at(d),
             cy=y_at(v),
             r=4,
@@ -347,7 +371,7 @@ def line(
         if span >= 2:
             labels.insert(1, (first + timedelta(days=span // 2), "middle"))
         for d, anchor in labels:
-            _text(root, x_at(d), height - 8, _day(d), anchor)
+            drawing.text(x_at(d), height - 8, day_name(d), anchor)
 
     if summary is None:
         if not valued:
@@ -379,6 +403,6 @@ def line(
                 else:
                     trend = gettext("The later half is lower than the earlier half.")
                 summary += " " + trend
-    rows = [[_day(d), _value(v)] for d, v in valued]
+    rows = [[day_name(d), _value(v)] for d, v in valued]
     columns = [x_label or gettext("Day"), value_label]
-    return _chart(root, chart_id, title, summary, columns, rows, not valued)
+    return _chart(drawing, chart_id, title, summary, columns, rows, not valued)

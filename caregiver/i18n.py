@@ -135,6 +135,13 @@ def format_when(moment: date | time | datetime, shape: str = "date") -> str:
     return _written(current_language(), shape, type(moment), moment.isoformat())
 
 
+def date_writer(shape: str) -> Callable[[date], str]:
+    """``format_when`` for the many days of one chart or list: the page's language is looked up
+    once, not for each day."""
+    language = current_language()
+    return lambda day: _written(language, shape, type(day), day.isoformat())
+
+
 @lru_cache(maxsize=4096)
 def _written(language: str, shape: str, kind: type, iso: str) -> str:
     # A list of entries or dates writes the same days again on every visit; Babel takes tens of

@@ -236,8 +236,10 @@ def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
             value = moment.date()
         with app.test_request_context(), force_locale("en"):
             assert i18n.format_when(value, shape) == value.strftime(STRFTIME_OF_SHAPE[shape])
+            assert i18n.date_writer(shape)(value) == value.strftime(STRFTIME_OF_SHAPE[shape])
         with app.test_request_context(), force_locale("es"):
             spanish = i18n.format_when(value, shape)
+            assert i18n.date_writer(shape)(value) == spanish
         english_words = {"Tuesday", "Tue", "March", "Mar", "AM", "PM", "at"}
         assert not english_words & set(re.findall(r"[A-Za-z]+", spanish)), spanish
         if "%A" in STRFTIME_OF_SHAPE[shape]:
