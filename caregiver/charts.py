@@ -18,7 +18,6 @@ from caregiver.i18n import lazy_gettext as _l
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOTHING_YET = _l("Nothing recorded in this period yet.")
 
 
@@ -129,7 +128,7 @@ def heatmap(
     summary: str | None = None,
 ) -> Chart:
     """Calendar heatmap of check-ins done against due, one Monday-to-Sunday column per week."""
-    day_name = date_writer("short_month_day")
+    day_name, cell_day = date_writer("short_month_day"), date_writer("short_day_comma")
     nothing_due = gettext("nothing due")
     weeks = max(1, weeks)
     first = end - timedelta(days=end.weekday() + 7 * (weeks - 1))
@@ -158,7 +157,7 @@ def heatmap(
                 tip = gettext("%(done)s of %(planned)s done", done=done, planned=planned)
             drawing.add(
                 "rect",
-                f"{DAY_NAMES[row]}, {day_name(d)}: {tip}",
+                f"{cell_day(d)}: {tip}",
                 x=left + col * pitch,
                 y=top + row * pitch,
                 width=pitch - 3,

@@ -46,6 +46,7 @@ SHAPES = {
     "day": {"en": "EEEE, MMMM d", "es": "EEEE d 'de' MMMM"},
     "day_year": {"en": "EEEE, MMMM d, y", "es": "EEEE d 'de' MMMM 'de' y"},
     "short_day": {"en": "EEE MMM d", "es": "EEE d MMM"},
+    "short_day_comma": {"en": "EEE, MMM d", "es": "EEE d MMM"},
     "short_day_year": {"en": "EEE MMM d, y", "es": "EEE d MMM y"},
     "day_at": {"en": "EEEE, MMMM d 'at' h:mm a", "es": "EEEE d 'de' MMMM, h:mm a"},
     "short_day_at": {"en": "EEEE, MMM d 'at' h:mm a", "es": "EEEE d MMM, h:mm a"},

@@ -212,6 +212,7 @@ STRFTIME_OF_SHAPE = {
     "day": "%A, %B %-d",
     "day_year": "%A, %B %-d, %Y",
     "short_day": "%a %b %-d",
+    "short_day_comma": "%a, %b %-d",
     "short_day_year": "%a %b %-d, %Y",
     "day_at": "%A, %B %-d at %-I:%M %p",
     "short_day_at": "%A, %b %-d at %-I:%M %p",
@@ -250,16 +251,20 @@ def test_days_and_times_keep_their_english_shape_and_speak_spanish(shape):
             assert ("a.m." if moment.hour < 12 else "p.m.") in spanish  # as in the US
 
 
-def test_the_check_in_calendar_names_its_rows_with_the_days_letters(app):
+def test_the_check_in_calendar_names_its_rows_and_days_in_the_pages_language(app):
     # The app's own catalogs: a bare app would read none, and Flask-Babel keeps what it read
     # for the whole process.
-    letters = {}
+    letters, tips = {}, {}
     for language in ("en", "es"):
         with app.test_request_context(), force_locale(language):
             svg = charts.heatmap("calendar", "Check-ins", {}, end=date(2027, 3, 2)).svg
         letters[language] = re.findall(r'text-anchor="end">(\w)</text>', svg)
+        tips[language] = re.search(r'data-day="2027-03-02"[^>]*><title>([^<]*)<', svg)[1]
     # Monday, Wednesday and Friday: lunes, miércoles and viernes.
     assert letters == {"en": ["M", "W", "F"], "es": ["L", "M", "V"]}
+    # A cell's tooltip names its day in the page's language too: martes 2 de marzo.
+    assert tips["en"] == "Tue, Mar 2: nothing due"
+    assert tips["es"].startswith("mar 2 mar: "), tips["es"]
 
 
 def test_a_page_keeps_its_language_around_a_message_written_in_another(app):
