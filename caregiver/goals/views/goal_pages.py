@@ -168,6 +168,11 @@ CHECK_CARD_WORDS = {
     "save note": _l("Save note"),
     "save and mark done": _l("Save note and mark done"),
     "just started": _l("Just started"),
+    # Written with the card's numbers and title by the template: % after translation, as gettext
+    # would, and the result escaped on output like any other text.
+    "this week": _l("This week: %(done)s of %(target)s"),
+    "strength": _l("Strength %(strength)s%%"),
+    "note for": _l("Note for %(goal)s"),
     "how did it go": _l("How did it go?"),
     "held": _l("Held"),
     "tested": _l("Tested"),
