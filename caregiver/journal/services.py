@@ -252,26 +252,27 @@ def tag_names(tag_rows) -> dict[int, str]:
     return names
 
 
-def entry_tag_map(user_id: int, entry_ids: list[int] | None) -> dict[int, list[tuple[int, str]]]:
+def entry_tag_map(
+    user_id: int, entry_ids: list[int] | None, known_names: dict[int, str] | None = None
+) -> dict[int, list[tuple[int, str]]]:
     """Each entry's tags as (id, name) (``None``: all the person's entries).
 
     Links and tags are read apart: a person has a few dozen tags but thousands of links, so
-    each tag is fetched and decrypted once.
+    each tag is fetched and decrypted once. ``known_names`` are tags the page has opened already
+    (the list's filter names every tag in use); only the others are read.
     """
     links = select(entry_tags.c.entry_id, entry_tags.c.tag_id).join(
         JournalTag, JournalTag.id == entry_tags.c.tag_id
     )
     links = links.where(JournalTag.user_id == user_id)
-    tags = select(JournalTag).where(JournalTag.user_id == user_id)
     if entry_ids is not None:
         links = links.where(entry_tags.c.entry_id.in_(entry_ids))
-        tags = tags.where(
-            JournalTag.id.in_(
-                select(entry_tags.c.tag_id).where(entry_tags.c.entry_id.in_(entry_ids))
-            )
-        )
     pairs = db.session.execute(links).all()
-    names = tag_names(db.session.scalars(tags).all()) if pairs else {}
+    names = dict(known_names or {})
+    missing = {tag_id for _entry_id, tag_id in pairs} - names.keys()
+    if missing:
+        tags = select(JournalTag).where(JournalTag.user_id == user_id, JournalTag.id.in_(missing))
+        names |= tag_names(db.session.scalars(tags).all())
     result = defaultdict(list)
     for entry_id, tag_id in pairs:
         result[entry_id].append((tag_id, names[tag_id]))
@@ -312,12 +313,17 @@ def opened_entry(
     )
 
 
-def open_entries(user_id: int, rows: list[JournalEntry], every: bool = False) -> list[Entry]:
-    """Open a list of the person's entries, their tags read in one go.
+def open_entries(
+    user_id: int,
+    rows: list[JournalEntry],
+    every: bool = False,
+    known_tags: dict[int, str] | None = None,
+) -> list[Entry]:
+    """Open a list of the person's entries, their tags read in one go (but ``known_tags``).
 
     ``every`` says the rows are the whole journal, so tags are read without a long id list.
     """
-    tags = entry_tag_map(user_id, None if every else [r.id for r in rows])
+    tags = entry_tag_map(user_id, None if every else [r.id for r in rows], known_tags)
     return [open_entry(r, tags.get(r.id, [])) for r in rows]
 
 
@@ -361,8 +367,14 @@ def _filtered(user_id: int, filters: Filters, deleted: bool = False):
     return query
 
 
-def list_entries(user_id: int, filters: Filters, cursor: str | None = None) -> Page:
-    """One page of a person's entries, newest first, after ``cursor`` (keyset pagination)."""
+def list_entries(
+    user_id: int,
+    filters: Filters,
+    cursor: str | None = None,
+    known_tags: dict[int, str] | None = None,
+) -> Page:
+    """One page of a person's entries, newest first, after ``cursor`` (keyset pagination);
+    ``known_tags``: tag names the page has opened already."""
     query = _filtered(user_id, filters)
     if cursor:
         moment, entry_id = decode_cursor(cursor)
@@ -377,7 +389,8 @@ def list_entries(user_id: int, filters: Filters, cursor: str | None = None) -> P
     ).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return Page(open_entries(user_id, rows), encode_cursor(rows[-1]) if more else None)
+    entries = open_entries(user_id, rows, known_tags=known_tags)
+    return Page(entries, encode_cursor(rows[-1]) if more else None)
 
 
 def deleted_entries(user_id: int) -> list[Entry]:

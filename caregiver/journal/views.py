@@ -107,7 +107,8 @@ def index():
     filter_form.validate()
     filters = filter_form.filters()
     try:
-        page = services.list_entries(current_user.id, filters, request.args.get("after"))
+        cursor = request.args.get("after")
+        page = services.list_entries(current_user.id, filters, cursor, known_tags=dict(tags))
     except services.BadCursor:
         flash(gettext("That page link was out of date, so here are your newest entries."), "info")
         return redirect(url_for("journal.index"))
@@ -124,7 +125,8 @@ def index():
         filters=filters,
         filter_form=filter_form,
         paged=paged,
-        has_entries=services.has_entries(current_user.id),
+        # A page of entries answers it without asking the database.
+        has_entries=bool(page.entries) or services.has_entries(current_user.id),
     )
 
 
