@@ -52,9 +52,9 @@ def goal_progress(
     rows = db.session.scalars(owned(Goal, user_id, archived)).all()
     if not rows:
         return []
-    stored = [(row.id, _stored_tally(row, reach)) for row in rows]
-    untallied = [goal_id for goal_id, tally in stored if tally is None]
-    earliest = min((tally.day for _id, tally in stored if tally is not None), default=date.max)
+    stored = {row.id: _stored_tally(row, reach) for row in rows}
+    untallied = [goal_id for goal_id, tally in stored.items() if tally is None]
+    earliest = min((tally.day for tally in stored.values() if tally is not None), default=date.max)
     query = (
         select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         .join(Goal, Goal.id == GoalCheckin.goal_id)
@@ -70,7 +70,7 @@ def goal_progress(
             )
         )
     )
-    return _with_stats(rows, _by_goal(db.session.execute(query)), today, reach)
+    return _with_stats(rows, stored, _by_goal(db.session.execute(query)), today, reach)
 
 
 def one_goal_progress(row: Goal, today: date) -> GoalProgress:
@@ -80,7 +80,8 @@ def one_goal_progress(row: Goal, today: date) -> GoalProgress:
     tally = _stored_tally(row, tallies.THIS_WEEK)
     if tally is not None:
         query = query.where(GoalCheckin.day > tally.day)
-    return _with_stats([row], _by_goal(db.session.execute(query)), today, tallies.THIS_WEEK)[0]
+    found = _by_goal(db.session.execute(query))
+    return _with_stats([row], {row.id: tally}, found, today, tallies.THIS_WEEK)[0]
 
 
 def _prefixes(reach: tallies.Reach) -> list[str]:
@@ -111,12 +112,15 @@ def _stored_tally(row: Goal, reach: tallies.Reach) -> tallies.Tally | None:
 
 
 def _with_stats(
-    rows: list[Goal], found: dict, today: date, reach: tallies.Reach
+    rows: list[Goal],
+    stored: dict[int, tallies.Tally | None],
+    found: dict,
+    today: date,
+    reach: tallies.Reach,
 ) -> list[GoalProgress]:
-    """Statistics from each goal's tally, reading all of a goal's history only when its tally
-    does not fit (a clock that went back); then the tallies that changed are stored."""
+    """Statistics from each goal's stored tally, reading all of a goal's history only when its
+    tally does not fit (a clock that went back); then the tallies that changed are stored."""
     goals = {row.id: open_goal(row) for row in rows}
-    stored = {row.id: _stored_tally(row, reach) for row in rows}
     unfit = [
         goal_id
         for goal_id, tally in stored.items()
@@ -126,7 +130,7 @@ def _with_stats(
     if unfit:
         query = select(GoalCheckin.goal_id, GoalCheckin.day, GoalCheckin.status)
         found |= _by_goal(db.session.execute(query.where(GoalCheckin.goal_id.in_(unfit))))
-        stored |= dict.fromkeys(unfit)
+        stored = stored | dict.fromkeys(unfit)
     items, moved = [], []
     for row in rows:
         goal, checkins = goals[row.id], found.get(row.id, {})
