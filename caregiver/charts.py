@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -41,13 +42,9 @@ def _value(v: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _escaped(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(text: str) -> str:
-    text = _escaped(text).replace('"', "&quot;")
-    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+# ElementTree's escaping of an attribute: quotes, and white space that a parser would otherwise
+# fold into spaces.
+ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 @cache
@@ -58,13 +55,12 @@ def _attribute_name(keyword: str) -> str:
 def _attribute_value(value: object) -> str:
     if isinstance(value, float):
         return _value(value)
-    return str(value) if isinstance(value, int) else _attribute(str(value))
+    return str(value) if isinstance(value, int) else escape(str(value), ATTRIBUTE_ENTITIES)
 
 
 class _Drawing:
-    """An SVG written as text, the same to the byte as ElementTree would write it, without a
-    tree built and walked again: a chart of ninety days draws hundreds of shapes on every visit.
-    """
+    """An SVG written as text, escaped as ElementTree escapes, without a tree built and walked
+    again: a chart of ninety days draws hundreds of shapes on every visit."""
 
     def __init__(self, kind: str, chart_id: str, height: float):
         self.kind, self.chart_id, self.height = kind, chart_id, height
@@ -76,32 +72,25 @@ class _Drawing:
         written = "".join(
             f' {_attribute_name(name)}="{_attribute_value(value)}"' for name, value in attrs.items()
         )
-        inner = "" if tip is None else f"<title>{_escaped(tip)}</title>" if tip else "<title />"
-        inner += _escaped(text)
+        inner = ("" if tip is None else f"<title>{escape(tip)}</title>") + escape(text)
         self.parts.append(f"<{tag}{written}>{inner}</{tag}>" if inner else f"<{tag}{written} />")
 
     def text(self, x: float, y: float, text: str, anchor: str = "start") -> None:
         self.add("text", x=float(x), y=float(y), class_="chart-text", text_anchor=anchor, text=text)
 
-    def markup(self, title: str, summary: str) -> Markup:
-        chart_id = _attribute(self.chart_id)
+    def chart(self, title: str, summary: str, columns, rows, empty: bool) -> Chart:
+        """The finished chart, named by ``title`` and described by ``summary``."""
+        name = _attribute_value(self.chart_id)
         head = (
             f'<svg xmlns="{SVG_NS}" viewBox="0 0 {WIDTH} {_value(self.height)}"'
-            f' class="chart chart-{_attribute(self.kind)}" role="img"'
-            f' aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
+            f' class="chart chart-{_attribute_value(self.kind)}" role="img"'
+            f' aria-labelledby="{name}-title {name}-desc" focusable="false">'
+            f'<title id="{name}-title">{escape(title)}</title>'
+            f'<desc id="{name}-desc">{escape(summary)}</desc>'
         )
-        names = [
-            f'<{tag} id="{chart_id}-{tag}">{_escaped(words)}</{tag}>'
-            if words
-            else f'<{tag} id="{chart_id}-{tag}" />'
-            for tag, words in (("title", title), ("desc", summary))
-        ]
-        # Every piece of text went through _escaped or _attribute above.
-        return Markup("".join([head, *names, *self.parts, "</svg>"]))  # noqa: S704
-
-
-def _chart(drawing: _Drawing, chart_id, title, summary, columns, rows, empty) -> Chart:
-    return Chart(chart_id, title, summary, drawing.markup(title, summary), columns, rows, empty)
+        # Every piece of text went through escape or _attribute_value above.
+        svg = Markup("".join([head, *self.parts, "</svg>"]))  # noqa: S704
+        return Chart(self.chart_id, title, summary, svg, columns, rows, empty)
 
 
 def _share(done: int, due: int) -> str:
@@ -204,7 +193,7 @@ def heatmap(
                 )
     done = pgettext("chart column", "Done")  # check-ins done, not the button
     columns = [gettext("Week of"), done, gettext("Due"), gettext("Share")]
-    return _chart(drawing, chart_id, title, summary, columns, rows, done_all == 0)
+    return drawing.chart(title, summary, columns, rows, done_all == 0)
 
 
 def _int_scale(peak: int) -> tuple[int, int]:
@@ -296,7 +285,7 @@ def stacked_bars(
                 parts=parts,
             )
     columns = [gettext("Week of"), *(label for _, label in series), gettext("Total")]
-    return _chart(drawing, chart_id, title, summary, columns, rows, sum(totals) == 0)
+    return drawing.chart(title, summary, columns, rows, sum(totals) == 0)
 
 
 def line(
@@ -404,4 +393,4 @@ def line(
                 summary += " " + trend
     rows = [[day_name(d), _value(v)] for d, v in valued]
     columns = [x_label or gettext("Day"), value_label]
-    return _chart(drawing, chart_id, title, summary, columns, rows, not valued)
+    return drawing.chart(title, summary, columns, rows, not valued)
