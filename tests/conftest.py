@@ -21,6 +21,7 @@ from helpers import (
     log_in,
     make_test_app,
 )
+from postgres_schemas import SchemaLender
 
 from caregiver.auth import services as auth_services
 from caregiver.extensions import db
@@ -95,15 +96,27 @@ def own_smtp(app, monkeypatch):
         controller.loop.close()  # never started: close the event loop it made
 
 
+@pytest.fixture(scope="session")
+def lent_schemas():
+    lender = SchemaLender()
+    yield lender
+    lender.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A real, empty database: a SQLite file, or a fresh schema in the test PostgreSQL."""
+def database_url(request, tmp_path, lent_schemas):
+    """A real database: a SQLite file, or a schema in the test PostgreSQL. It is empty, but for
+    a test of the app fixture on PostgreSQL: that one gets a schema with its tables made and
+    nothing in them (see postgres_schemas)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL is not set; PostgreSQL runs in CI")
+    if "app" in request.fixturenames:
+        yield from lent_schemas.lend(base)
+        return
     admin, schema, url = _postgres_schema_url(base)
     yield url
     with admin.begin() as conn:
@@ -112,11 +125,12 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path, smtp_server):
+def app(database_url, tmp_path, smtp_server, lent_schemas):
     controller, _inbox = smtp_server
     app = make_test_app(database_url, tmp_path, controller.port)
     with app.app_context():
-        create_schema()
+        if not lent_schemas.has_tables(database_url):
+            create_schema()
         yield app
         db.session.remove()
         db.engine.dispose()

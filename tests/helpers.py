@@ -210,14 +210,13 @@ class RuleWithSharedBuilders(Rule):
 SCHEMA_SCRIPTS: dict[str, str] = {}
 
 
-def create_schema() -> None:
-    """``db.create_all()`` into an empty database, in one script sent at once.
+def schema_script(engine: sa.Engine) -> str:
+    """The statements ``db.create_all()`` sends to an empty database of the engine's dialect.
 
     create_all asks the database about each table before creating it, one statement at a time:
     about 0.3 s a test on PostgreSQL. The statements it would send are the same for every test,
     so they are written once per test process and dialect, by create_all itself on a mock
     engine."""
-    engine = db.engine
     script = SCHEMA_SCRIPTS.get(engine.dialect.name)
     if script is None:
         statements: list[str] = []
@@ -227,6 +226,13 @@ def create_schema() -> None:
 
         db.metadata.create_all(sa.create_mock_engine(engine.url, keep), checkfirst=False)
         script = SCHEMA_SCRIPTS[engine.dialect.name] = ";\n".join(statements) + ";"
+    return script
+
+
+def create_schema() -> None:
+    """``db.create_all()`` into the app's empty database, in one script sent at once."""
+    engine = db.engine
+    script = schema_script(engine)
     with engine.begin() as connection:
         if engine.dialect.name == "sqlite":
             # One transaction: SQLite would otherwise write each statement through to disk.
