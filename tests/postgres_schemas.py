@@ -80,19 +80,19 @@ class SchemaLender:
 
     def __init__(self):
         self.free: list[LentSchema] = []
-        self.made_urls: set[str] = set()
+        self.lent_url: str | None = None
 
     def lend(self, base_url: str) -> Iterator[str]:
         schema = self.free.pop() if self.free else LentSchema(base_url)
-        self.made_urls.add(schema.url)
+        self.lent_url = schema.url
         yield schema.url
+        self.lent_url = None
         if schema.give_back():
             self.free.append(schema)
-        else:
-            self.made_urls.discard(schema.url)
 
     def has_tables(self, url: str) -> bool:
-        return url in self.made_urls
+        """Whether ``url`` is the schema lent now, whose tables are made."""
+        return url == self.lent_url
 
     def close(self) -> None:
         while self.free:
