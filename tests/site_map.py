@@ -63,8 +63,7 @@ class Site:
 
 
 def _caregiver_pages(ids) -> list[tuple[str, str]]:
-    """A person's own pages: home, account, journal, goals and boundaries."""
-    entry, goal, boundary = ids["entry"], ids["goal"], ids["boundary"]
+    """A person's home and account pages; the two-step walk goes on from the last."""
     return [
         ("dashboard", "/dashboard"),
         ("welcome", "/welcome"),
@@ -79,6 +78,14 @@ def _caregiver_pages(ids) -> list[tuple[str, str]]:
         ("app-lock", "/account/lock"),
         ("confirm-password", "/auth/confirm"),
         ("calendar-link", "/calendar/"),
+        ("two-step", "/account/two-step"),  # last: the two-step walk goes on from here
+    ]
+
+
+def _journal_and_goal_pages(ids) -> list[tuple[str, str]]:
+    """A person's journal, goals, boundaries and progress."""
+    entry, goal, boundary = ids["entry"], ids["goal"], ids["boundary"]
+    return [
         ("journal", "/journal/"),
         ("journal-new", "/journal/new"),
         ("journal-entry", f"/journal/{entry}"),
@@ -102,7 +109,6 @@ def _caregiver_pages(ids) -> list[tuple[str, str]]:
         ("boundary-delete", f"/boundaries/{boundary}/delete"),
         ("progress", "/progress"),
         ("wellbeing", "/progress/check-in"),
-        ("two-step", "/account/two-step"),  # last: the two-step walk goes on from here
     ]
 
 
@@ -224,6 +230,7 @@ def fill_site(app) -> Site:
             {
                 "visitor": _public_pages(ids),
                 "caregiver": _caregiver_pages(ids),
+                "journal-and-goals": _journal_and_goal_pages(ids),
                 "care-plan": _care_plan_pages(ids),
                 "facilitator": _facilitator_pages(ids),
                 "admin": ADMIN_PAGES,
@@ -280,6 +287,7 @@ def _own_everything(person, base_url) -> dict:
 # Who walks each list of pages (the visitor is logged out).
 EMAILS = {
     "caregiver": CAREGIVER,
+    "journal-and-goals": CAREGIVER,
     "care-plan": CAREGIVER,
     "facilitator": FACILITATOR,
     "admin": ADMIN,
