@@ -113,7 +113,7 @@ def _journal_and_goal_pages(ids) -> list[tuple[str, str]]:
 
 
 def _care_plan_pages(ids) -> list[tuple[str, str]]:
-    """The care plan, and the public sections as a signed-in person sees them."""
+    """The care plan's overview, journey and contacts."""
     plan = ids["plan"]
     return [
         ("careplan", "/careplan/"),
@@ -126,6 +126,18 @@ def _care_plan_pages(ids) -> list[tuple[str, str]]:
         ("journey-edit", f"/careplan/journey/{plan['event']}/edit"),
         ("journey-delete", f"/careplan/journey/{plan['event']}/delete"),
         ("journey-counter", "/careplan/journey/counter"),
+        ("contacts", "/careplan/contacts/"),
+        ("contact-new", "/careplan/contacts/new"),
+        ("contact-edit", f"/careplan/contacts/{plan['contact']}/edit"),
+        ("contact-delete", f"/careplan/contacts/{plan['contact']}/delete"),
+    ]
+
+
+def _programs_and_insurance_pages(ids) -> list[tuple[str, str]]:
+    """The care plan's programs and insurance, and the public sections as a signed-in person
+    sees them."""
+    plan = ids["plan"]
+    return [
         ("programs", "/careplan/programs/"),
         ("program-new", "/careplan/programs/new"),
         ("program", f"/careplan/programs/{plan['program']}"),
@@ -141,10 +153,6 @@ def _care_plan_pages(ids) -> list[tuple[str, str]]:
         ("call-edit", f"/careplan/insurance/calls/{plan['call']}/edit"),
         ("call-delete", f"/careplan/insurance/calls/{plan['call']}/delete"),
         ("document-delete", f"/careplan/insurance/documents/{plan['document']}/delete"),
-        ("contacts", "/careplan/contacts/"),
-        ("contact-new", "/careplan/contacts/new"),
-        ("contact-edit", f"/careplan/contacts/{plan['contact']}/edit"),
-        ("contact-delete", f"/careplan/contacts/{plan['contact']}/delete"),
         ("meetings-signed-in", "/meetings/"),
         ("meeting-signed-in", f"/meetings/{ids['meeting']}"),
         ("guidance-signed-in", "/guidance/"),
@@ -232,6 +240,7 @@ def fill_site(app) -> Site:
                 "caregiver": _caregiver_pages(ids),
                 "journal-and-goals": _journal_and_goal_pages(ids),
                 "care-plan": _care_plan_pages(ids),
+                "programs-and-insurance": _programs_and_insurance_pages(ids),
                 "facilitator": _facilitator_pages(ids),
                 "admin": ADMIN_PAGES,
             }
@@ -289,6 +298,7 @@ EMAILS = {
     "caregiver": CAREGIVER,
     "journal-and-goals": CAREGIVER,
     "care-plan": CAREGIVER,
+    "programs-and-insurance": CAREGIVER,
     "facilitator": FACILITATOR,
     "admin": ADMIN,
 }

@@ -209,7 +209,16 @@ def walker(browser, browser_context_args, live_server, language_and_scheme, chec
 
 # Split in walks of similar length, so that pytest-xdist spreads them over the cores.
 @pytest.mark.parametrize(
-    "role", ["visitor", "caregiver", "journal-and-goals", "care-plan", "facilitator", "admin"]
+    "role",
+    [
+        "visitor",
+        "caregiver",
+        "journal-and-goals",
+        "care-plan",
+        "programs-and-insurance",
+        "facilitator",
+        "admin",
+    ],
 )
 def test_every_page_fits_a_phone(
     role, language_and_scheme, browser, browser_context_args, live_server, site, check
