@@ -20,7 +20,7 @@ TALLY_FIELDS = [field.name for field in fields(tallies.Tally)]
 # Each reach keeps its tally in Goal's columns <prefix>_<field>.
 COLUMN_PREFIX = {tallies.SHOWN: "tally", tallies.THIS_WEEK: "recent"}
 # Check-ins are read through the tables' columns, not the mapped classes: a query that names no
-# mapped class returns plain rows without the ORM's loading, which took about a third of the
+# mapped class returns plain rows without the ORM's loading, which took about a quarter of the
 # time of reading twelve weeks of fifty goals.
 GOALS, CHECKINS = Goal.__table__.c, GoalCheckin.__table__.c
 CHECKIN_ROWS = select(CHECKINS.goal_id, CHECKINS.day, CHECKINS.status)
