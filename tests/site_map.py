@@ -293,6 +293,17 @@ def _own_everything(person, base_url) -> dict:
     }
 
 
+# The lists of pages, each walked by one test: split so that the walks take about as long, and
+# pytest-xdist spreads them over the cores.
+WALKS = (
+    "visitor",
+    "caregiver",
+    "journal-and-goals",
+    "care-plan",
+    "programs-and-insurance",
+    "facilitator",
+    "admin",
+)
 # Who walks each list of pages (the visitor is logged out).
 EMAILS = {
     "caregiver": CAREGIVER,

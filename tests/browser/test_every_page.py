@@ -22,6 +22,7 @@ from site_map import (
     NOT_PAGES,
     TWO_STEP_LATER,
     TWO_STEP_PAGES,
+    WALKS,
     fill_site,
     visited_rules,
 )
@@ -91,6 +92,7 @@ def site(live_server):
 
 
 def test_every_get_route_is_walked_or_named_as_not_a_page(live_server, site):
+    assert set(site.pages) == set(WALKS), "a list of pages that no walk takes, or the reverse"
     walked = visited_rules(live_server, site)
     extra = set(TWO_STEP_PAGES + TWO_STEP_LATER)
     missing = [
@@ -207,19 +209,7 @@ def walker(browser, browser_context_args, live_server, language_and_scheme, chec
     return Walker(browser, browser_context_args, base, scheme, check, language)
 
 
-# Split in walks of similar length, so that pytest-xdist spreads them over the cores.
-@pytest.mark.parametrize(
-    "role",
-    [
-        "visitor",
-        "caregiver",
-        "journal-and-goals",
-        "care-plan",
-        "programs-and-insurance",
-        "facilitator",
-        "admin",
-    ],
-)
+@pytest.mark.parametrize("role", WALKS)
 def test_every_page_fits_a_phone(
     role, language_and_scheme, browser, browser_context_args, live_server, site, check
 ):
