@@ -161,21 +161,13 @@ def _programs_and_insurance_pages(ids) -> list[tuple[str, str]]:
 
 
 def _public_pages(ids) -> list[tuple[str, str]]:
+    """What a visitor reads: help, meetings, groups and guidance."""
     return [
         ("landing", "/"),
         ("help", "/help"),
         ("help-another-country", "/help/gb"),
         ("privacy", "/privacy"),
         ("offline", "/offline"),
-        ("login", "/auth/login"),
-        ("register", "/auth/register"),
-        ("reset", "/auth/reset"),
-        ("check-email", "/auth/check-email?reason=reset"),
-        ("reset-link", f"/auth/reset/{ids['reset_token']}"),
-        ("verify-link", "/auth/verify/an-old-link"),
-        ("unlock-link", "/auth/unlock/an-old-link"),
-        ("undo-email-link", "/auth/undo-email/an-old-link"),
-        ("unsubscribe", f"/unsubscribe/{ids['unsubscribe_token']}"),
         ("meetings", "/meetings/"),
         ("meeting", f"/meetings/{ids['meeting']}"),
         ("groups", "/groups/"),
@@ -185,6 +177,21 @@ def _public_pages(ids) -> list[tuple[str, str]]:
         ("guidance-topic", f"/guidance/topics/{ids['topic']}"),
         ("guidance-search", "/guidance/search?q=sleep"),
         ("plan-a-conversation", "/guidance/plan-a-conversation"),
+    ]
+
+
+def _sign_in_pages(ids) -> list[tuple[str, str]]:
+    """Logging in, making an account, and the pages the links in mail open, as a visitor."""
+    return [
+        ("login", "/auth/login"),
+        ("register", "/auth/register"),
+        ("reset", "/auth/reset"),
+        ("check-email", "/auth/check-email?reason=reset"),
+        ("reset-link", f"/auth/reset/{ids['reset_token']}"),
+        ("verify-link", "/auth/verify/an-old-link"),
+        ("unlock-link", "/auth/unlock/an-old-link"),
+        ("undo-email-link", "/auth/undo-email/an-old-link"),
+        ("unsubscribe", f"/unsubscribe/{ids['unsubscribe_token']}"),
     ]
 
 
@@ -237,6 +244,7 @@ def fill_site(app) -> Site:
         return Site(
             {
                 "visitor": _public_pages(ids),
+                "signing-in": _sign_in_pages(ids),
                 "caregiver": _caregiver_pages(ids),
                 "journal-and-goals": _journal_and_goal_pages(ids),
                 "care-plan": _care_plan_pages(ids),
@@ -297,6 +305,7 @@ def _own_everything(person, base_url) -> dict:
 # pytest-xdist spreads them over the cores.
 WALKS = (
     "visitor",
+    "signing-in",
     "caregiver",
     "journal-and-goals",
     "care-plan",
@@ -304,7 +313,7 @@ WALKS = (
     "facilitator",
     "admin",
 )
-# Who walks each list of pages (the visitor is logged out).
+# Who walks each list of pages (the visitor's lists, logged out, are not here).
 EMAILS = {
     "caregiver": CAREGIVER,
     "journal-and-goals": CAREGIVER,
