@@ -57,7 +57,8 @@ TWO_STEP_LATER = ("auth.new_recovery_codes", "auth.turn_off_two_step")
 
 @dataclass
 class Site:
-    """The paths each role visits, named for the screenshots."""
+    """Lists of paths by the name of their walk (see WALKS), each path named for the
+    screenshots."""
 
     pages: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 

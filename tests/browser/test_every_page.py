@@ -209,16 +209,16 @@ def walker(browser, browser_context_args, live_server, language_and_scheme, chec
     return Walker(browser, browser_context_args, base, scheme, check, language)
 
 
-@pytest.mark.parametrize("role", WALKS)
+@pytest.mark.parametrize("pages", WALKS)
 def test_every_page_fits_a_phone(
-    role, language_and_scheme, browser, browser_context_args, live_server, site, check
+    pages, language_and_scheme, browser, browser_context_args, live_server, site, check
 ):
     walk = walker(browser, browser_context_args, live_server, language_and_scheme, check)
-    if role in EMAILS:
-        walk.log_in(EMAILS[role])
-    for name, path in site.pages[role]:
+    if pages in EMAILS:
+        walk.log_in(EMAILS[pages])
+    for name, path in site.pages[pages]:
         walk.visit(name, path)
-    if role == "caregiver":
+    if pages == "caregiver":
         walk_two_step(walk)
     walk.context.close()
     assert not walk.problems, "\n".join(walk.problems)
