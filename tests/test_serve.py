@@ -112,4 +112,7 @@ def test_make_serve_migrates_and_runs_the_web_workers_and_the_scheduler(tmp_path
         assert health == {"status": "ok", "database": "ok", "scheduler": "ok"}
     finally:
         served.stop(process)
-    assert '"GET /healthz HTTP/1.1" 200' in output.read_text()
+    log = output.read_text()
+    assert '"GET /healthz HTTP/1.1" 200' in log
+    # The worker set its loaded app aside from garbage collection (gunicorn.conf.py).
+    assert "objects of the loaded app set aside from garbage collection" in log
