@@ -161,7 +161,7 @@ def _programs_and_insurance_pages(ids) -> list[tuple[str, str]]:
     ]
 
 
-def _public_pages(ids) -> list[tuple[str, str]]:
+def _visitor_pages(ids) -> list[tuple[str, str]]:
     """What a visitor reads: help, meetings, groups and guidance."""
     return [
         ("landing", "/"),
@@ -244,7 +244,7 @@ def fill_site(app) -> Site:
         db.session.commit()
         return Site(
             {
-                "visitor": _public_pages(ids),
+                "visitor": _visitor_pages(ids),
                 "signing-in": _sign_in_pages(ids),
                 "caregiver": _caregiver_pages(ids),
                 "journal-and-goals": _journal_and_goal_pages(ids),

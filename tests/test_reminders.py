@@ -179,7 +179,7 @@ CHANGES = {
 
 # The test moves its clock to two days before the next change of each kind, so the instant it
 # starts at only chooses the year of that change, whose rules are the same in each zone: at one
-# instant it checks what ten would, and it drives some fifty scheduler runs a time.
+# instant it checks what ten would, and each run drives some fifty scheduler runs.
 @pytest.mark.one_instant
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_one_nudge_per_local_day_at_the_chosen_time_across_dst(
